@@ -1,0 +1,37 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO := build/demo
+PIP_FLAGS := --quiet --disable-pip-version-check
+
+.PHONY: demo test install clean bench lint
+
+# The virtual environment with newsprism and its test tools, rebuilt when the
+# dependencies change. requirements.lock pins every transitive dependency.
+$(BIN)/.installed: pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install $(PIP_FLAGS) -c requirements.lock -e '.[test]'
+	@touch $@
+
+install: $(BIN)/.installed
+
+demo: $(BIN)/.installed
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)
+	@echo "== ingesting the example corpus (examples/corpus, fictional) into $(DEMO)/newsprism.db"
+	$(BIN)/newsprism ingest examples/corpus --db $(DEMO)/newsprism.db
+	@echo "== what was stored"
+	$(BIN)/newsprism articles --db $(DEMO)/newsprism.db
+	$(BIN)/newsprism articles --db $(DEMO)/newsprism.db --format markdown -o $(DEMO)/articles.md
+	$(BIN)/newsprism articles --db $(DEMO)/newsprism.db --json -o $(DEMO)/articles.json
+	@echo "== done: store $(DEMO)/newsprism.db, report $(DEMO)/articles.md, JSON $(DEMO)/articles.json"
+	@echo "   try: $(BIN)/newsprism articles --db $(DEMO)/newsprism.db --search bridge"
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest
+
+bench: $(BIN)/.installed
+	$(BIN)/python benchmarks/ingest.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

@@ -1,0 +1,226 @@
+"""The command line: a thin layer over the Python API in `newsprism`.
+
+Errors are one line on stderr, never a traceback (set NEWSPRISM_DEBUG=1 to see one).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__, open_store
+from .config import Settings
+from .ingest import Progress as IngestProgress
+from .ingest import ingest as run_ingest
+from .model import Hints, Rejection, Skipped
+from .normalize import parse_date
+from .read import Manifest, ManifestError
+from .render import articles as article_views
+from .store import StoreError
+
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def db_option(command):
+    """`--db PATH`, shared by every command that opens the store."""
+    return click.option(
+        "--db", "db", metavar="PATH", envvar=None,
+        help="SQLite store (default: $NEWSPRISM_DB, else ./newsprism.db).",
+    )(command)
+
+
+def output_options(command):
+    """`--format`, `--json` and `-o FILE`, shared by every command that prints data."""
+    command = click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of standard output.")(command)
+    command = click.option("--json", "as_json", is_flag=True, help="Shorthand for --format json.")(command)
+    return click.option("--format", "fmt", type=click.Choice(article_views.FORMATS), default="table", show_default=True, help="Output format.")(command)
+
+
+def friendly_errors(function):
+    """Turn expected failures into one-line messages and an exit status."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except (StoreError, ManifestError) as exc:
+            _fail(str(exc), 2)
+        except KeyboardInterrupt:
+            _fail("interrupted; everything committed so far is kept, run the command again to finish", 130)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(0)
+        except Exception as exc:  # noqa: BLE001 - the promise is: no traceback
+            if os.environ.get("NEWSPRISM_DEBUG"):
+                raise
+            _fail(f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]} (NEWSPRISM_DEBUG=1 shows details)", 1)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="newsprism")
+def main() -> None:
+    """newsprism: read news from many outlets, group reports of the same event into
+    stories, and show what the outlets agree on, where they differ and who said what."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@db_option
+@click.option("--manifest", type=click.Path(dir_okay=False), help="JSON list of {file, url, outlet, published, language, title} for the inputs.")
+@click.option("--outlet", metavar="NAME", help="Outlet of every input of this call.")
+@click.option("--published", metavar="DATE", help="Publication date (ISO 8601) of every input of this call.")
+@click.option("--language", metavar="CODE", help="Language of every input of this call (ISO 639-1).")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=Settings.max_bytes, show_default=True, help="Largest document read (a file, a record, an archived page).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary; problems are still reported.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on standard output.")
+@friendly_errors
+def ingest(paths, db, manifest, outlet, published, language, max_bytes, quiet, as_json):
+    """Read news from files, folders, archives or `-` (standard input) into the store.
+
+    Formats: plain text and Markdown, HTML pages, JSON and JSON Lines records, RSS and
+    Atom feeds, WARC archives (CC-NEWS). A manifest.json inside a folder is used
+    automatically. Exit status is 0 when at least one article was stored or already
+    known, 1 otherwise.
+    """
+    if published and parse_date(published) is None:
+        raise click.BadParameter(f"cannot read {published!r} as a date (use ISO 8601, e.g. 2014-03-30)", param_hint="--published")
+    known = Manifest()
+    if manifest:
+        known.load(manifest)
+    hints = Hints(outlet=outlet, published=published, language=language)
+    settings = Settings(max_bytes=max_bytes)
+    with open_store(db) as store, _progress(quiet) as (progress, hooks):
+        report = run_ingest(store, paths, hints=hints, manifest=known, settings=settings, progress=hooks)
+    if as_json:
+        click.echo(json.dumps({
+            "new": report.new, "duplicate": report.duplicate, "linked": report.linked,
+            "skipped": report.skipped, "article_ids": report.article_ids,
+            "rejected": [{"source_path": r.source_path, "reason": r.reason} for r in report.rejected],
+            "db": str(store.path),
+        }, ensure_ascii=False, indent=2))
+    if not quiet:
+        _err.print(f"newsprism: {escape(report.summary())} -> {escape(str(store.path))}")
+    sys.exit(0 if report.stored_or_known else 1)
+
+
+@main.command()
+@db_option
+@click.option("--search", metavar="TEXT", help="Full-text search in title and text (all words must occur).")
+@click.option("--outlet", metavar="NAME", help="Only this outlet (case-insensitive).")
+@click.option("--since", metavar="DATE", help="Only articles published (or captured) at or after DATE.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many articles.")
+@output_options
+@friendly_errors
+def articles(db, search, outlet, since, limit, fmt, as_json, output):
+    """List stored articles, oldest arrival first."""
+    if since and parse_date(since) is None:
+        raise click.BadParameter(f"cannot read {since!r} as a date", param_hint="--since")
+    with open_store(db) as store:
+        found = store.articles(search=search, outlet=outlet, since=parse_date(since) if since else None, limit=limit)
+    fmt = "json" if as_json else fmt
+    if fmt == "table" and not output:
+        _print_table(found)
+        return
+    text = {
+        "json": article_views.to_json, "jsonl": article_views.to_jsonl, "csv": article_views.to_csv,
+        "markdown": article_views.to_markdown, "table": article_views.to_markdown,
+    }[fmt](found)
+    _emit(text, output)
+
+
+@main.command()
+@click.argument("article_id", metavar="ID")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the article as a JSON object.")
+@friendly_errors
+def article(article_id, db, as_json):
+    """Show one stored article: its metadata and clean text."""
+    with open_store(db) as store:
+        found = store.get_article(article_id)
+    if found is None:
+        _fail(f"no article with id {article_id}", 1)
+    if as_json:
+        click.echo(json.dumps(article_views.article_record(found), ensure_ascii=False, indent=2))
+        return
+    out = Console(highlight=False, soft_wrap=True)
+    out.print(f"[bold]{escape(found.title or '(no headline)')}[/bold]")
+    for name in ("id", "outlet", "byline", "dateline", "credit", "published", "language", "url", "duplicate_of", "source_path"):
+        value = getattr(found, name)
+        if value:
+            out.print(f"[dim]{name}:[/dim] {escape(str(value))}")
+    out.print()
+    out.print(escape(found.text))
+
+
+def _print_table(found) -> None:
+    out = Console(highlight=False)
+    table = Table(show_lines=False, title=f"{len(found)} article(s)")
+    for column in ("id", "outlet", "published", "lang", "title", "copy of"):
+        table.add_column(column, overflow="fold")
+    for a in found:
+        table.add_row(*(escape(str(v)) if v else "" for v in (a.id, a.outlet, a.published, a.language, a.title or a.text[:80], a.duplicate_of)))
+    out.print(table)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(text, encoding="utf-8")
+        _err.print(f"newsprism: wrote {escape(output)}")
+    else:
+        click.echo(text, nl=False)
+
+
+class _progress:
+    """A rich progress bar on stderr (only on a terminal), plus problem reporting."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.bar = Progress(
+            TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=_err, transient=True, disable=quiet or not _err.is_terminal,
+        )
+
+    def __enter__(self):
+        self.bar.__enter__()
+        task = self.bar.add_task("reading", total=None)
+        hooks = IngestProgress(
+            on_start=lambda total: self.bar.update(task, total=total),
+            on_file=lambda path: self.bar.update(task, advance=1),
+            on_problem=self._problem,
+        )
+        return self.bar, hooks
+
+    def __exit__(self, *exc):
+        self.bar.__exit__(*exc)
+
+    def _problem(self, problem: Rejection | Skipped) -> None:
+        if isinstance(problem, Skipped):
+            if not self.quiet:
+                _err.print(f"skipped: {escape(problem.source_path)}: {problem.count} record(s), {escape(problem.reason)}")
+            return
+        _err.print(f"rejected: {escape(problem.source_path)}: {escape(problem.reason)}")
+
+
+def _fail(message: str, status: int) -> None:
+    _err.print(f"newsprism: {escape(message)}")
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,322 @@
+"""Normalize: raw document text and metadata into a clean Article.
+
+In order: repair encoding (ftfy) and whitespace; split paragraphs; take out the
+headline, byline, dateline ("PARIS //", "KIEV (Reuters) -") and wire credit
+("* Bloomberg News", "Reporting by ..."); parse the publication date; settle the
+language. Outside hints (manifest, flags) win over what the document says.
+Nothing is invented: a field the input does not give stays None.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import ftfy
+from dateutil import parser as dateparser
+
+from .model import Article, RawDocument, Rejection
+
+_FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False, explain=False)
+
+
+def normalize(raw: RawDocument) -> Article | Rejection:
+    hints = raw.hints
+    paragraphs = split_paragraphs(clean_text(raw.body))
+    title = clean_line(hints.title or raw.title)
+    title, paragraphs = take_headline(title, paragraphs)
+    byline, paragraphs = take_byline(clean_line(raw.byline), paragraphs)
+    dateline, agency, paragraphs = take_dateline(paragraphs)
+    credits, paragraphs = take_credits(paragraphs)
+    text = "\n\n".join(paragraphs)
+    if not text:
+        return Rejection(raw.source_path, "no article text after cleaning")
+    published = parse_date(hints.published or raw.published)
+    return Article(
+        id="",
+        text=text,
+        url=clean_line(hints.url or raw.url),
+        outlet=clean_line(hints.outlet or raw.outlet),
+        title=title,
+        byline=byline,
+        dateline=dateline,
+        credit="; ".join(([agency] if agency else []) + credits) or None,
+        published=published,
+        captured=parse_date(raw.captured),
+        language=language_code(hints.language or raw.language) or detect_language(title, text),
+        source_path=raw.source_path,
+    )
+
+
+# --- text ------------------------------------------------------------------
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def clean_text(text: str) -> str:
+    """Repair mojibake, NFC, drop control and invisible characters, tidy spaces."""
+    text = ftfy.fix_text(text, _FTFY)
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = _CONTROL.sub("", text)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()
+
+
+def clean_line(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(clean_text(value).split())
+    return value or None
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Blank-line separated blocks (hard-wrapped lines joined); with no blank lines,
+    every line is a paragraph (the one-paragraph-per-line style of the seeds)."""
+    if not text:
+        return []
+    if "\n\n" in text:
+        blocks = [" ".join(block.split("\n")) for block in re.split(r"\n\s*\n", text)]
+    else:
+        blocks = text.split("\n")
+    return [b.strip() for b in blocks if b.strip()]
+
+
+# --- headline ----------------------------------------------------------------
+
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+
+
+def take_headline(title: str | None, paragraphs: list[str]) -> tuple[str | None, list[str]]:
+    """The known title, or a first line that looks like a headline; it leaves the body."""
+    if not paragraphs:
+        return title, paragraphs
+    first = _MD_HEADING.sub("", paragraphs[0]).strip()
+    if title is not None:
+        same = _comparable(first) == _comparable(title)
+        return title, paragraphs[1:] if same else paragraphs
+    if len(paragraphs) > 1 and (looks_like_headline(first) or _MD_HEADING.match(paragraphs[0])):
+        return first, paragraphs[1:]
+    return None, paragraphs
+
+
+def looks_like_headline(line: str) -> bool:
+    words = line.split()
+    return (
+        2 <= len(words) <= 30
+        and len(line) <= 200
+        and not line.endswith((".", ",", ";", ":", "…"))
+        and any(ch.isalpha() for ch in line)
+        and _DATELINE.match(line) is None
+        and _BYLINE.match(line) is None
+    )
+
+
+def _comparable(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+# --- byline ----------------------------------------------------------------
+
+_BYLINE = re.compile(r"^(?:by|from)\s+(?=[A-Z\u00C0-\u024F])(.{2,120})$", re.I)
+_BYLINE_JUNK = re.compile(
+    r"\b(?:e-?mail(?: the)? author|follow(?: on| us)?|view profile|more by this author|read more|"
+    r"staff writer|contributors?|updated|published|posted|share this|twitter|facebook|linkedin)\b.*$"
+    r"|\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b.*$"
+    r"|\S+@\S+|https?://\S+|@\w+|\|.*$",
+    re.I,
+)
+
+
+def take_byline(byline: str | None, paragraphs: list[str]) -> tuple[str | None, list[str]]:
+    """A known byline, cleaned; else a "By ..." line among the first three paragraphs."""
+    for i, paragraph in enumerate(paragraphs[:3]):
+        match = _BYLINE.match(paragraph)
+        if match and not paragraph.endswith(".") and len(paragraph.split()) <= 15:
+            rest = paragraphs[:i] + paragraphs[i + 1 :]
+            return clean_byline(byline) or clean_byline(match.group(1)), rest
+    return clean_byline(byline), paragraphs
+
+
+def clean_byline(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = re.sub(r"^\s*by\s+", "", value, flags=re.I)
+    value = _BYLINE_JUNK.sub("", value)
+    value = re.sub(r"\s+", " ", value).strip(" ,;:-–—·•")
+    return value if any(ch.isalpha() for ch in value) else None
+
+
+# --- dateline --------------------------------------------------------------
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_DATELINE = re.compile(
+    r"""^(?P<place>
+        [A-Z\u00C0-\u00DE][A-Z\u00C0-\u00DE'’.\-]+(?:\ [A-Z\u00C0-\u00DE][A-Z\u00C0-\u00DE'’.\-]*){0,3}
+        (?:,\ (?!(?:%(month)s)\ \d)[A-Z][\w.'’\-]*(?:\ [A-Z][\w.'’\-]*){0,2})?
+        (?:,\ %(month)s\ \d{1,2}(?:,\ \d{4})?)?
+    )
+    \s*(?:\((?P<agency>[A-Za-z][^()]{1,40})\))?
+    \s*(?://|—|–|--|-|:)\s+(?=\S)"""
+    % {"month": _MONTH},
+    re.X,
+)
+# All-capital openers that are labels, not places.
+_NOT_PLACES = {
+    "BREAKING", "UPDATE", "UPDATED", "EXCLUSIVE", "WATCH", "LIVE", "ANALYSIS", "OPINION",
+    "EDITORIAL", "COMMENT", "CORRECTION", "PHOTOS", "VIDEO", "NOTE", "EDITOR'S NOTE", "FACT CHECK",
+}
+
+
+def take_dateline(paragraphs: list[str]) -> tuple[str | None, str | None, list[str]]:
+    """Dateline and agency from the opening of the first paragraph."""
+    if not paragraphs:
+        return None, None, paragraphs
+    match = _DATELINE.match(paragraphs[0])
+    if not match or match.group("place").upper() in _NOT_PLACES or len(match.group("place")) > 60:
+        return None, None, paragraphs
+    rest = paragraphs[0][match.end() :].strip()
+    if not rest:
+        return None, None, paragraphs
+    agency = match.group("agency")
+    return match.group("place").strip(" ,"), agency.strip() if agency else None, [rest] + paragraphs[1:]
+
+
+# --- credit ----------------------------------------------------------------
+
+_AGENCIES = r"(?:Reuters|AP|AFP|Bloomberg(?: News)?|dpa|DPA|Xinhua|PA|ANSA|EFE|Kyodo|Yonhap|TASS|Interfax|UPI)"
+_CREDIT_LINES = [
+    re.compile(r"^\*\s*(?P<credit>[^*]{2,80})$"),
+    re.compile(r"^(?:—|–|--|-)\s*(?P<credit>[A-Z][^.]{1,60})$"),
+    re.compile(r"^\(?(?P<credit>(?:(?:Additional )?(?:Reporting|Writing|Editing|Compiled|Research)(?: and \w+)? by)\s.{2,300}?)\)?\.?$", re.I),
+    re.compile(r"^\((?P<credit>[A-Z][A-Za-z .&\-]{1,40})\)$"),
+    re.compile(r"^(?P<credit>(?:With|Additional reporting from)\s.{2,60}?)\.?$"),
+    re.compile(r"^(?P<credit>.{2,80}?\s(?:contributed to|contributed reporting to) this (?:report|story|article))\.?$", re.I),
+    re.compile(r"^(?P<credit>(?:©|Copyright|\(c\))\s.{2,120}?)\.?$", re.I),
+]
+_INLINE_AGENCY = re.compile(r"\s*[(\[](?P<credit>" + _AGENCIES + r")[)\]]\s*$")
+
+
+def take_credits(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """Wire credits from the end of the text, in reading order."""
+    credits: list[str] = []
+    paragraphs = list(paragraphs)
+    while len(paragraphs) > 1:
+        credit = _credit_line(paragraphs[-1])
+        if credit is None:
+            break
+        credits.insert(0, credit)
+        paragraphs.pop()
+    if paragraphs:
+        match = _INLINE_AGENCY.search(paragraphs[-1])
+        if match and match.start() > 0:
+            credits.insert(0, match.group("credit"))
+            paragraphs[-1] = paragraphs[-1][: match.start()].rstrip()
+    return credits, paragraphs
+
+
+def _credit_line(paragraph: str) -> str | None:
+    if len(paragraph) > 320:
+        return None
+    for pattern in _CREDIT_LINES:
+        match = pattern.match(paragraph)
+        if match:
+            return match.group("credit").strip(" .;")
+    return None
+
+
+# --- dates -------------------------------------------------------------------
+
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PROBES = (datetime(2000, 1, 1, 0, 0, 0), datetime(2001, 2, 2, 1, 1, 1))
+
+
+def parse_date(value: str | None) -> str | None:
+    """ISO 8601: a date alone when only the date is known, with the time zone when known.
+
+    A value missing its year, month or day gives None: it is not completed from today.
+    """
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if _DATE_ONLY.match(value):
+        try:
+            return datetime.strptime(value, "%Y-%m-%d").date().isoformat()
+        except ValueError:
+            return None
+    try:
+        first, second = (dateparser.parse(value, default=probe) for probe in _PROBES)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if (first.year, first.month, first.day) != (second.year, second.month, second.day):
+        return None
+    if first.time() != second.time():
+        return first.date().isoformat()
+    return first.isoformat()
+
+
+# --- identity helpers --------------------------------------------------------
+
+_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|ocid|cmpid|icid|ns_\w+|at_\w+|_ga|igshid|smid|ref_src)$", re.I)
+
+
+def canonical_url(url: str | None) -> str | None:
+    """The URL with case, default ports, fragments and tracking parameters normalized away."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return url.strip()
+    host = parts.hostname.lower()
+    if parts.port and not ((parts.scheme == "http" and parts.port == 80) or (parts.scheme == "https" and parts.port == 443)):
+        host = f"{host}:{parts.port}"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme.lower(), host, path, query, ""))
+
+
+# --- language ------------------------------------------------------------------
+
+_DETECTOR = None
+_MIN_LETTERS = 60  # below this, detection is a guess and the language stays unknown
+
+
+def language_code(value: str | None) -> str | None:
+    """ISO 639-1 code from a declared language ("en-US", "eng", "English")."""
+    if not value:
+        return None
+    from lingua import IsoCode639_1, IsoCode639_3, Language
+
+    token = re.split(r"[-_\s]", value.strip())[0]
+    for parse in (
+        lambda t: IsoCode639_1.from_str(t).name.lower(),
+        lambda t: Language.from_iso_code_639_3(IsoCode639_3.from_str(t)).iso_code_639_1.name.lower(),
+        lambda t: Language.from_str(t).iso_code_639_1.name.lower(),
+    ):
+        try:
+            return parse(token.lower())
+        except (ValueError, AttributeError, KeyError):
+            continue
+    return None
+
+
+def detect_language(title: str | None, text: str) -> str | None:
+    """lingua's guess from the opening of the article, or None when it is not sure."""
+    global _DETECTOR
+    sample = " ".join(filter(None, [title, text[:1500]]))
+    if sum(ch.isalpha() for ch in sample) < _MIN_LETTERS:
+        return None
+    if _DETECTOR is None:
+        from lingua import LanguageDetectorBuilder
+
+        # Low-accuracy mode loads in a fraction of a second and is reliable on
+        # article-length text; high accuracy pays ~10 s of model loading.
+        _DETECTOR = (
+            LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode()
+            .with_minimum_relative_distance(0.1).build()
+        )
+    found = _DETECTOR.detect_language_of(sample)
+    return found.iso_code_639_1.name.lower() if found is not None else None

@@ -1,0 +1,60 @@
+"""RSS and Atom feeds (feedparser): one article per item.
+
+The item's full content when the feed carries it, else its summary.
+"""
+
+from __future__ import annotations
+
+import feedparser
+
+from ..model import RawDocument, Rejection
+from .html import extract_fragment
+
+
+def read_feed(data: bytes, source_path: str) -> list[RawDocument | Rejection]:
+    try:
+        parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    except Exception as exc:  # noqa: BLE001 - feedparser can raise on pathological XML
+        return [Rejection(source_path, f"malformed feed: {_one_line(exc)}")]
+    if not parsed.entries:
+        if parsed.get("bozo"):
+            return [Rejection(source_path, f"malformed feed: {_one_line(parsed.get('bozo_exception'))}")]
+        return [Rejection(source_path, "empty: the feed has no items")]
+    channel = parsed.get("feed", {})
+    outlet = (channel.get("title") or "").strip() or None
+    language = (channel.get("language") or "").strip() or None
+    return [_entry(entry, f"{source_path}#item{i + 1}", outlet, language) for i, entry in enumerate(parsed.entries)]
+
+
+def _entry(entry, where: str, outlet: str | None, language: str | None) -> RawDocument | Rejection:
+    text = _entry_text(entry)
+    if not text:
+        return Rejection(where, "feed item has neither content nor summary")
+    return RawDocument(
+        source_path=where,
+        body=text,
+        url=(entry.get("link") or "").strip() or None,
+        outlet=outlet,
+        title=(entry.get("title") or "").strip() or None,
+        byline=(entry.get("author") or "").strip() or None,
+        published=(entry.get("published") or entry.get("updated") or "").strip() or None,
+        language=language,
+        record_id=(entry.get("id") or "").strip() or None,
+    )
+
+
+def _entry_text(entry) -> str:
+    """Full content first, then the summary; each may be HTML or plain text."""
+    candidates = [c for c in entry.get("content", []) if c.get("value")]
+    if entry.get("summary"):
+        candidates.append(entry.get("summary_detail") or {"value": entry["summary"], "type": "text/html"})
+    for candidate in candidates:
+        value = candidate.get("value", "")
+        text = value.strip() if candidate.get("type") == "text/plain" else extract_fragment(value)
+        if text:
+            return text
+    return ""
+
+
+def _one_line(exc) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__

@@ -1,0 +1,62 @@
+"""The schema as an ordered list of migrations, each recorded in the database once applied."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "articles, full-text search, near-copy index",
+        """
+        CREATE TABLE articles (
+            seq INTEGER PRIMARY KEY,           -- arrival order; also the full-text index's rowid
+            id TEXT NOT NULL UNIQUE,
+            url TEXT,
+            outlet TEXT,
+            title TEXT,
+            byline TEXT,
+            dateline TEXT,
+            credit TEXT,
+            published TEXT,                    -- ISO 8601 as the source gave it (date, or time with zone)
+            captured TEXT,                     -- when an archive captured the page
+            time_utc TEXT,                     -- published (else captured) in UTC, for ordering and filters
+            language TEXT,
+            text TEXT NOT NULL,
+            source_path TEXT,
+            content_hash TEXT NOT NULL,
+            story_id TEXT,
+            duplicate_of TEXT REFERENCES articles(id),
+            ingested_at TEXT NOT NULL
+        );
+        CREATE INDEX articles_content_hash ON articles(content_hash);
+        CREATE INDEX articles_outlet ON articles(outlet COLLATE NOCASE);
+        CREATE INDEX articles_time ON articles(time_utc);
+        CREATE INDEX articles_story ON articles(story_id);
+        CREATE INDEX articles_duplicate_of ON articles(duplicate_of);
+
+        CREATE TABLE near_copy_signatures (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id),
+            minhash BLOB NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE near_copy_bands (
+            band INTEGER NOT NULL,
+            key INTEGER NOT NULL,
+            article_id TEXT NOT NULL REFERENCES articles(id)
+        );
+        CREATE INDEX near_copy_bands_lookup ON near_copy_bands(band, key);
+
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+        END;
+        CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+        END;
+        """,
+    ),
+]
