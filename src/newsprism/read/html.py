@@ -118,9 +118,13 @@ def extract_fragment(markup: str) -> str:
 def publication_date(markup: str, url: str | None = None) -> str | None:
     """The page's own publication date from its metadata, ISO 8601.
 
-    htmldate fills a missing time with midnight; a bare midnight without a zone
-    is reported as a date only so that no time is invented.
+    First the explicit publication-time tags, which carry the time and zone;
+    then htmldate, which may prefer a date in the URL. htmldate fills a missing
+    time with midnight, so a bare midnight without a zone becomes a date only.
     """
+    declared = _declared_date(markup)
+    if declared:
+        return declared
     try:
         found = htmldate.find_date(
             markup, url=url, extensive_search=False, original_date=True,
@@ -135,6 +139,26 @@ def publication_date(markup: str, url: str | None = None) -> str | None:
     if re.search(r"[+-]\d{4}$", found):
         return found[:-2] + ":" + found[-2:]
     return found
+
+
+_DATE_TAGS = re.compile(
+    r"""<meta[^>]+(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|og:published_time|datePublished|"""
+    r"""pubdate|publishdate|dc\.date\.issued|parsely-pub-date|sailthru\.date)["'][^>]*>"""
+    r"""|<time[^>]+itemprop\s*=\s*["']datePublished["'][^>]*>|"datePublished"\s*:\s*"[^"]+\"""",
+    re.I,
+)
+_DATE_VALUE = re.compile(r"""(?:content|datetime)\s*=\s*["']([^"']+)["']|"datePublished"\s*:\s*"([^"]+)\"""", re.I)
+
+
+def _declared_date(markup: str) -> str | None:
+    from ..normalize import parse_date
+
+    for tag in _DATE_TAGS.finditer(markup[:200000]):
+        value = _DATE_VALUE.search(tag.group(0))
+        found = parse_date(value.group(1) or value.group(2)) if value else None
+        if found:
+            return found
+    return None
 
 
 _BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article", "pre")

@@ -1,0 +1,1 @@
+"""Evaluate: datasets with gold labels and the metrics that score newsprism on them."""
