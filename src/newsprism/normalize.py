@@ -169,7 +169,7 @@ def clean_byline(value: str | None) -> str | None:
         return None
     value = re.sub(r"^\s*by\s+", "", value.strip(" ()[]"), flags=re.I)
     value = _BYLINE_JUNK.sub("", value)
-    value = re.sub(r"\s+", " ", value).strip(" ,;:-–—·•")
+    value = re.sub(r"\s+", " ", value).strip(" ,;:-–—·•()[]")
     return value if any(ch.isalpha() for ch in value) else None
 
 
