@@ -276,8 +276,10 @@ def parse_date(value: str | None) -> str | None:
         return None
     if (first.year, first.month, first.day) != (second.year, second.month, second.day):
         return None
-    if first.time() != second.time():
+    if (first.hour, first.minute) != (second.hour, second.minute):
         return first.date().isoformat()
+    if first.second != second.second:  # hours and minutes given, seconds not
+        first = first.replace(second=0)
     return first.isoformat()
 
 
