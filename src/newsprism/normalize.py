@@ -147,7 +147,7 @@ def drop_date_lines(paragraphs: list[str]) -> list[str]:
 _BYLINE = re.compile(r"^(?:by|from)\s+(?=[A-Z\u00C0-\u024F])(.{2,120})$", re.I)
 _BYLINE_JUNK = re.compile(
     r"\b(?:e-?mail(?: the)? author|follow(?: on| us)?|view profile|more by this author|read more|"
-    r"staff writer|contributors?|updated|published|posted|share this|twitter|facebook|linkedin)\b.*$"
+    r"staff writers?|contributors?|updated|published|posted|share this|twitter|facebook|linkedin)\b.*$"
     r"|\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b.*$"
     r"|\S+@\S+|https?://\S+|@\w+|\|.*$",
     re.I,
