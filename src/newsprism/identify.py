@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from functools import lru_cache
 
 import numpy as np
@@ -62,7 +63,8 @@ class NearCopyIndex:
         k = self.shingle_words
         shingles = {" ".join(words[i : i + k]).encode("utf-8") for i in range(max(1, len(words) - k + 1))}
         minhash = MinHash(
-            num_perm=self.num_perm, permutations=self._template.permutations, scheme=self._template.scheme
+            num_perm=self.num_perm, permutations=self._template.permutations, scheme=self._template.scheme,
+            hashfunc=zlib.crc32,
         )
         minhash.update_batch(list(shingles))
         return minhash.hashvalues.astype(np.uint64)
@@ -83,4 +85,6 @@ class NearCopyIndex:
 @lru_cache(maxsize=4)
 def _template(num_perm: int) -> MinHash:
     # Building the permutations is the slow part of a MinHash; share one set.
-    return MinHash(num_perm=num_perm, seed=1)
+    # CRC-32 hashes the shingles: stable across processes and runs (the stored
+    # signatures depend on it) and several times faster than datasketch's SHA-1.
+    return MinHash(num_perm=num_perm, seed=1, hashfunc=zlib.crc32)
