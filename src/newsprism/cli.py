@@ -170,10 +170,15 @@ def article(article_id, db, as_json):
 def _print_table(found) -> None:
     out = Console(highlight=False)
     table = Table(show_lines=False, title=f"{len(found)} article(s)")
-    for column in ("id", "outlet", "published", "lang", "title", "copy of"):
-        table.add_column(column, overflow="fold")
+    table.add_column("id", no_wrap=True)
+    table.add_column("outlet", overflow="fold", max_width=22)
+    table.add_column("published", no_wrap=True)
+    table.add_column("lang", no_wrap=True)
+    table.add_column("title", overflow="fold", ratio=1)
+    table.add_column("copy of", no_wrap=True)
     for a in found:
-        table.add_row(*(escape(str(v)) if v else "" for v in (a.id, a.outlet, a.published, a.language, a.title or a.text[:80], a.duplicate_of)))
+        cells = (a.id, a.outlet, (a.published or "")[:16], a.language, a.title or a.text[:80], (a.duplicate_of or "")[:8])
+        table.add_row(*(escape(str(v)) if v else "" for v in cells))
     out.print(table)
 
 
