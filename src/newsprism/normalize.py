@@ -118,6 +118,8 @@ def looks_like_headline(line: str) -> bool:
         and any(ch.isalpha() for ch in line)
         and _DATELINE.match(line) is None
         and _BYLINE.match(line) is None
+        and _DATE_LINE.match(line) is None
+        and parse_date(line) is None
     )
 
 
@@ -183,7 +185,7 @@ _DATELINE = re.compile(
         (?:,\ %(month)s\ \d{1,2}(?:,\ \d{4})?)?
     )
     \s*(?:\((?P<agency>[A-Za-z][^()]{1,40})\))?
-    \s*(?://|—|–|--|-|:)\s+(?=\S)"""
+    \s*(?://|—|–|--|-)\s+(?=\S)"""
     % {"month": _MONTH},
     re.X,
 )
