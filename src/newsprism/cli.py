@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -114,7 +115,7 @@ def ingest(paths, db, manifest, outlet, published, language, max_bytes, quiet, a
             "db": str(store.path),
         }, ensure_ascii=False, indent=2))
     if not quiet:
-        _err.print(f"newsprism: {escape(report.summary())} -> {escape(str(store.path))}")
+        _err.print(f"newsprism: {_shown(report.summary())} -> {_shown(str(store.path))}")
     sys.exit(0 if report.stored_or_known else 1)
 
 
@@ -162,7 +163,7 @@ def article(article_id, db, as_json):
     for name in ("id", "outlet", "byline", "dateline", "credit", "published", "language", "url", "duplicate_of", "source_path"):
         value = getattr(found, name)
         if value:
-            out.print(f"[dim]{name}:[/dim] {escape(str(value))}")
+            out.print(f"[dim]{name}:[/dim] {_shown(str(value))}")
     out.print()
     out.print(escape(found.text))
 
@@ -217,14 +218,24 @@ class _progress:
     def _problem(self, problem: Rejection | Skipped) -> None:
         if isinstance(problem, Skipped):
             if not self.quiet:
-                _err.print(f"skipped: {escape(problem.source_path)}: {problem.count} record(s), {escape(problem.reason)}")
+                _err.print(f"skipped: {_shown(problem.source_path)}: {problem.count} record(s), {_shown(problem.reason)}")
             return
-        _err.print(f"rejected: {escape(problem.source_path)}: {escape(problem.reason)}")
+        _err.print(f"rejected: {_shown(problem.source_path)}: {_shown(problem.reason)}")
 
 
 def _fail(message: str, status: int) -> None:
-    _err.print(f"newsprism: {escape(message)}")
+    _err.print(f"newsprism: {_shown(message)}")
     sys.exit(status)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _shown(text: str) -> str:
+    """Text from the input (a file name, a reason quoting it) for the terminal: rich
+    markup shown as written, control characters as escapes, so a hostile name can
+    neither restyle the terminal nor break its line in two."""
+    return escape(_CONTROL.sub(lambda m: repr(m.group())[1:-1], text))
 
 
 if __name__ == "__main__":

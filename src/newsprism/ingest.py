@@ -8,7 +8,7 @@ command stores the rest (what is already there counts as duplicate).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -50,18 +50,34 @@ def ingest(
         _problem(report, progress, problem)
     batch: list[Article] = []
     for path, entry_hints in inputs:
-        for item in read_input(path, hints.over(entry_hints), settings.max_bytes, stdin):
-            if isinstance(item, RawDocument):
-                item = normalize(item)
+        for item in _articles(path, hints.over(entry_hints), settings, stdin):
             if isinstance(item, (Rejection, Skipped)):
                 _problem(report, progress, item)
                 continue
-            batch.append(identify(item))
+            batch.append(item)
             if len(batch) >= settings.batch_size:
                 _store_batch(store, index, batch, report)
         _store_batch(store, index, batch, report)
         progress.on_file(path)
     return report
+
+
+def _articles(path: str, hints: Hints, settings: Settings, stdin: BinaryIO | None) -> Iterator[Article | Rejection | Skipped]:
+    """The identified articles and the problems of one input.
+
+    A failure no reader foresaw ends this input with one rejection instead of
+    stopping the batch (NEWSPRISM_DEBUG=1 lets it through, with its traceback).
+    """
+    try:
+        for item in read_input(path, hints, settings.max_bytes, stdin):
+            if isinstance(item, RawDocument):
+                item = normalize(item)
+            yield identify(item) if isinstance(item, Article) else item
+    except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
+        if os.environ.get("NEWSPRISM_DEBUG"):
+            raise
+        message = " ".join(str(exc).split())[:200]
+        yield Rejection("<stdin>" if path == "-" else path, f"cannot read: {type(exc).__name__}: {message}")
 
 
 def _store_batch(store: Store, index: NearCopyIndex, batch: list[Article], report: IngestReport) -> None:

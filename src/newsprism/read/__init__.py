@@ -162,7 +162,9 @@ def detect_format(name: str, head: bytes) -> str:
         return "warc"
     sniffed = _sniff_text(head)
     by_name = _BY_SUFFIX.get(Path(lower).suffix)
-    if sniffed == "binary" or by_name == "warc":
+    if by_name == "warc" or lower.endswith((".warc.gz", ".arc.gz")):
+        return "warc"  # named a WARC but not one by its content: the WARC reader says what is wrong
+    if sniffed == "binary":
         return "binary"
     if by_name is None:
         return sniffed

@@ -2,9 +2,14 @@
 
 1. a byte-order mark says the encoding;
 2. UTF-8 decodes cleanly (it almost never does by accident, so it wins even over
-   a declaration that names a single-byte encoding);
+   a declaration that names a single-byte encoding); a file cut off in the middle
+   of its last character still counts as UTF-8;
 3. an HTML/XML declaration (or the HTTP header) names one and it decodes;
-4. charset-normalizer finds an encoding that yields readable text;
+4. charset-normalizer finds an encoding that yields readable text; where
+   Windows-1252 reads the bytes as cleanly as its guess and the text is in a
+   Western European language, Windows-1252 wins (charset-normalizer tends to pick
+   DOS and Central European code pages for mostly-ASCII Western text: "“quoted”"
+   became "ôquotedö", "près" became "prčs");
 otherwise the input is refused rather than decoded into garbage.
 """
 
@@ -28,9 +33,10 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{2,40})""", re.I)
-# Control characters that never occur in text (tab, newline, carriage return and
-# form feed excluded); more than a few of them means a binary file.
-_BINARY_BYTES = bytes(range(0, 9)) + b"\x0e\x0f" + bytes(range(0x10, 0x20))
+# Control characters that never occur in text (tab, newline, carriage return, form
+# feed and the escape of terminal colour codes excluded); more than a few of them
+# means a binary file.
+_BINARY_BYTES = bytes(range(0, 9)) + b"\x0e\x0f" + bytes(range(0x10, 0x1B)) + bytes(range(0x1C, 0x20))
 _BINARY_TABLE = bytes.maketrans(b"", b"")
 
 
@@ -57,15 +63,42 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     for encoding in _candidates(data, declared):
         try:
             return data.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
+        except UnicodeDecodeError as exc:
+            if encoding == "utf-8" and _cut_utf8(data, exc):
+                return data[: exc.start].decode("utf-8")
+        except LookupError:
             continue
     guess = charset_normalizer.from_bytes(data[:1_000_000]).best()
     if guess is not None and guess.encoding:
+        encoding = guess.encoding if codecs_lookup(guess.encoding) == "cp1252" else _western_or(guess, data)
         try:
-            return data.decode(guess.encoding)
+            return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             pass
     raise UndecodableError("undecodable bytes: not UTF-8 and no other text encoding fits")
+
+
+def _cut_utf8(data: bytes, error: UnicodeDecodeError) -> bool:
+    """UTF-8 up to a last character cut short (a truncated file), with real UTF-8 before it."""
+    return error.reason == "unexpected end of data" and not data[: error.start].isascii()
+
+
+# Languages written in Windows-1252 (codes as py3langid gives them).
+_WESTERN = frozenset(
+    "af br ca co da de en es eu fi fo fr fy ga gd gl id is it la lb ms nl nn no oc pt sq sv sw tl wa".split()
+)
+
+
+def _western_or(guess, data: bytes) -> str:
+    """Windows-1252 when it reads `data` as cleanly as charset-normalizer's guess and
+    the text is in a Western European language (or too short to tell)."""
+    from ..normalize import detect_language
+
+    western = charset_normalizer.from_bytes(data[:1_000_000], cp_isolation=["cp1252"]).best()
+    if western is None or western.chaos > guess.chaos:
+        return guess.encoding
+    language = detect_language(None, str(western))
+    return "cp1252" if language is None or language in _WESTERN else guess.encoding
 
 
 def _candidates(data: bytes, declared: str | None) -> list[str]:

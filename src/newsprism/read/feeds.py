@@ -5,6 +5,8 @@ The item's full content when the feed carries it, else its summary.
 
 from __future__ import annotations
 
+from xml.sax import SAXException
+
 import feedparser
 
 from ..model import RawDocument, Rejection
@@ -23,7 +25,14 @@ def read_feed(data: bytes, source_path: str) -> list[RawDocument | Rejection]:
     channel = parsed.get("feed", {})
     outlet = (channel.get("title") or "").strip() or None
     language = (channel.get("language") or "").strip() or None
-    return [_entry(entry, f"{source_path}#item{i + 1}", outlet, language) for i, entry in enumerate(parsed.entries)]
+    items = [_entry(entry, f"{source_path}#item{i + 1}", outlet, language) for i, entry in enumerate(parsed.entries)]
+    documents = [item for item in items if isinstance(item, RawDocument)]
+    if isinstance(parsed.get("bozo_exception"), SAXException) and len(documents) < len(items):
+        # Broken XML (a cut-off download, say) that cost items their text: the items
+        # feedparser could still read are kept, the damage is told in one line.
+        read = f" ({len(documents)} of {len(items)} items read)" if documents else ""
+        return documents + [Rejection(source_path, f"malformed feed: {_one_line(parsed.bozo_exception)}{read}")]
+    return items
 
 
 def _entry(entry, where: str, outlet: str | None, language: str | None) -> RawDocument | Rejection:

@@ -26,6 +26,7 @@ _ALIASES = {
     "id": ("id",),
 }
 _TEXT_FIELDS = ("text", "maintext", "content", "body")
+_TOO_DEEP = "malformed JSON: nested too deeply to be a news record"
 
 
 def read_json(data: bytes, source_path: str) -> list[RawDocument | Rejection]:
@@ -36,6 +37,8 @@ def read_json(data: bytes, source_path: str) -> list[RawDocument | Rejection]:
         return [Rejection(source_path, str(exc))]
     except json.JSONDecodeError as exc:
         return [Rejection(source_path, f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")]
+    except RecursionError:
+        return [Rejection(source_path, _TOO_DEEP)]
     if isinstance(value, dict):
         return [record_to_document(value, source_path)]
     if isinstance(value, list):
@@ -70,6 +73,9 @@ def _records(stream: BinaryIO, source_path: str, max_bytes: int) -> Iterator[Raw
             continue
         except json.JSONDecodeError as exc:
             yield Rejection(where, f"malformed JSON: {exc.msg} at column {exc.colno}")
+            continue
+        except RecursionError:
+            yield Rejection(where, _TOO_DEEP)
             continue
         yield record_to_document(value, where)
     if seen == 0:

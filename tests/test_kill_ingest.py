@@ -1,0 +1,227 @@
+"""A process killed in the middle of an ingest leaves the database consistent, and
+running the same command again completes the work.
+
+The ingest is the real command line on a generated JSON Lines file of a few
+thousand distinct articles; it is SIGKILLed once some, but not all, articles are
+committed. The test only counts as run when the kill really happened mid-ingest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from newsprism.config import Settings
+from newsprism.identify import NearCopyIndex
+
+RECORDS = 3000
+ATTEMPTS = 3
+POLL_SECONDS = 0.01
+RUN_TIMEOUT = 120
+
+_SUBJECTS = (
+    "the mayor", "the city council", "a government spokesman", "the finance minister", "local residents",
+    "the police", "railway engineers", "the energy company", "market analysts", "the teachers' union",
+    "dairy farmers", "the supreme court", "hospital doctors", "the planning committee", "shop owners",
+    "the fire brigade", "environmental groups", "the port authority", "university researchers", "bus drivers",
+)
+_VERBS = (
+    "said", "announced", "warned", "confirmed", "denied", "reported", "argued", "suggested", "promised",
+    "estimated", "insisted", "admitted", "claimed", "explained", "predicted",
+)
+_OBJECTS = (
+    "the new bridge", "a rise in property taxes", "next year's budget", "the spring floods", "the regional election",
+    "rising food prices", "the planned strike", "a warehouse fire", "the harbour expansion", "the school reforms",
+    "the tram extension", "the children's hospital", "summer water supplies", "the football stadium",
+    "the winter power cuts", "a new cycle path", "the airport runway", "the recycling scheme", "the night buses",
+)
+_TIMES = (
+    "on Monday", "on Tuesday", "on Wednesday", "late on Thursday", "on Friday morning", "over the weekend",
+    "last week", "earlier this month", "in a written statement", "at a crowded news conference",
+    "after a long meeting", "without giving further details", "in a radio interview",
+)
+_ADJECTIVES = (
+    "major", "small", "costly", "urgent", "delayed", "controversial", "popular", "modest", "sudden",
+    "long-awaited", "independent", "detailed", "public", "formal", "second",
+)
+_PLACES = (
+    "Lisbon", "Oslo", "Krakow", "Dublin", "Valencia", "Turin", "Ghent", "Leeds", "Bremen", "Lyon", "Porto",
+    "Aarhus", "Graz", "Bilbao", "Utrecht", "Tampere", "Brno", "Cork", "Malmo", "Nantes",
+)
+_LINKS = ("while", "because", "although", "after", "before", "even though", "just as", "since")
+_UNITS = ("people", "homes", "jobs", "families", "tonnes", "euros", "vehicles", "students", "hectares")
+
+
+def _sentence(rng: random.Random) -> str:
+    return (
+        f"{rng.choice(_SUBJECTS).capitalize()} in {rng.choice(_PLACES)} {rng.choice(_VERBS)} {rng.choice(_TIMES)} "
+        f"that {rng.choice(_OBJECTS)} would face a {rng.choice(_ADJECTIVES)} review, {rng.choice(_LINKS)} "
+        f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} that {rng.randint(2, 9999):,} {rng.choice(_UNITS)} "
+        f"had been affected."
+    )
+
+
+def write_corpus(path: Path, records: int, seed: int = 20240611) -> None:
+    """`records` distinct articles of three to five paragraphs of generated English."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as out:
+        for n in range(records):
+            paragraphs = [" ".join(_sentence(rng) for _ in range(rng.randint(3, 5))) for _ in range(rng.randint(3, 5))]
+            out.write(json.dumps({
+                "title": f"{rng.choice(_ADJECTIVES).capitalize()} review of {rng.choice(_OBJECTS)} in {rng.choice(_PLACES)}, report {n}",
+                "url": f"https://news.example.org/{n:06d}",
+                "outlet": rng.choice(("Example News", "The Daily Sample", "Test Gazette")),
+                "published": f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                "text": "\n\n".join(paragraphs),
+            }) + "\n")
+
+
+def ingest_command(corpus: Path, db: Path) -> list[str]:
+    return [sys.executable, "-m", "newsprism.cli", "ingest", str(corpus), "--db", str(db), "--quiet"]
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in ("NEWSPRISM_DEBUG", "NEWSPRISM_DB")}
+
+
+def committed(db: Path, reader: sqlite3.Connection | None) -> tuple[int | None, sqlite3.Connection | None]:
+    """Articles committed so far, through a read-only connection (None while the store is being created)."""
+    try:
+        if reader is None:
+            if not db.exists():
+                return None, None
+            reader = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        return reader.execute("SELECT count(*) FROM articles").fetchone()[0], reader
+    except sqlite3.OperationalError:
+        return None, reader
+
+
+def kill_mid_ingest(corpus: Path, db: Path, records: int, rng: random.Random) -> tuple[int, int]:
+    """Run the ingest and SIGKILL it once some articles are committed; (exit status, articles committed)."""
+    target = rng.randint(Settings().batch_size, records // 3)
+    process = subprocess.Popen(
+        ingest_command(corpus, db), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env()
+    )
+    reader = None
+    deadline = time.monotonic() + RUN_TIMEOUT
+    try:
+        while process.poll() is None and time.monotonic() < deadline:
+            count, reader = committed(db, reader)
+            if count is not None and count >= target:
+                # Let it run on a little, so the kill lands anywhere in the next batch,
+                # often in the middle of its write transaction.
+                time.sleep(rng.uniform(0, 0.3))
+                process.send_signal(signal.SIGKILL)
+                break
+            time.sleep(POLL_SECONDS)
+        else:
+            if process.poll() is None:
+                process.send_signal(signal.SIGKILL)
+        status = process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        if reader is not None:
+            reader.close()
+    check = sqlite3.connect(db)
+    try:
+        count = check.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except sqlite3.OperationalError:  # killed before the store was even created
+        count = 0
+    finally:
+        check.close()
+    return status, count
+
+
+def assert_consistent(db: Path) -> int:
+    """The store is sound: SQLite, the full-text index and the near-copy index agree. Returns the article count."""
+    bands = NearCopyIndex(
+        Settings().near_duplicate_threshold, Settings().minhash_permutations, Settings().shingle_words
+    ).bands
+    connection = sqlite3.connect(db)
+    try:
+        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+        # FTS5 checks its index against the articles table; raises on any mismatch.
+        connection.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')")
+        articles = connection.execute("SELECT count(*) FROM articles").fetchone()[0]
+        assert connection.execute("SELECT count(*) FROM articles_fts_docsize").fetchone()[0] == articles
+        # Exactly one signature per article, none for a missing article.
+        assert connection.execute("SELECT count(*) FROM near_copy_signatures").fetchone()[0] == articles
+        assert connection.execute(
+            "SELECT count(*) FROM articles a LEFT JOIN near_copy_signatures s ON s.article_id = a.id WHERE s.article_id IS NULL"
+        ).fetchone()[0] == 0
+        # The same number of LSH bands for every article, and no band of a missing article.
+        per_article = connection.execute(
+            "SELECT a.id, count(b.article_id) FROM articles a LEFT JOIN near_copy_bands b ON b.article_id = a.id GROUP BY a.id"
+        ).fetchall()
+        assert len(per_article) == articles
+        assert {count for _, count in per_article} <= {bands}, "an article with a partial set of near-copy bands"
+        assert connection.execute("SELECT count(*) FROM near_copy_bands").fetchone()[0] == articles * bands
+        return articles
+    finally:
+        connection.close()
+
+
+def test_kill_mid_ingest_then_run_again(tmp_path):
+    rng = random.Random(7)
+    records = RECORDS
+    corpus = tmp_path / "big.jsonl"
+    write_corpus(corpus, records)
+    outcomes = []
+    for attempt in range(ATTEMPTS):
+        db = tmp_path / f"attempt{attempt}" / "x.db"
+        db.parent.mkdir()
+        status, count = kill_mid_ingest(corpus, db, records, rng)
+        outcomes.append((records, status, count))
+        if status == -signal.SIGKILL and 0 < count < records:
+            break
+        if status == 0:  # finished before it could be caught: a bigger file next time
+            records *= 2
+            write_corpus(corpus, records)
+    else:
+        pytest.skip(f"could not kill the ingest mid-way in {ATTEMPTS} attempts (records, exit status, committed): {outcomes}")
+
+    # Killed mid-ingest: some, not all, articles are stored, in whole transactions.
+    assert status == -signal.SIGKILL
+    assert 0 < count < records
+    assert count % Settings().batch_size == 0, f"{count} articles committed: a partial batch survived the kill"
+    assert assert_consistent(db) == count
+    with sqlite3.connect(db) as connection:
+        sources = [row[0] for row in connection.execute("SELECT source_path FROM articles ORDER BY seq")]
+    assert sources == [f"{corpus}:{n}" for n in range(1, count + 1)], "committed articles are not the start of the file"
+
+    # The same command again finishes the work.
+    again = subprocess.run(
+        ingest_command(corpus, db) + ["--json"], capture_output=True, env=_env(), timeout=RUN_TIMEOUT * 2
+    )
+    stderr = again.stderr.decode("utf-8", "replace")
+    assert again.returncode == 0, stderr
+    assert "Traceback" not in stderr and "rejected" not in stderr, stderr
+    summary = json.loads(again.stdout)
+    assert summary["new"] + summary["duplicate"] == records
+    assert (summary["new"], summary["duplicate"], summary["linked"]) == (records - count, count, 0)
+    assert summary["rejected"] == []
+    assert len(set(summary["article_ids"])) == records
+
+    assert assert_consistent(db) == records
+    with sqlite3.connect(db) as connection:
+        sources = [row[0] for row in connection.execute("SELECT source_path FROM articles ORDER BY seq")]
+        urls = {row[0] for row in connection.execute("SELECT url FROM articles")}
+    assert sources == [f"{corpus}:{n}" for n in range(1, records + 1)]
+    assert urls == {f"https://news.example.org/{n:06d}" for n in range(records)}
+
+    # And once more: nothing left to do.
+    third = subprocess.run(ingest_command(corpus, db) + ["--json"], capture_output=True, env=_env(), timeout=RUN_TIMEOUT * 2)
+    assert third.returncode == 0
+    assert (json.loads(third.stdout)["new"], json.loads(third.stdout)["duplicate"]) == (0, records)
