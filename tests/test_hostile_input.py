@@ -686,3 +686,18 @@ def test_an_unforeseen_failure_in_one_input_does_not_stop_the_batch(tmp_path, mo
             (str(tmp_path / "a.txt"), "cannot read: ValueError: simulated bug over two lines")
         ]
         assert [a.title for a in store.articles()] == ["Harbour Ferry Returns After Winter Repairs"]
+
+
+def test_utf8_with_one_stray_byte_keeps_the_article():
+    """One corrupt byte in a UTF-8 article costs that byte, not the article."""
+    from newsprism.read.decode import decode_bytes
+
+    data = "Zoë said “hello” to Renée and left.".encode("utf-8") + b"\xff" + b" More text here."
+    assert decode_bytes(data) == "Zoë said “hello” to Renée and left.\ufffd More text here."
+
+
+def test_json_of_the_wrong_kind_is_named_plainly():
+    from newsprism.read.records import read_json
+
+    (rejection,) = read_json(b"42", "n.json")
+    assert rejection.reason == "JSON holds a number, not a record or a list of records"

@@ -66,6 +66,8 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
         except UnicodeDecodeError as exc:
             if encoding == "utf-8" and _cut_utf8(data, exc):
                 return data[: exc.start].decode("utf-8")
+            if encoding == "utf-8" and _mostly_utf8(data):
+                return data.decode("utf-8", errors="replace")
         except LookupError:
             continue
     guess = charset_normalizer.from_bytes(data[:1_000_000]).best()
@@ -81,6 +83,15 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
 def _cut_utf8(data: bytes, error: UnicodeDecodeError) -> bool:
     """UTF-8 up to a last character cut short (a truncated file), with real UTF-8 before it."""
     return error.reason == "unexpected end of data" and not data[: error.start].isascii()
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Real UTF-8 (it has valid multi-byte characters) with a few stray bytes: keep the
+    article, with U+FFFD for the stray bytes, rather than lose it or misread all of it."""
+    text = data.decode("utf-8", errors="replace")
+    stray = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
+    multibyte = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    return 0 < stray <= max(3, len(data) // 10000) and multibyte >= 2 * stray
 
 
 # Languages written in Windows-1252 (codes as py3langid gives them).

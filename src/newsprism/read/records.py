@@ -45,7 +45,9 @@ def read_json(data: bytes, source_path: str) -> list[RawDocument | Rejection]:
         if not value:
             return [Rejection(source_path, "empty: the JSON list holds no records")]
         return [record_to_document(item, f"{source_path}[{i}]") for i, item in enumerate(value)]
-    return [Rejection(source_path, f"JSON holds a {type(value).__name__}, not a record or a list of records")]
+    kind = {"int": "number", "float": "number", "str": "string", "bool": "true/false", "NoneType": "null"}
+    shown = kind.get(type(value).__name__, type(value).__name__)
+    return [Rejection(source_path, f"JSON holds a {shown}, not a record or a list of records")]
 
 
 def read_jsonl(stream: BinaryIO, source_path: str, max_bytes: int) -> Iterator[RawDocument | Rejection]:
