@@ -209,6 +209,9 @@ class _progress:
             on_start=lambda total: self.bar.update(task, total=total),
             on_file=lambda path: self.bar.update(task, advance=1),
             on_problem=self._problem,
+            on_stored=lambda report: self.bar.update(
+                task, description=f"reading: {report.new} new, {report.duplicate} known, {len(report.rejected)} rejected"
+            ),
         )
         return self.bar, hooks
 

@@ -27,6 +27,7 @@ class Progress:
     on_start: Callable[[int], None] = lambda total: None
     on_file: Callable[[str], None] = lambda path: None
     on_problem: Callable[[Rejection | Skipped], None] = lambda problem: None
+    on_stored: Callable[[IngestReport], None] = lambda report: None  # after every committed batch
 
 
 def ingest(
@@ -57,7 +58,9 @@ def ingest(
             batch.append(item)
             if len(batch) >= settings.batch_size:
                 _store_batch(store, index, batch, report)
+                progress.on_stored(report)
         _store_batch(store, index, batch, report)
+        progress.on_stored(report)
         progress.on_file(path)
     return report
 
