@@ -128,3 +128,9 @@ def test_database_from_environment(tmp_path, seeds, run_cli):
     assert result.returncode == 0, result.stderr
     assert db.exists()
     assert len(json.loads(run_cli("articles", "--json", env={"NEWSPRISM_DB": str(db)}).stdout)) == 2
+
+
+def test_reading_a_missing_store_is_an_error_not_a_new_file(tmp_path, run_cli):
+    result = run_cli("articles", "--db", str(tmp_path / "typo.db"), "--json")
+    assert result.returncode == 2 and "no such store" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "typo.db").exists()

@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__, open_store
+from .config import resolve_db_path
 from .config import Settings
 from .ingest import Progress as IngestProgress
 from .ingest import ingest as run_ingest
@@ -131,7 +132,7 @@ def articles(db, search, outlet, since, limit, fmt, as_json, output):
     """List stored articles, oldest arrival first."""
     if since and parse_date(since) is None:
         raise click.BadParameter(f"cannot read {since!r} as a date", param_hint="--since")
-    with open_store(db) as store:
+    with _existing_store(db) as store:
         found = store.articles(search=search, outlet=outlet, since=parse_date(since) if since else None, limit=limit)
     fmt = "json" if as_json else fmt
     if fmt == "table" and not output:
@@ -151,7 +152,7 @@ def articles(db, search, outlet, since, limit, fmt, as_json, output):
 @friendly_errors
 def article(article_id, db, as_json):
     """Show one stored article: its metadata and clean text."""
-    with open_store(db) as store:
+    with _existing_store(db) as store:
         found = store.get_article(article_id)
     if found is None:
         _fail(f"no article with id {article_id}", 1)
@@ -166,6 +167,14 @@ def article(article_id, db, as_json):
             out.print(f"[dim]{name}:[/dim] {_shown(str(value))}")
     out.print()
     out.print(escape(found.text))
+
+
+def _existing_store(db):
+    """The store a read-only command looks at; a mistyped path is an error, not a new empty store."""
+    path = resolve_db_path(db)
+    if not path.exists():
+        raise StoreError(f"{path}: no such store (`newsprism ingest` creates one)")
+    return open_store(db)
 
 
 def _print_table(found) -> None:

@@ -127,10 +127,10 @@ def _comparable(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
-_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATE_LINE = re.compile(
     r"^(?:(?:first |last )?(?:published|updated|posted|modified)(?: on| at)?:?\s"
-    r"|\d{1,2} " + _MONTHS + r" \d{4}|" + _MONTHS + r" \d{1,2},? \d{4}).{0,60}$",
+    r"|\d{1,2} " + _MONTH + r" \d{4}|" + _MONTH + r" \d{1,2},? \d{4}).{0,60}$",
     re.I,
 )
 
@@ -177,7 +177,6 @@ def clean_byline(value: str | None) -> str | None:
 
 # --- dateline --------------------------------------------------------------
 
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATELINE = re.compile(
     r"""^(?P<place>
         [A-Z\u00C0-\u00DE][A-Z\u00C0-\u00DE'’.\-]+(?:\ [A-Z\u00C0-\u00DE][A-Z\u00C0-\u00DE'’.\-]*){0,3}
