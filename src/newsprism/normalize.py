@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -28,13 +29,14 @@ def normalize(raw: RawDocument) -> Article | Rejection:
     title = clean_line(hints.title or raw.title)
     title, paragraphs = take_headline(title, paragraphs)
     byline, paragraphs = take_byline(clean_line(raw.byline), paragraphs)
-    paragraphs = drop_date_lines(paragraphs)
+    paragraphs, page_date = drop_date_lines(paragraphs)
     dateline, agency, paragraphs = take_dateline(paragraphs)
     credits, paragraphs = take_credits(paragraphs)
     text = "\n\n".join(paragraphs)
     if not text:
         return Rejection(raw.source_path, "no article text after cleaning")
-    published = parse_date(hints.published or raw.published)
+    # A "Published: ..." line of the page is the publication time when nothing else says.
+    published = parse_date(hints.published or raw.published) or parse_date(page_date)
     return Article(
         id="",
         text=text,
@@ -135,13 +137,21 @@ _DATE_LINE = re.compile(
 )
 
 
-def drop_date_lines(paragraphs: list[str]) -> list[str]:
-    """Page furniture such as "Published 15 October 2025, 14:00" before the article starts."""
-    keep = list(paragraphs)
+_DATE_LABEL = re.compile(r"^(?:first |last )?(?:published|updated|posted|modified)(?: on| at)?:?\s*", re.I)
+
+
+def drop_date_lines(paragraphs: list[str]) -> tuple[list[str], str | None]:
+    """Page furniture such as "Published 15 October 2025, 14:00" before the article starts.
+
+    Returns the paragraphs without it and the first such line, whose date can serve
+    as the publication time.
+    """
+    keep, first = list(paragraphs), None
     for paragraph in paragraphs[:3]:
         if _DATE_LINE.match(paragraph) and not paragraph.endswith(".") and len(keep) > 1:
             keep.remove(paragraph)
-    return keep
+            first = first or _DATE_LABEL.sub("", paragraph)
+    return keep, first
 
 
 # --- byline ----------------------------------------------------------------
@@ -256,6 +266,11 @@ def _credit_line(paragraph: str) -> str | None:
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PROBES = (datetime(2000, 1, 1, 0, 0, 0), datetime(2001, 2, 2, 1, 1, 1))
+# North American zone names as pages print them; ambiguous ones (IST, CST in Asia) stay unzoned.
+_ZONES = {name: offset * 3600 for name, offset in (
+    ("EST", -5), ("EDT", -4), ("CDT", -5), ("MST", -7), ("MDT", -6), ("PST", -8), ("PDT", -7),
+    ("GMT", 0), ("UTC", 0), ("BST", 1), ("CET", 1), ("CEST", 2))}
+_AT_SIGN = re.compile(r"\s@\s")
 
 
 def parse_date(value: str | None) -> str | None:
@@ -271,10 +286,13 @@ def parse_date(value: str | None) -> str | None:
             return datetime.strptime(value, "%Y-%m-%d").date().isoformat()
         except ValueError:
             return None
-    try:
-        first, second = (dateparser.parse(value, default=probe) for probe in _PROBES)
-    except (ValueError, OverflowError, TypeError):
-        return None
+    value = _AT_SIGN.sub(" ", value)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an unknown zone name leaves the time unzoned
+        try:
+            first, second = (dateparser.parse(value, default=probe, tzinfos=_ZONES) for probe in _PROBES)
+        except (ValueError, OverflowError, TypeError):
+            return None
     if (first.year, first.month, first.day) != (second.year, second.month, second.day):
         return None
     if (first.hour, first.minute) != (second.hour, second.minute):

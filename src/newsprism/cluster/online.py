@@ -1,0 +1,237 @@
+"""Online assignment: each arriving article joins its best story or starts a new one.
+
+A story keeps a centroid of its members' term vectors (its heaviest terms only,
+so memory per story is bounded) and the span of its publication times. Candidate
+stories come from an inverted index from terms to the active stories that carry
+them, so an article is compared with a handful of stories, not all of them.
+Stories whose last article is older than the active window (counted back from the
+newest publication time seen) leave the index, and the least recently updated
+stories leave it when there are more than `max_active` of them: memory is bounded
+by the window, not by the store.
+
+Everything here is deterministic: ties are broken by story id, floating-point
+sums are taken in a fixed order, and the state can be saved and restored exactly.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from .features import Features
+
+CENTROID_TERMS = 150
+INDEX_TERMS = 20  # a story is found through its heaviest terms
+
+
+@dataclass
+class StoryState:
+    id: str
+    centroid: dict[str, float]
+    size: int = 1
+    first_time: datetime | None = None
+    last_time: datetime | None = None
+    years: Counter = field(default_factory=Counter)
+    touched: int = 0  # arrival number of its latest member
+    names: set = field(default_factory=set)
+
+    def top_names(self, count: int) -> list[str]:
+        held = [(w, t) for t, w in self.centroid.items() if t in self.names]
+        return [t for _, t in sorted(held, reverse=True)[:count]]
+
+    @property
+    def norm(self) -> float:
+        return math.sqrt(sum(w * w for w in self.centroid.values())) or 1.0
+
+    def index_terms(self) -> list[str]:
+        return [t for t, _ in heapq.nlargest(INDEX_TERMS, self.centroid.items(), key=lambda item: (item[1], item[0]))]
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    threshold: float = 0.3
+    window: timedelta = timedelta(days=7)
+    max_active: int = 20_000
+    year_penalty: float = 0.5
+    name_penalty: float = 0.5
+    main_names: int = 3
+    time_penalty: float = 0.5  # the score lost by a story a whole window away
+
+
+class MemoryArchive:
+    """Where stories go when they leave the active window; the store has its own."""
+
+    def __init__(self):
+        self.stories: dict[str, StoryState] = {}
+        self.index: dict[str, set[str]] = defaultdict(set)
+
+    def keep(self, story: StoryState) -> None:
+        self.stories[story.id] = story
+        for term in story.index_terms():
+            self.index[term].add(story.id)
+
+    def find(self, terms, start: datetime, end: datetime) -> list[StoryState]:
+        found = set().union(*(self.index.get(t, ()) for t in terms))
+        stories = (self.stories[i] for i in sorted(found))
+        return [s for s in stories if s.last_time is not None and s.first_time <= end and s.last_time >= start]
+
+
+class OnlineClusterer:
+    def __init__(self, settings: ClusterSettings = ClusterSettings(), archive=None):
+        self.settings = settings
+        self.archive = archive if archive is not None else MemoryArchive()
+        self.stories: dict[str, StoryState] = {}
+        self.index: dict[str, set[str]] = defaultdict(set)
+        self.clock: datetime | None = None
+        self.arrivals = 0
+        self._ages: list[tuple[datetime, str]] = []  # (last time, story id), stale entries skipped
+
+    # -- assignment -----------------------------------------------------------
+
+    def assign(self, article_id: str, features: Features, when: datetime | None) -> str:
+        """The id of the story this article joins (a new story has the article's id)."""
+        self.arrivals += 1
+        if when is not None and (self.clock is None or when > self.clock):
+            self.clock = when
+            self._age_out()
+        best, score = self.best_story(features, when)
+        if best is None or score < self.settings.threshold:
+            best = StoryState(article_id, dict(features.terms), 1, when, when, Counter(features.years), self.arrivals,
+                              set(features.names & features.terms.keys()))
+            self._settle(best, ())
+            return best.id
+        old_terms = best.index_terms() if best.id in self.stories else ()
+        self._join(best, features, when)
+        self._settle(best, old_terms)
+        return best.id
+
+    def best_story(self, features: Features, when: datetime | None) -> tuple[StoryState | None, float]:
+        best, best_score = None, 0.0
+        for story in self._candidates(features, when):
+            score = self.similarity(story, features, when)
+            if score > best_score:
+                best, best_score = story, score
+        return best, best_score
+
+    def similarity(self, story: StoryState, features: Features, when: datetime | None) -> float:
+        score = features.dot(story.centroid) / story.norm
+        if when is not None and story.first_time is not None:
+            gap = max(story.first_time - when, when - story.last_time, timedelta(0))
+            if gap > self.settings.window:
+                return 0.0
+            score *= 1.0 - self.settings.time_penalty * gap / self.settings.window
+        if _years_conflict(story.years, features.years):
+            score *= self.settings.year_penalty
+        if self._names_conflict(story, features):
+            score *= self.settings.name_penalty
+        return score
+
+    def _names_conflict(self, story: StoryState, features: Features) -> bool:
+        """Neither side mentions any of the other's main names: two events with the same vocabulary."""
+        count = self.settings.main_names
+        ours = story.top_names(count)
+        theirs = features.top_names(count)
+        if not ours or not theirs:
+            return False
+        return not any(t in features.terms for t in ours) and not any(t in story.centroid for t in theirs)
+
+    def _candidates(self, features: Features, when: datetime | None) -> list[StoryState]:
+        found: set[str] = set()
+        for term in features.terms:
+            found.update(self.index.get(term, ()))
+        stories = [self.stories[i] for i in sorted(found)]
+        if when is not None and self._is_late(when):
+            # A report older than the active window: look among the stories of its own time.
+            window = self.settings.window
+            stories += [s for s in self.archive.find(list(features.terms), when - window, when + window)
+                        if s.id not in self.stories]
+        return stories
+
+    def _is_late(self, when: datetime) -> bool:
+        return self.clock is not None and when < self.clock - self.settings.window
+
+    def _settle(self, story: StoryState, old_terms) -> None:
+        """Index a new or changed story while it is active; archive it otherwise."""
+        if story.last_time is not None and self._is_late(story.last_time):
+            self.archive.keep(story)
+            return
+        self.stories[story.id] = story
+        self._index(story, old_terms)
+        self._evict()
+
+    def _join(self, story: StoryState, features: Features, when: datetime | None) -> None:
+        centroid = dict(story.centroid)
+        for term, weight in features.terms.items():
+            centroid[term] = centroid.get(term, 0.0) + weight
+        if len(centroid) > CENTROID_TERMS:
+            centroid = dict(sorted(centroid.items(), key=lambda item: (-item[1], item[0]))[:CENTROID_TERMS])
+        story.centroid = centroid
+        story.size += 1
+        story.years.update(features.years)
+        story.names = (story.names | features.names) & centroid.keys()
+        if when is not None:
+            story.first_time = when if story.first_time is None else min(story.first_time, when)
+            story.last_time = when if story.last_time is None else max(story.last_time, when)
+        story.touched = self.arrivals
+
+    # -- the active set -------------------------------------------------------
+
+    def _index(self, story: StoryState, old_terms) -> None:
+        for term in old_terms:
+            self._unindex_term(term, story.id)
+        for term in story.index_terms():
+            self.index[term].add(story.id)
+        if story.last_time is not None:
+            heapq.heappush(self._ages, (story.last_time, story.id))
+
+    def _unindex_term(self, term: str, story_id: str) -> None:
+        holders = self.index.get(term)
+        if holders is not None:
+            holders.discard(story_id)
+            if not holders:
+                del self.index[term]
+
+    def _remove(self, story_id: str) -> None:
+        story = self.stories.pop(story_id)
+        for term in story.index_terms():
+            self._unindex_term(term, story_id)
+        self.archive.keep(story)
+
+    def _age_out(self) -> None:
+        horizon = self.clock - self.settings.window
+        while self._ages and self._ages[0][0] < horizon:
+            last_time, story_id = heapq.heappop(self._ages)
+            story = self.stories.get(story_id)
+            if story is not None and story.last_time == last_time:
+                self._remove(story_id)
+
+    def _evict(self) -> None:
+        excess = len(self.stories) - self.settings.max_active
+        if excess > 0:
+            for story in sorted(self.stories.values(), key=lambda s: (s.touched, s.id))[:excess]:
+                self._remove(story.id)
+
+
+def _years_conflict(story_years: Counter, article_years: Counter) -> bool:
+    """Both name years and share none of their most mentioned ones."""
+    if not story_years or not article_years:
+        return False
+    top_story = {y for y, _ in story_years.most_common(3)}
+    top_article = {y for y, _ in article_years.most_common(2)}
+    return not (top_story & article_years.keys()) and not (top_article & story_years.keys())
+
+
+def as_time(value: str | None) -> datetime | None:
+    """An ISO 8601 publication time as an aware UTC datetime (dates count as midnight UTC)."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
