@@ -26,7 +26,10 @@ from .ingest import ingest as run_ingest
 from .model import Hints, Rejection, Skipped
 from .normalize import parse_date
 from .read import Manifest, ManifestError
+from .cluster import recluster as run_recluster
+from .evaluate import clustering as clustering_eval
 from .render import articles as article_views
+from .render import stories as story_views
 from .store import StoreError
 
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -167,6 +170,138 @@ def article(article_id, db, as_json):
             out.print(f"[dim]{name}:[/dim] {_shown(str(value))}")
     out.print()
     out.print(escape(found.text))
+
+
+@main.command()
+@db_option
+@click.option("--min-outlets", type=click.IntRange(min=0), default=0, help="Only stories reported by at least N outlets.")
+@click.option("--since", metavar="DATE", help="Only stories with an article published at or after DATE.")
+@click.option("--search", metavar="TEXT", help="Only stories with an article matching this full-text search.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many stories.")
+@click.option("--format", "fmt", type=click.Choice(story_views.FORMATS), default="table", show_default=True, help="Output format.")
+@click.option("--json", "as_json", is_flag=True, help="Shorthand for --format json.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of standard output.")
+@friendly_errors
+def stories(db, min_outlets, since, search, limit, fmt, as_json, output):
+    """List stories, latest news first: title, first and last publication time,
+    article and outlet counts, languages."""
+    if since and parse_date(since) is None:
+        raise click.BadParameter(f"cannot read {since!r} as a date", param_hint="--since")
+    with _existing_store(db) as store:
+        found = store.stories(min_outlets=min_outlets, since=parse_date(since) if since else None,
+                              search=search, limit=limit)
+    fmt = "json" if as_json else fmt
+    if fmt == "table" and not output:
+        _print_stories(found)
+        return
+    text = {"json": story_views.to_json, "jsonl": story_views.to_jsonl,
+            "markdown": story_views.to_markdown, "table": story_views.to_markdown}[fmt](found)
+    _emit(text, output)
+
+
+@main.command()
+@click.argument("story_id", metavar="ID")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the story and its articles as a JSON object.")
+@friendly_errors
+def story(story_id, db, as_json):
+    """Show one story: what it is about and the articles that report it."""
+    with _existing_store(db) as store:
+        found = store.get_story(story_id)
+    if found is None:
+        _fail(f"no story with id {story_id}", 1)
+    if as_json:
+        click.echo(json.dumps(story_views.story_record(found, with_articles=True), ensure_ascii=False, indent=2))
+        return
+    out = Console(highlight=False, soft_wrap=True)
+    out.print(f"[bold]{escape(found.title or '(untitled)')}[/bold]")
+    out.print(f"[dim]story {escape(found.id)}: {found.article_count} article(s) from {found.outlet_count} outlet(s), "
+              f"{escape(found.first_published or '?')} to {escape(found.last_published or '?')}[/dim]")
+    table = Table(show_lines=False)
+    for column in ("published", "outlet", "lang", "title", "article"):
+        table.add_column(column, overflow="fold")
+    for m in found.articles:
+        cells = ((m.published or "")[:16], m.outlet, m.language, m.title, m.id + (" (copy)" if m.duplicate_of else ""))
+        table.add_row(*(escape(str(v)) if v else "" for v in cells))
+    out.print(table)
+
+
+@main.command()
+@db_option
+@click.option("--quiet", "-q", is_flag=True, help="No summary.")
+@friendly_errors
+def recluster(db, quiet):
+    """Rebuild every story from scratch, replaying the articles in the order they
+    arrived; gives the same stories as streaming them did. Existing assignments
+    otherwise never move."""
+    with _existing_store(db) as store:
+        count = run_recluster(store)
+    if not quiet:
+        _err.print(f"newsprism: {count} stories rebuilt in {_shown(str(resolve_db_path(db)))}")
+
+
+@main.group(name="eval")
+def eval_group():
+    """Score newsprism against labelled data."""
+
+
+@eval_group.command(name="clustering")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(clustering_eval.FORMATS))
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--order", type=click.Choice(clustering_eval.ORDERS), default="file", show_default=True, help="Order the documents arrive in.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed for --order shuffle.")
+@click.option("--label", default="story", show_default=True, help="JSONL field holding the gold story.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as a JSON object.")
+@friendly_errors
+def eval_clustering(fmt, path, order, seed, label, as_json):
+    """Stream labelled documents through ingest into a scratch store and score the
+    stories: B-cubed and pairwise precision, recall and F1.
+
+    FORMAT is `ecbplus` (a folder with ECB+/<topic>/*.xml and doc_labels.tsv; gold
+    story = subtopic) or `jsonl` (one article per line with `text`, optional title,
+    url, outlet, published, language, id, and the gold story in the --label field).
+    """
+    try:
+        found = clustering_eval.load_eval_set(fmt, path, label)
+    except (OSError, ValueError) as exc:
+        _fail(str(exc), 2)
+    for problem in found.problems:
+        _err.print(f"skipped: {_shown(problem)}")
+    if not found.records:
+        _fail("no usable documents to evaluate", 1)
+    result = clustering_eval.evaluate_clustering(found.records, order=order, seed=seed, label=label,
+                                                 problems=found.problems)
+    for problem in result["rejected"][len(found.problems):]:
+        _err.print(f"rejected: {_shown(problem)}")
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    out = Console(highlight=False)
+    table = Table(title=f"story clustering: {escape(str(path))} ({order}{f', seed {seed}' if order == 'shuffle' else ''})")
+    for column in ("metric", "precision", "recall", "F1"):
+        table.add_column(column, justify="right" if column != "metric" else "left")
+    for name in ("bcubed", "pairwise"):
+        scores = result[name]
+        table.add_row(name, *(f"{scores[k]:.4f}" for k in ("precision", "recall", "f1")))
+    out.print(table)
+    out.print(f"{result['documents']} documents, {result['clusters']} stories predicted, "
+              f"{result['gold_clusters']} gold; {result['seconds']:.2f} s "
+              f"({result['cluster_seconds']:.2f} s clustering)")
+
+
+def _print_stories(found) -> None:
+    out = Console(highlight=False)
+    table = Table(show_lines=False, title=f"{len(found)} story(ies)")
+    table.add_column("story", no_wrap=True)
+    table.add_column("last", no_wrap=True)
+    table.add_column("art.", justify="right")
+    table.add_column("outl.", justify="right")
+    table.add_column("lang", overflow="fold", max_width=12)
+    table.add_column("title", overflow="fold", ratio=1)
+    for s in found:
+        cells = (s.id, (s.last_published or "")[:16], s.article_count, s.outlet_count, ",".join(s.languages), s.title)
+        table.add_row(*(escape(str(v)) if v not in (None, "") else "" for v in cells))
+    out.print(table)
 
 
 def _existing_store(db):

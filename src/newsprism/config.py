@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_DB = "newsprism.db"
@@ -22,6 +23,14 @@ class Settings:
     # Articles written per transaction: a kill loses at most one uncommitted batch,
     # which the next run of the same command redoes.
     batch_size: int = 100
+    # Stories: an article joins the most similar active story when the similarity
+    # (cosine of weighted terms, lowered by distance in time) reaches this value.
+    story_threshold: float = 0.3
+    # A story leaves the active set when its newest article is this much older than the
+    # newest article seen; a later report of its time still finds it in the store.
+    story_window: timedelta = timedelta(days=7)
+    # At most this many stories are held in memory; the least recently updated leave first.
+    max_active_stories: int = 20_000
 
 
 def resolve_db_path(db: str | os.PathLike | None = None) -> Path:

@@ -1,4 +1,4 @@
-"""Ingest: read → normalize → identify → store, for a batch of paths.
+"""Ingest: read → normalize → identify → store → cluster, for a batch of paths.
 
 Articles are written in transactions of `Settings.batch_size`; a process killed
 part-way leaves every committed batch in place and the next run of the same
@@ -8,10 +8,12 @@ command stores the rest (what is already there counts as duplicate).
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from .cluster import StoryAssigner
 from .config import Settings
 from .identify import NearCopyIndex, identify
 from .model import Article, Hints, IngestReport, RawDocument, Rejection, Skipped
@@ -45,6 +47,9 @@ def ingest(
     manifest = manifest or Manifest()
     index = NearCopyIndex(settings.near_duplicate_threshold, settings.minhash_permutations, settings.shingle_words)
     report = IngestReport()
+    stories = StoryAssigner(store, settings)
+    with store.write():
+        report.new_stories += stories.assign_pending()
     inputs = list(discover(paths, manifest))
     progress.on_start(len(inputs))
     for problem in manifest.drain_problems():
@@ -57,9 +62,9 @@ def ingest(
                 continue
             batch.append(item)
             if len(batch) >= settings.batch_size:
-                _store_batch(store, index, batch, report)
+                _store_batch(store, index, stories, batch, report)
                 progress.on_stored(report)
-        _store_batch(store, index, batch, report)
+        _store_batch(store, index, stories, batch, report)
         progress.on_stored(report)
         progress.on_file(path)
     return report
@@ -83,23 +88,31 @@ def _articles(path: str, hints: Hints, settings: Settings, stdin: BinaryIO | Non
         yield Rejection("<stdin>" if path == "-" else path, f"cannot read: {type(exc).__name__}: {message}")
 
 
-def _store_batch(store: Store, index: NearCopyIndex, batch: list[Article], report: IngestReport) -> None:
-    """One transaction per batch; earlier articles of the batch are visible to later ones."""
+def _store_batch(store: Store, index: NearCopyIndex, stories: StoryAssigner, batch: list[Article],
+                 report: IngestReport) -> None:
+    """One transaction per batch: articles, near-copy links and story assignments commit together.
+
+    Earlier articles of the batch are visible to later ones.
+    """
     if not batch:
         return
     with store.write():
-        for article in batch:
-            _store_one(store, index, article, report)
+        added = [article for article in batch if _store_one(store, index, article, report)]
+        started = time.perf_counter()
+        report.new_stories += stories.assign(added)
+        report.cluster_seconds += time.perf_counter() - started
     batch.clear()
 
 
-def _store_one(store: Store, index: NearCopyIndex, article: Article, report: IngestReport) -> None:
+def _store_one(store: Store, index: NearCopyIndex, article: Article, report: IngestReport) -> bool:
+    """Store one article unless it is already known; True when it was added."""
     known = store.get_article(article.id) or _same_article(store, article)
     if known is not None:
         store.fill_missing(known.id, article)
         report.duplicate += 1
         report.article_ids.append(known.id)
-        return
+        report.sources.append(article.source_path)
+        return False
     signature = index.signature(f"{article.title or ''}\n{article.text}")
     keys = index.band_keys(signature)
     original = _near_copy_of(store, index, signature, keys)
@@ -109,6 +122,8 @@ def _store_one(store: Store, index: NearCopyIndex, article: Article, report: Ing
     store.add_article(article, signature, keys)
     report.new += 1
     report.article_ids.append(article.id)
+    report.sources.append(article.source_path)
+    return True
 
 
 def _same_article(store: Store, article: Article) -> Article | None:

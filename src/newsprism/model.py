@@ -97,15 +97,59 @@ class Article:
 
 
 @dataclass
+class StoryMember:
+    """One article of a story as a story listing shows it."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    url: str | None
+    published: str | None
+    language: str | None
+    duplicate_of: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Story:
+    """A real-world event and the articles that report it.
+
+    `first_published`/`last_published` are UTC times of its dated articles.
+    `articles` is filled only when one story is asked for (`Store.get_story`).
+    """
+
+    id: str
+    title: str | None
+    first_published: str | None
+    last_published: str | None
+    article_count: int
+    outlet_count: int
+    outlets: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    articles: list[StoryMember] = field(default_factory=list)
+
+    def to_dict(self, with_articles: bool = True) -> dict[str, Any]:
+        data = asdict(self)
+        if not with_articles:
+            data.pop("articles")
+        return data
+
+
+@dataclass
 class IngestReport:
     """What one ingest call did, counted per outcome."""
 
     new: int = 0
     duplicate: int = 0
     linked: int = 0  # new articles found to be near-copies of stored ones
+    new_stories: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     skipped: int = 0
     article_ids: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # where each of article_ids was read from
+    cluster_seconds: float = 0.0  # time spent assigning stories
 
     @property
     def stored_or_known(self) -> int:
@@ -114,5 +158,5 @@ class IngestReport:
     def summary(self) -> str:
         return (
             f"{self.new} new, {self.duplicate} duplicate, {len(self.rejected)} rejected"
-            f" ({self.linked} near-copies linked)"
+            f" ({self.linked} near-copies linked, {self.new_stories} new stories)"
         )

@@ -1,0 +1,175 @@
+"""Cluster: every stored article joins the story of its real-world event, or starts one.
+
+`StoryAssigner` runs the online clusterer against a store: it restores the active
+stories when it starts, assigns a batch of articles in publication-time order,
+and writes the changed stories in the caller's transaction, so that a killed
+process leaves stories and assignments consistent and two ingests in a row give
+the same stories as one ingest of the same articles in the same order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+
+from ..config import Settings
+from ..model import Article
+from ..store import Store, utc_key
+from .features import Features, article_features
+from .online import ClusterSettings, OnlineClusterer, StoryState, as_time
+
+__all__ = ["StoryAssigner", "recluster", "article_features", "Features", "OnlineClusterer", "ClusterSettings"]
+
+
+class StoreArchive:
+    """Stories that left the active window, found again in the store by term and time.
+
+    Stories archived during the current batch are not saved yet; they are held here
+    until the batch is written, so a lookup never sees an out-of-date copy.
+    """
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.pending: dict[str, StoryState] = {}
+
+    def keep(self, story: StoryState) -> None:
+        self.pending[story.id] = story
+
+    def find(self, terms, start: datetime, end: datetime) -> list[StoryState]:
+        rows = self.store.story_rows_near(sorted(terms), utc_key(start.isoformat()), utc_key(end.isoformat()))
+        found = {row["id"]: self.pending.get(row["id"]) or story_from_row(row) for row in rows}
+        wanted = set(terms)
+        for story in self.pending.values():
+            if story.id not in found and story.last_time is not None and story.first_time <= end \
+                    and story.last_time >= start and wanted.intersection(story.index_terms()):
+                found[story.id] = story
+        return [found[i] for i in sorted(found)
+                if found[i].last_time is not None and found[i].first_time <= end and found[i].last_time >= start]
+
+
+class StoryAssigner:
+    def __init__(self, store: Store, settings: Settings = Settings()):
+        self.store = store
+        self.archive = StoreArchive(store)
+        self.clusterer = OnlineClusterer(cluster_settings(settings), self.archive)
+        self._restore()
+
+    def assign(self, articles: Iterable[Article], *, replay: bool = False) -> int:
+        """Give each article its story (call inside `store.write()`); returns how many stories began.
+
+        Articles are taken in publication-time order; an undated article keeps its
+        place after the dated article before it in the batch (`replay` keeps the
+        given order instead). Near-copies join their original's story and do not
+        change the story's centroid.
+        """
+        clusterer, started = self.clusterer, 0
+        pending = [a for a in articles if a.story_id is None]
+        originals = [a for a in pending if a.duplicate_of is None]
+        seq = self.store.last_cluster_seq()
+        changed: dict[str, StoryState] = {}
+        for article in (originals if replay else time_order(originals)):
+            features = article_features(article)
+            when = as_time(article.published or article.captured)
+            story_id = clusterer.assign(article.id, features, when)
+            story = clusterer.last_story
+            started += story.size == 1
+            self._retitle(story, article, clusterer.last_score)
+            changed[story_id] = story
+            article.story_id = story_id
+            seq += 1
+            self.store.set_story(article.id, story_id, seq)
+        for article in pending:
+            if article.duplicate_of is not None:
+                article.story_id = self.store.story_of(article.duplicate_of) or article.duplicate_of
+                seq += 1
+                self.store.set_story(article.id, article.story_id, seq)
+        changed.update(self.archive.pending)
+        for story in changed.values():
+            self._save(story)
+        self.archive.pending.clear()
+        self.store.save_cluster_state({"clock": clusterer.clock.isoformat() if clusterer.clock else "",
+                                       "arrivals": str(clusterer.arrivals)})
+        return started
+
+    def assign_pending(self) -> int:
+        """Assign articles stored without a story (from before clustering existed)."""
+        pending = self.store.unassigned_articles()
+        return self.assign(pending) if pending else 0
+
+    def _retitle(self, story: StoryState, article: Article, score: float) -> None:
+        title = article.title or _first_sentence(article.text)
+        if story.title is None or (article.title and (score > story.title_score or story.title_from_text)):
+            story.title, story.title_score, story.title_from_text = title, score, article.title is None
+
+    def _save(self, story: StoryState) -> None:
+        self.store.save_story(
+            story.id, title=story.title, title_score=story.title_score,
+            first_time=utc_key(story.first_time.isoformat()) if story.first_time else None,
+            last_time=utc_key(story.last_time.isoformat()) if story.last_time else None,
+            size=story.size, touched=story.touched, state=story_state_json(story),
+            index_terms=story.index_terms())
+
+    def _restore(self) -> None:
+        state = self.store.cluster_state()
+        clusterer = self.clusterer
+        clusterer.clock = datetime.fromisoformat(state["clock"]) if state.get("clock") else None
+        clusterer.arrivals = int(state.get("arrivals", 0))
+        horizon = clusterer.clock - clusterer.settings.window if clusterer.clock else None
+        rows = self.store.active_story_rows(utc_key(horizon.isoformat()) if horizon else None,
+                                            clusterer.settings.max_active)
+        for row in rows:
+            clusterer.restore(story_from_row(row))
+
+
+def recluster(store: Store, settings: Settings = Settings(), on_batch=lambda done: None) -> int:
+    """Rebuild every story from scratch, replaying the articles in the order they were assigned.
+
+    Gives the same stories as streaming those articles did (with the same settings).
+    Returns the number of stories. One transaction: a kill leaves the old stories.
+    """
+    with store.write():
+        order = store.cluster_order()  # read before the assignments are cleared
+        store.clear_stories()
+        assigner = StoryAssigner(store, settings)
+        for start in range(0, len(order), settings.batch_size):
+            assigner.assign(store.articles_by_seq(order[start:start + settings.batch_size]), replay=True)
+            on_batch(min(start + settings.batch_size, len(order)))
+    return len(store.stories())
+
+
+def cluster_settings(settings: Settings) -> ClusterSettings:
+    return ClusterSettings(threshold=settings.story_threshold, window=settings.story_window,
+                           max_active=settings.max_active_stories)
+
+
+def time_order(articles: list[Article]) -> list[Article]:
+    """Publication-time order; an undated article stays right after the dated one before it."""
+    keyed, last = [], None
+    for position, article in enumerate(articles):
+        when = as_time(article.published or article.captured)
+        last = when or last
+        keyed.append(((last.timestamp() if last else float("-inf")), 0 if when else 1, position, article))
+    return [item[-1] for item in sorted(keyed, key=lambda item: item[:3])]
+
+
+def story_state_json(story: StoryState) -> str:
+    return json.dumps({"centroid": story.centroid, "names": sorted(story.names), "years": dict(story.years),
+                       "title_from_text": story.title_from_text}, ensure_ascii=False, separators=(",", ":"))
+
+
+def story_from_row(row) -> StoryState:
+    state = json.loads(row["state"])
+    return StoryState(
+        id=row["id"], centroid=state["centroid"], size=row["size"],
+        first_time=as_time(row["first_time"]), last_time=as_time(row["last_time"]),
+        years=Counter(state["years"]), touched=row["touched"], names=set(state["names"]),
+        title=row["title"], title_score=row["title_score"], title_from_text=state.get("title_from_text", False),
+    )
+
+
+def _first_sentence(text: str, limit: int = 120) -> str:
+    first = text.split("\n\n", 1)[0]
+    sentence = first.split(". ", 1)[0]
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"

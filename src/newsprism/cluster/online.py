@@ -37,6 +37,9 @@ class StoryState:
     years: Counter = field(default_factory=Counter)
     touched: int = 0  # arrival number of its latest member
     names: set = field(default_factory=set)
+    title: str | None = None
+    title_score: float = 0.0
+    title_from_text: bool = False
 
     def top_names(self, count: int) -> list[str]:
         held = [(w, t) for t, w in self.centroid.items() if t in self.names]
@@ -88,6 +91,13 @@ class OnlineClusterer:
         self.clock: datetime | None = None
         self.arrivals = 0
         self._ages: list[tuple[datetime, str]] = []  # (last time, story id), stale entries skipped
+        self.last_story: StoryState | None = None  # the story the latest article went to
+        self.last_score = 0.0  # and how similar it was to it before joining (0 for a new story)
+
+    def restore(self, story: StoryState) -> None:
+        """Put a saved story back into the active set."""
+        self.stories[story.id] = story
+        self._index(story, ())
 
     # -- assignment -----------------------------------------------------------
 
@@ -101,10 +111,12 @@ class OnlineClusterer:
         if best is None or score < self.settings.threshold:
             best = StoryState(article_id, dict(features.terms), 1, when, when, Counter(features.years), self.arrivals,
                               set(features.names & features.terms.keys()))
+            self.last_story, self.last_score = best, 0.0
             self._settle(best, ())
             return best.id
         old_terms = best.index_terms() if best.id in self.stories else ()
         self._join(best, features, when)
+        self.last_story, self.last_score = best, score
         self._settle(best, old_terms)
         return best.id
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..model import Article
+from ..model import Article, Story, StoryMember
 from .schema import MIGRATIONS
 
 _ARTICLE_COLUMNS = (
@@ -177,6 +177,125 @@ class Store:
         if "published" in filled:
             self._db.execute("UPDATE articles SET time_utc = ? WHERE id = ?", (utc_key(article.published), article_id))
         return filled
+
+    # --- stories: the clusterer's state ------------------------------------------
+
+    def cluster_state(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT key, value FROM cluster_state").fetchall())
+
+    def save_cluster_state(self, values: dict[str, str]) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO cluster_state VALUES (?, ?)", list(values.items()))
+
+    def active_story_rows(self, horizon: str | None, limit: int) -> list[sqlite3.Row]:
+        """Stories still in the active window (undated ones too), most recently updated first."""
+        return self._db.execute(
+            "SELECT * FROM stories WHERE last_time IS NULL OR last_time >= ? ORDER BY touched DESC, id LIMIT ?",
+            (horizon or "", limit),
+        ).fetchall()
+
+    def story_rows_near(self, terms: Sequence[str], start: str, end: str) -> list[sqlite3.Row]:
+        """Dated stories sharing an index term whose time span meets [start, end]."""
+        if not terms:
+            return []
+        marks = ", ".join("?" * len(terms))
+        return self._db.execute(
+            f"""SELECT * FROM stories WHERE last_time >= ? AND first_time <= ?
+                AND id IN (SELECT story_id FROM story_terms WHERE term IN ({marks})) ORDER BY id""",
+            [start, end, *terms],
+        ).fetchall()
+
+    def save_story(self, story_id: str, *, title: str | None, title_score: float, first_time: str | None,
+                   last_time: str | None, size: int, touched: int, state: str, index_terms: Sequence[str]) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (story_id, title, title_score, first_time, last_time, size, touched, state),
+        )
+        self._db.execute("DELETE FROM story_terms WHERE story_id = ?", (story_id,))
+        self._db.executemany("INSERT INTO story_terms VALUES (?, ?)", [(t, story_id) for t in index_terms])
+
+    def story_row(self, story_id: str) -> sqlite3.Row | None:
+        return self._db.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+
+    def set_story(self, article_id: str, story_id: str, cluster_seq: int) -> None:
+        self._db.execute("UPDATE articles SET story_id = ?, cluster_seq = ? WHERE id = ?",
+                         (story_id, cluster_seq, article_id))
+
+    def story_of(self, article_id: str) -> str | None:
+        row = self._db.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def last_cluster_seq(self) -> int:
+        return self._db.execute("SELECT coalesce(max(cluster_seq), 0) FROM articles").fetchone()[0]
+
+    def unassigned_articles(self) -> list[Article]:
+        """Articles without a story (stored before clustering existed), in arrival order."""
+        rows = self._db.execute(
+            f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles WHERE story_id IS NULL ORDER BY seq")
+        return [_article(row) for row in rows]
+
+    def cluster_order(self) -> list[int]:
+        """Arrival numbers of all articles in the order they were assigned to stories (then arrival order)."""
+        return [row[0] for row in self._db.execute(
+            "SELECT seq FROM articles ORDER BY cluster_seq IS NULL, cluster_seq, seq")]
+
+    def articles_by_seq(self, seqs: Sequence[int]) -> list[Article]:
+        rows = self._db.execute(
+            f"SELECT seq, {', '.join(_ARTICLE_COLUMNS)} FROM articles WHERE seq IN ({', '.join('?' * len(seqs))})",
+            list(seqs)).fetchall()
+        by_seq = {row["seq"]: _article(row) for row in rows}
+        return [by_seq[seq] for seq in seqs if seq in by_seq]
+
+    def clear_stories(self) -> None:
+        """Forget every story and assignment (before `recluster` rebuilds them); call inside `write()`."""
+        self._db.execute("UPDATE articles SET story_id = NULL, cluster_seq = NULL")
+        for table in ("story_terms", "stories", "cluster_state"):
+            self._db.execute(f"DELETE FROM {table}")
+
+    # --- stories: reads ------------------------------------------------------------
+
+    def stories(self, *, min_outlets: int = 0, since: str | None = None, search: str | None = None,
+                limit: int | None = None) -> list[Story]:
+        """Stories, latest news first; `since` keeps stories with a dated article at or after it,
+        `search` those with an article matching the full-text query."""
+        where, having, params = [], ["outlet_count >= ?"], []
+        if search:
+            where.append("a.story_id IN (SELECT story_id FROM articles WHERE seq IN "
+                         "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))")
+            params.append(fts_query(search))
+        params.append(min_outlets)
+        if since:
+            having.append("last_published >= ?")
+            params.append(utc_key(since) or since)
+        return self._stories(where, having, params, limit)
+
+    def get_story(self, story_id: str) -> Story | None:
+        found = self._stories(["a.story_id = ?"], [], [story_id], None)
+        if not found:
+            return None
+        story = found[0]
+        rows = self._db.execute(
+            """SELECT id, title, outlet, url, published, language, duplicate_of FROM articles
+               WHERE story_id = ? ORDER BY time_utc IS NULL, time_utc, cluster_seq, seq""", (story_id,))
+        story.articles = [StoryMember(**dict(row)) for row in rows]
+        return story
+
+    def _stories(self, where: list[str], having: list[str], params: list, limit: int | None) -> list[Story]:
+        sql = f"""SELECT a.story_id AS id, s.title AS title, min(a.time_utc) AS first_published,
+                         max(a.time_utc) AS last_published, count(*) AS article_count,
+                         count(DISTINCT lower(a.outlet)) AS outlet_count, max(a.cluster_seq) AS latest
+                  FROM articles a LEFT JOIN stories s ON s.id = a.story_id
+                  WHERE {' AND '.join(['a.story_id IS NOT NULL', *where])} GROUP BY a.story_id
+                  {'HAVING ' + ' AND '.join(having) if having else ''}
+                  ORDER BY last_published IS NULL, last_published DESC, latest DESC, a.story_id"""
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        stories = [Story(**{k: row[k] for k in row.keys() if k != "latest"}) for row in self._db.execute(sql, params)]
+        for story in stories:  # outlets and languages: a few rows per story, no separator games
+            rows = self._db.execute(
+                "SELECT DISTINCT outlet, language FROM articles WHERE story_id = ?", (story.id,)).fetchall()
+            story.outlets = sorted({r[0] for r in rows if r[0]}, key=str.casefold)
+            story.languages = sorted({r[1] for r in rows if r[1]})
+        return stories
 
 
 def open_store(path: str | Path) -> Store:

@@ -59,4 +59,34 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         END;
         """,
     ),
+    (
+        2,
+        "stories: online clustering state and assignment order",
+        """
+        ALTER TABLE articles ADD COLUMN cluster_seq INTEGER;  -- order in which articles were assigned to stories
+        CREATE INDEX articles_cluster_seq ON articles(cluster_seq);
+
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,                -- the id of the article that started it
+            title TEXT,
+            title_score REAL NOT NULL DEFAULT 0,  -- how typical of the story its title's article was
+            first_time TEXT,                    -- UTC keys of its earliest and latest dated article
+            last_time TEXT,
+            size INTEGER NOT NULL,              -- articles that shaped it (near-copies not counted)
+            touched INTEGER NOT NULL,           -- arrival number of its latest article
+            state TEXT NOT NULL                 -- JSON: the clusterer's view of it (centroid, names, years)
+        ) WITHOUT ROWID;
+        CREATE INDEX stories_last_time ON stories(last_time);
+        CREATE INDEX stories_touched ON stories(touched);
+
+        CREATE TABLE story_terms (              -- find stories by their heaviest terms
+            term TEXT NOT NULL,
+            story_id TEXT NOT NULL REFERENCES stories(id),
+            PRIMARY KEY (term, story_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX story_terms_story ON story_terms(story_id);
+
+        CREATE TABLE cluster_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+        """,
+    ),
 ]
