@@ -24,14 +24,20 @@ demo: $(BIN)/.installed
 	$(BIN)/newsprism articles --db $(DEMO)/newsprism.db
 	$(BIN)/newsprism articles --db $(DEMO)/newsprism.db --format markdown -o $(DEMO)/articles.md
 	$(BIN)/newsprism articles --db $(DEMO)/newsprism.db --json -o $(DEMO)/articles.json
-	@echo "== done: store $(DEMO)/newsprism.db, report $(DEMO)/articles.md, JSON $(DEMO)/articles.json"
-	@echo "   try: $(BIN)/newsprism articles --db $(DEMO)/newsprism.db --search bridge"
+	@echo "== the stories they form"
+	$(BIN)/newsprism stories --db $(DEMO)/newsprism.db
+	$(BIN)/newsprism stories --db $(DEMO)/newsprism.db --json -o $(DEMO)/stories.json
+	@echo "== done: store $(DEMO)/newsprism.db, reports $(DEMO)/articles.md, $(DEMO)/articles.json, $(DEMO)/stories.json"
+	@echo "   try: $(BIN)/newsprism stories --db $(DEMO)/newsprism.db --min-outlets 3"
+	@echo "        $(BIN)/newsprism story ID --db $(DEMO)/newsprism.db"
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/.installed
+	$(BIN)/python -m pip install $(PIP_FLAGS) -c requirements.lock -e '.[test,bench]'
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/cluster.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
