@@ -28,9 +28,10 @@ from ..model import Article
 
 # Unicode words (letters with inner hyphens/apostrophes) and numbers with inner separators.
 _TOKEN = re.compile(r"\d+(?:[.,:]\d+)*|[^\W\d_]+(?:['’-][^\W\d_]+)*")
-_SENTENCE_END = re.compile(r"[.!?:;\"“”'‘’(\[—–-]\s*$")
+# The first word of a paragraph or sentence (after closing quotes, brackets, a dash or a colon).
+_SENTENCE_INITIAL = re.compile(r"(?:^|[.!?:;—–-][\"”’')\]]*\s+|\n\s*)[\"“‘'(\[]*([^\W\d_]+(?:['’-][^\W\d_]+)*)")
+_POSSESSIVE = re.compile(r"['’]s\b")
 _YEAR = re.compile(r"^(?:19[5-9]\d|20\d\d)$")
-_POSSESSIVE = re.compile(r"['’]s$")
 
 # Zipf frequency is log10 of occurrences per billion words: 7 for "the", 1 for a rare name.
 # A word at or above COMMON carries nothing; below, its weight grows with its rarity.
@@ -41,6 +42,7 @@ HEADLINE_WEIGHT = 3.0
 LEAD_WEIGHT = 2.0
 LEAD_WORDS = 80
 BODY_WORDS = 600  # later paragraphs drift to background; reading them costs time
+BODY_CHARS = 8 * BODY_WORDS
 NAME_WEIGHT = 2.0
 NUMBER_WEIGHT = 1.5
 MAX_TERMS = 60
@@ -67,62 +69,46 @@ def article_features(article: Article) -> Features:
 
 
 def text_features(title: str, text: str, language: str = "en") -> Features:
-    counts: Counter = Counter()
-    names: set[str] = set()
-    years: Counter = Counter()
-    for token, at_start in _tokens(title):
-        _count(counts, years, token, HEADLINE_WEIGHT)
-    for position, (token, at_start) in enumerate(_tokens(text)):
-        if position >= BODY_WORDS:
-            break
-        _count(counts, years, token, LEAD_WEIGHT if position < LEAD_WORDS else 1.0)
-        if not at_start and token[:1].isupper() and not token.isupper() and not token[:1].isdigit():
-            names.add(_key(token))
-    weights = {}
-    for term, count in counts.items():
-        weight = (1.0 + math.log(count)) * _term_weight(term, language, term in names)
+    text = _POSSESSIVE.sub("", text[:BODY_CHARS])
+    body = _TOKEN.findall(text.casefold())[:BODY_WORDS]
+    sections = ((_TOKEN.findall(_POSSESSIVE.sub("", title).casefold()), HEADLINE_WEIGHT),
+                (body[:LEAD_WORDS], LEAD_WEIGHT), (body[LEAD_WORDS:], 1.0))
+    counts: dict[str, float] = {}
+    for tokens, weight in sections:
+        for token, count in Counter(tokens).items():
+            counts[token] = counts.get(token, 0.0) + weight * count
+    names = _names(_TOKEN.findall(text), text)
+    weights, years = {}, Counter()
+    for token, count in counts.items():
+        if token[0].isdigit():
+            term = "#" + token.replace(",", "")
+            if _YEAR.match(term[1:]):
+                years[term[1:]] += round(count)
+            weight = NUMBER_WEIGHT if len(term) > 2 else 0.0  # single digits are everywhere
+        else:
+            term, weight = token, _rarity(token, language) * (NAME_WEIGHT if token in names else 1.0)
         if weight > 0:
-            weights[term] = weight
+            weights[term] = weights.get(term, 0.0) + (1.0 + math.log(count)) * weight
     return Features(_normalized(_top(weights, MAX_TERMS)), years, frozenset(names))
 
 
-def _tokens(text: str):
-    """Tokens with a flag telling whether each starts a sentence (capital letters there mean nothing)."""
-    previous_end = 0
-    for match in _TOKEN.finditer(text):
-        gap = text[previous_end:match.start()]
-        at_start = previous_end == 0 or "\n" in gap or bool(_SENTENCE_END.search(gap)) \
-            or bool(_SENTENCE_END.search(text[max(0, match.start() - 3):match.start()]))
-        previous_end = match.end()
-        yield match.group(), at_start
-
-
-def _key(token: str) -> str:
-    return _POSSESSIVE.sub("", token).casefold()
-
-
-def _count(counts: Counter, years: Counter, token: str, weight: float) -> None:
-    if token[:1].isdigit():
-        number = token.replace(",", "")
-        if _YEAR.match(number):
-            years[number] += 1
-        counts["#" + number] += weight
-    else:
-        counts[_key(token)] += weight
-
-
-def _term_weight(term: str, language: str, is_name: bool) -> float:
-    if term.startswith("#"):
-        return NUMBER_WEIGHT if len(term) > 2 else 0.0  # single digits are everywhere
-    if len(term) < 2:
-        return 0.0
-    rarity = COMMON_ZIPF - _zipf(term, language)
-    if rarity <= 0:
-        return 0.0
-    return rarity * (NAME_WEIGHT if is_name else 1.0)
+def _names(tokens: list[str], text: str) -> set[str]:
+    """Words written with a capital inside a sentence (more often than at a sentence start)."""
+    capitalized = Counter(t for t in tokens if t[:1].isupper() and not t.isupper())
+    if not capitalized:
+        return set()
+    initial = Counter(_SENTENCE_INITIAL.findall(text))
+    return {t.casefold() for t, count in capitalized.items() if count > initial.get(t, 0)}
 
 
 @lru_cache(maxsize=500_000)
+def _rarity(word: str, language: str) -> float:
+    """How much rarer than an everyday word `word` is (0 for common words and single letters)."""
+    if len(word) < 2:
+        return 0.0
+    return max(0.0, COMMON_ZIPF - _zipf(word, language))
+
+
 def _zipf(word: str, language: str) -> float:
     try:
         zipf = zipf_frequency(word, language)

@@ -45,9 +45,13 @@ class StoryState:
         held = [(w, t) for t, w in self.centroid.items() if t in self.names]
         return [t for _, t in sorted(held, reverse=True)[:count]]
 
+    _norm: float = field(default=0.0, repr=False, compare=False)
+
     @property
     def norm(self) -> float:
-        return math.sqrt(sum(w * w for w in self.centroid.values())) or 1.0
+        if not self._norm:  # cached; _join resets it
+            self._norm = math.sqrt(sum(w * w for w in self.centroid.values())) or 1.0
+        return self._norm
 
     def index_terms(self) -> list[str]:
         return [t for t, _ in heapq.nlargest(INDEX_TERMS, self.centroid.items(), key=lambda item: (item[1], item[0]))]
@@ -59,8 +63,6 @@ class ClusterSettings:
     window: timedelta = timedelta(days=7)
     max_active: int = 20_000
     year_penalty: float = 0.5
-    name_penalty: float = 0.5
-    main_names: int = 3
     time_penalty: float = 0.5  # the score lost by a story a whole window away
 
 
@@ -137,18 +139,7 @@ class OnlineClusterer:
             score *= 1.0 - self.settings.time_penalty * gap / self.settings.window
         if _years_conflict(story.years, features.years):
             score *= self.settings.year_penalty
-        if self._names_conflict(story, features):
-            score *= self.settings.name_penalty
         return score
-
-    def _names_conflict(self, story: StoryState, features: Features) -> bool:
-        """Neither side mentions any of the other's main names: two events with the same vocabulary."""
-        count = self.settings.main_names
-        ours = story.top_names(count)
-        theirs = features.top_names(count)
-        if not ours or not theirs:
-            return False
-        return not any(t in features.terms for t in ours) and not any(t in story.centroid for t in theirs)
 
     def _candidates(self, features: Features, when: datetime | None) -> list[StoryState]:
         found: set[str] = set()
@@ -181,6 +172,7 @@ class OnlineClusterer:
         if len(centroid) > CENTROID_TERMS:
             centroid = dict(sorted(centroid.items(), key=lambda item: (-item[1], item[0]))[:CENTROID_TERMS])
         story.centroid = centroid
+        story._norm = 0.0
         story.size += 1
         story.years.update(features.years)
         story.names = (story.names | features.names) & centroid.keys()
