@@ -168,6 +168,13 @@ def assert_consistent(db: Path) -> int:
         assert len(per_article) == articles
         assert {count for _, count in per_article} <= {bands}, "an article with a partial set of near-copy bands"
         assert connection.execute("SELECT count(*) FROM near_copy_bands").fetchone()[0] == articles * bands
+        # Every article has a story that exists, in assignment order, and no story is empty.
+        assert connection.execute(
+            "SELECT count(*) FROM articles WHERE cluster_seq IS NULL OR story_id NOT IN (SELECT id FROM stories)"
+        ).fetchone()[0] == 0
+        assert connection.execute(
+            "SELECT count(*) FROM stories WHERE id NOT IN (SELECT story_id FROM articles)").fetchone()[0] == 0
+        assert connection.execute("SELECT count(DISTINCT cluster_seq) FROM articles").fetchone()[0] == articles
         return articles
     finally:
         connection.close()
