@@ -14,8 +14,11 @@ there; it is never read) and returns {doc_id: cluster_label}:
   at once and does not depend on their order.
 - `hdbscan(docs, min_cluster_size)`: scikit-learn's HDBSCAN on the TF-IDF
   vectors reduced by truncated SVD (200 dimensions) and L2-normalized, so that
-  Euclidean distance ranks pairs as cosine does. Noise points become clusters
-  of one. Also batch.
+  Euclidean distance ranks pairs as cosine does; min_samples=1 (scikit-learn's
+  default, min_samples = min_cluster_size, calls far more points noise and
+  scored lower on both corpora: best B-cubed F1 0.898 against 0.936 on ECB+,
+  0.596 against 0.640 on the headlines). Noise points become clusters of one.
+  Also batch.
 
 Every function also accepts `vectors=Vectors.fit(all_docs)` so that a grid of
 parameters and several orders of the same documents share one fit. `tune`
@@ -37,9 +40,9 @@ SVD_DIMENSIONS = 200
 
 # Small grids, wide enough that the best value lies inside them on both corpora.
 GRIDS: dict[str, list[float]] = {
-    "tfidf_single_pass": [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5],
+    "tfidf_single_pass": [0.05, 0.08, 0.1, 0.12, 0.15, 0.18, 0.2, 0.22, 0.25, 0.3, 0.4, 0.5],
     "agglomerative": [0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99],
-    "hdbscan": [2, 3, 5, 8],
+    "hdbscan": [3, 5, 8, 12, 20, 30, 50, 80],
 }
 
 
@@ -134,7 +137,7 @@ def agglomerative(docs: Sequence[dict], distance_threshold: float, vectors: Vect
 
     The distances are exact (1 - cosine of the sparse TF-IDF vectors), passed to
     scikit-learn as a precomputed matrix; for the 11,109 headlines that matrix
-    takes about 1 GB. `memory` (a joblib.Memory or a folder) caches the merge
+    takes about 1 GB and the process peaks near 3 GB. `memory` (a joblib.Memory or a folder) caches the merge
     tree, so a grid of thresholds over the same documents builds it once.
     """
     from sklearn.cluster import AgglomerativeClustering
@@ -154,7 +157,8 @@ def agglomerative(docs: Sequence[dict], distance_threshold: float, vectors: Vect
     return {vectors.ids[r]: int(c) for r, c in zip(rows, labels)}
 
 
-def hdbscan(docs: Sequence[dict], min_cluster_size: int, vectors: Vectors | None = None) -> dict[str, int]:
+def hdbscan(docs: Sequence[dict], min_cluster_size: int, vectors: Vectors | None = None,
+            min_samples: int = 1) -> dict[str, int]:
     """HDBSCAN on SVD-reduced, L2-normalized TF-IDF; each noise point is a cluster of its own."""
     from sklearn.cluster import HDBSCAN
 
@@ -162,7 +166,7 @@ def hdbscan(docs: Sequence[dict], min_cluster_size: int, vectors: Vectors | None
     rows = vectors.rows(docs)
     if len(rows) < 2:
         return {str(d["id"]): i for i, d in enumerate(docs)}
-    labels = HDBSCAN(min_cluster_size=int(min_cluster_size), metric="euclidean", copy=True,
+    labels = HDBSCAN(min_cluster_size=int(min_cluster_size), min_samples=min_samples, metric="euclidean", copy=True,
                      algorithm="brute" if len(rows) > 2000 else "auto").fit_predict(vectors.svd[rows])
     next_label = int(labels.max()) + 1
     out = {}

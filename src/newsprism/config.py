@@ -24,8 +24,11 @@ class Settings:
     # which the next run of the same command redoes.
     batch_size: int = 100
     # Stories: an article joins the most similar active story when the similarity
-    # (cosine of weighted terms, lowered by distance in time) reaches this value.
+    # (cosine of weighted terms with the story's centroid and its closest recent member,
+    # lowered by distance in time) reaches this value.
     story_threshold: float = 0.3
+    # The share of the closest recent member in that similarity; the story's centroid has the rest.
+    story_member_weight: float = 0.5
     # A story leaves the active set when its newest article is this much older than the
     # newest article seen; a later report of its time still finds it in the store.
     story_window: timedelta = timedelta(days=7)

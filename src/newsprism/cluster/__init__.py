@@ -18,7 +18,7 @@ from ..config import Settings
 from ..model import Article
 from ..store import Store, utc_key
 from .features import Features, article_features
-from .online import ClusterSettings, OnlineClusterer, StoryState, as_time
+from .online import ClusterSettings, OnlineClusterer, StoryState, as_time, meets
 
 __all__ = ["StoryAssigner", "recluster", "article_features", "Features", "OnlineClusterer", "ClusterSettings"]
 
@@ -37,16 +37,16 @@ class StoreArchive:
     def keep(self, story: StoryState) -> None:
         self.pending[story.id] = story
 
-    def find(self, terms, start: datetime, end: datetime) -> list[StoryState]:
-        rows = self.store.story_rows_near(sorted(terms), utc_key(start.isoformat()), utc_key(end.isoformat()))
+    def find(self, terms, start: datetime | None, end: datetime | None) -> list[StoryState]:
+        """Archived stories carrying one of `terms` whose time span meets [start, end] (None: any time)."""
+        rows = self.store.story_rows_near(sorted(terms), utc_key(start.isoformat()) if start else None,
+                                          utc_key(end.isoformat()) if end else None)
         found = {row["id"]: self.pending.get(row["id"]) or story_from_row(row) for row in rows}
         wanted = set(terms)
         for story in self.pending.values():
-            if story.id not in found and story.last_time is not None and story.first_time <= end \
-                    and story.last_time >= start and wanted.intersection(story.index_terms()):
+            if story.id not in found and meets(story, start, end) and wanted.intersection(story.index_terms()):
                 found[story.id] = story
-        return [found[i] for i in sorted(found)
-                if found[i].last_time is not None and found[i].first_time <= end and found[i].last_time >= start]
+        return [found[i] for i in sorted(found) if meets(found[i], start, end)]
 
 
 class StoryAssigner:
@@ -140,7 +140,8 @@ def recluster(store: Store, settings: Settings = Settings(), on_batch=lambda don
 
 
 def cluster_settings(settings: Settings) -> ClusterSettings:
-    return ClusterSettings(threshold=settings.story_threshold, window=settings.story_window,
+    return ClusterSettings(threshold=settings.story_threshold, member_weight=settings.story_member_weight,
+                           window=settings.story_window,
                            max_active=settings.max_active_stories)
 
 
@@ -156,7 +157,8 @@ def time_order(articles: list[Article]) -> list[Article]:
 
 def story_state_json(story: StoryState) -> str:
     return json.dumps({"centroid": story.centroid, "names": sorted(story.names), "years": dict(story.years),
-                       "title_from_text": story.title_from_text}, ensure_ascii=False, separators=(",", ":"))
+                       "title_from_text": story.title_from_text, "members": [list(m) for m in story.members]},
+                      ensure_ascii=False, separators=(",", ":"))
 
 
 def story_from_row(row) -> StoryState:
@@ -166,6 +168,7 @@ def story_from_row(row) -> StoryState:
         first_time=as_time(row["first_time"]), last_time=as_time(row["last_time"]),
         years=Counter(state["years"]), touched=row["touched"], names=set(state["names"]),
         title=row["title"], title_score=row["title_score"], title_from_text=state.get("title_from_text", False),
+        members=[(article_id, vector) for article_id, vector in state.get("members", [])],
     )
 
 

@@ -193,15 +193,15 @@ class Store:
             (horizon or "", limit),
         ).fetchall()
 
-    def story_rows_near(self, terms: Sequence[str], start: str, end: str) -> list[sqlite3.Row]:
-        """Dated stories sharing an index term whose time span meets [start, end]."""
+    def story_rows_near(self, terms: Sequence[str], start: str | None, end: str | None) -> list[sqlite3.Row]:
+        """Dated stories sharing an index term whose time span meets [start, end] (None: open)."""
         if not terms:
             return []
         marks = ", ".join("?" * len(terms))
         return self._db.execute(
             f"""SELECT * FROM stories WHERE last_time >= ? AND first_time <= ?
                 AND id IN (SELECT story_id FROM story_terms WHERE term IN ({marks})) ORDER BY id""",
-            [start, end, *terms],
+            [start or "", end or "\uffff", *terms],
         ).fetchall()
 
     def save_story(self, story_id: str, *, title: str | None, title_score: float, first_time: str | None,
