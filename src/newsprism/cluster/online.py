@@ -33,7 +33,9 @@ INDEX_TERMS = 20  # a story is found through its heaviest terms ...
 MEMBER_INDEX_TERMS = 8  # ... and through the heaviest terms of each member it keeps
 KEPT_MEMBERS = 8  # members whose own vectors are kept for the member-level match
 SHORTLIST = 6
-TERM_CAP = 0.15  # the most one shared term adds to a similarity
+# The most one shared term adds to a similarity: TERM_CAP_SCALE / sqrt(terms in the article), so about
+# 0.15 for a full article and more for a headline, whose few terms must each count.
+TERM_CAP_SCALE = 1.0
 ARCHIVE_QUERY_TERMS = 12  # an article looks for archived stories through its heaviest terms  # stories, by centroid score, that get the member-level comparison too
 
 
@@ -64,23 +66,32 @@ class StoryState:
             self._norm = math.sqrt(sum(w * w for w in self.centroid.values())) or 1.0
         return self._norm
 
+    _index_terms: list | None = field(default=None, repr=False, compare=False)
+
     def index_terms(self) -> list[str]:
-        terms = {t for t, _ in heapq.nlargest(INDEX_TERMS, self.centroid.items(), key=_by_weight)}
-        for _, vector in self.members:
-            terms.update(t for t, _ in heapq.nlargest(MEMBER_INDEX_TERMS, vector.items(), key=_by_weight))
-        return sorted(terms)
+        if self._index_terms is None:  # cached; _join resets it
+            terms = {t for t, _ in heapq.nlargest(INDEX_TERMS, self.centroid.items(), key=_by_weight)}
+            for _, vector in self.members:
+                terms.update(t for t, _ in heapq.nlargest(MEMBER_INDEX_TERMS, vector.items(), key=_by_weight))
+            self._index_terms = sorted(terms)
+        return self._index_terms
 
     def member_score(self, terms: dict[str, float]) -> float:
         """Cosine with the closest kept member."""
-        return max((capped_cosine(terms, vector) for _, vector in self.members), default=0.0)
+        cap = term_cap(terms)
+        return max((capped_cosine(terms, vector, 1.0, cap) for _, vector in self.members), default=0.0)
 
 
 def _by_weight(item: tuple[str, float]) -> tuple[float, str]:
     return item[1], item[0]
 
 
-def capped_cosine(terms: dict[str, float], other: dict[str, float], other_norm: float = 1.0) -> float:
-    """Cosine of two term vectors in which no single shared term counts more than TERM_CAP.
+def term_cap(terms: dict[str, float]) -> float:
+    return min(1.0, TERM_CAP_SCALE / math.sqrt(len(terms) or 1))
+
+
+def capped_cosine(terms: dict[str, float], other: dict[str, float], other_norm: float, cap: float) -> float:
+    """Cosine of two term vectors (`other` scaled by 1/other_norm) in which no shared term counts more than `cap`.
 
     Two reports of one event share many terms; a football final and a bridge collapse
     in the same town share the town's name, which can outweigh everything else.
@@ -91,7 +102,7 @@ def capped_cosine(terms: dict[str, float], other: dict[str, float], other_norm: 
     for term, weight in terms.items():
         found = other.get(term)
         if found:
-            total += min(weight * found / other_norm, TERM_CAP)
+            total += min(weight * found / other_norm, cap)
     return total
 
 
@@ -175,7 +186,7 @@ class OnlineClusterer:
         for story in self._candidates(features, when):
             factor = self._context_factor(story, features, when)
             if factor > 0:
-                ranked.append((capped_cosine(features.terms, story.centroid, story.norm), story.id, story, factor))
+                ranked.append((capped_cosine(features.terms, story.centroid, story.norm, term_cap(features.terms)), story.id, story, factor))
         ranked.sort(key=lambda item: (-item[0], item[1]))
         best, best_score = None, 0.0
         weight = self.settings.member_weight
@@ -187,7 +198,7 @@ class OnlineClusterer:
 
     def similarity(self, story: StoryState, features: Features, when: datetime | None) -> float:
         weight = self.settings.member_weight
-        score = (1 - weight) * capped_cosine(features.terms, story.centroid, story.norm) + weight * story.member_score(features.terms)
+        score = (1 - weight) * capped_cosine(features.terms, story.centroid, story.norm, term_cap(features.terms)) + weight * story.member_score(features.terms)
         return score * self._context_factor(story, features, when)
 
     def _context_factor(self, story: StoryState, features: Features, when: datetime | None) -> float:
@@ -238,7 +249,7 @@ class OnlineClusterer:
         if len(centroid) > CENTROID_TERMS:
             centroid = dict(sorted(centroid.items(), key=lambda item: (-item[1], item[0]))[:CENTROID_TERMS])
         story.centroid = centroid
-        story._norm = 0.0
+        story._norm, story._index_terms = 0.0, None
         story.size += 1
         story.years.update(features.years)
         story.names = (story.names | features.names) & centroid.keys()
