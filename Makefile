@@ -38,6 +38,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m pip install $(PIP_FLAGS) -c requirements.lock -e '.[test,bench]'
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/cluster.py
+	$(BIN)/python benchmarks/cluster_memory.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
