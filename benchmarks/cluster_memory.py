@@ -43,7 +43,10 @@ def main() -> None:
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
     parser.add_argument("--per-day", type=int, default=400)
     args = parser.parse_args()
-    records = list(googlenews_documents(Path(args.shared) / "data" / "googlenews-mstream" / "News.jsonl"))
+    source = Path(args.shared) / "data" / "googlenews-mstream" / "News.jsonl"
+    if not source.is_file():
+        parser.error(f"{source}: not found (the headline set; see --shared)")
+    records = list(googlenews_documents(source))
     start = date(2013, 11, 1)
     print(f"baseline (imports and {len(records):,} headlines in memory): {rss_mb():.0f} MB")
     print(f"{'day':>4} {'articles':>9} {'stories in store':>17} {'active in memory':>17} {'RSS MB':>7} {'s':>6}")

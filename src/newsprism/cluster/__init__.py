@@ -157,7 +157,7 @@ def time_order(articles: list[Article]) -> list[Article]:
 
 def story_state_json(story: StoryState) -> str:
     return json.dumps({"centroid": story.centroid, "names": sorted(story.names), "years": dict(story.years),
-                       "title_from_text": story.title_from_text, "members": [list(m) for m in story.members]},
+                       "title_from_text": story.title_from_text, "members": story.members},
                       ensure_ascii=False, separators=(",", ":"))
 
 
@@ -168,7 +168,7 @@ def story_from_row(row) -> StoryState:
         first_time=as_time(row["first_time"]), last_time=as_time(row["last_time"]),
         years=Counter(state["years"]), touched=row["touched"], names=set(state["names"]),
         title=row["title"], title_score=row["title_score"], title_from_text=state.get("title_from_text", False),
-        members=[(article_id, vector) for article_id, vector in state.get("members", [])],
+        members=state.get("members", []),
     )
 
 

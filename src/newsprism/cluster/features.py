@@ -60,9 +60,6 @@ class Features:
         held = [(w, t) for t, w in self.terms.items() if t in self.names]
         return [t for _, t in sorted(held, reverse=True)[:count]]
 
-    def dot(self, other: dict[str, float]) -> float:
-        return sum(weight * other.get(term, 0.0) for term, weight in self.terms.items())
-
 
 def article_features(article: Article) -> Features:
     return text_features(article.title or "", article.text, article.language or "en")

@@ -32,11 +32,11 @@ CENTROID_TERMS = 200
 INDEX_TERMS = 20  # a story is found through its heaviest terms ...
 MEMBER_INDEX_TERMS = 8  # ... and through the heaviest terms of each member it keeps
 KEPT_MEMBERS = 8  # members whose own vectors are kept for the member-level match
-SHORTLIST = 6
+SHORTLIST = 6  # stories, by centroid score, that get the member-level comparison too
 # The most one shared term adds to a similarity: TERM_CAP_SCALE / sqrt(terms in the article), so about
 # 0.15 for a full article and more for a headline, whose few terms must each count.
 TERM_CAP_SCALE = 1.0
-ARCHIVE_QUERY_TERMS = 12  # an article looks for archived stories through its heaviest terms  # stories, by centroid score, that get the member-level comparison too
+ARCHIVE_QUERY_TERMS = 12  # an article looks for archived stories through its heaviest terms
 
 
 @dataclass
@@ -52,7 +52,7 @@ class StoryState:
     title: str | None = None
     title_score: float = 0.0
     title_from_text: bool = False
-    members: list = field(default_factory=list)  # [(article id, term vector)], the latest KEPT_MEMBERS
+    members: list = field(default_factory=list)  # term vectors of the latest KEPT_MEMBERS members
 
     def top_names(self, count: int) -> list[str]:
         held = [(w, t) for t, w in self.centroid.items() if t in self.names]
@@ -71,15 +71,14 @@ class StoryState:
     def index_terms(self) -> list[str]:
         if self._index_terms is None:  # cached; _join resets it
             terms = {t for t, _ in heapq.nlargest(INDEX_TERMS, self.centroid.items(), key=_by_weight)}
-            for _, vector in self.members:
+            for vector in self.members:
                 terms.update(t for t, _ in heapq.nlargest(MEMBER_INDEX_TERMS, vector.items(), key=_by_weight))
             self._index_terms = sorted(terms)
         return self._index_terms
 
-    def member_score(self, terms: dict[str, float]) -> float:
-        """Cosine with the closest kept member."""
-        cap = term_cap(terms)
-        return max((capped_cosine(terms, vector, 1.0, cap) for _, vector in self.members), default=0.0)
+    def member_score(self, terms: dict[str, float], cap: float) -> float:
+        """Capped cosine with the closest kept member."""
+        return max((capped_cosine(terms, vector, 1.0, cap) for vector in self.members), default=0.0)
 
 
 def _by_weight(item: tuple[str, float]) -> tuple[float, str]:
@@ -169,12 +168,12 @@ class OnlineClusterer:
         best, score = self.best_story(features, when)
         if best is None or score < self.settings.threshold:
             best = StoryState(article_id, dict(features.terms), 1, when, when, Counter(features.years), self.arrivals,
-                              set(features.names & features.terms.keys()), members=[(article_id, features.terms)])
+                              set(features.names & features.terms.keys()), members=[features.terms])
             self.last_story, self.last_score = best, 0.0
             self._settle(best, ())
             return best.id
         old_terms = best.index_terms() if best.id in self.stories else ()
-        self._join(best, article_id, features, when)
+        self._join(best, features, when)
         self.last_story, self.last_score = best, score
         self._settle(best, old_terms)
         return best.id
@@ -182,24 +181,19 @@ class OnlineClusterer:
     def best_story(self, features: Features, when: datetime | None) -> tuple[StoryState | None, float]:
         """The most similar candidate story: all candidates are ranked by their centroid
         alone, and the best few get the full (centroid and member) similarity."""
-        ranked = []
+        terms, cap, ranked = features.terms, term_cap(features.terms), []
         for story in self._candidates(features, when):
             factor = self._context_factor(story, features, when)
             if factor > 0:
-                ranked.append((capped_cosine(features.terms, story.centroid, story.norm, term_cap(features.terms)), story.id, story, factor))
+                ranked.append((capped_cosine(terms, story.centroid, story.norm, cap), story.id, story, factor))
         ranked.sort(key=lambda item: (-item[0], item[1]))
         best, best_score = None, 0.0
         weight = self.settings.member_weight
         for centroid_score, _, story, factor in ranked[:SHORTLIST]:
-            score = factor * ((1 - weight) * centroid_score + weight * story.member_score(features.terms))
+            score = factor * ((1 - weight) * centroid_score + weight * story.member_score(terms, cap))
             if score > best_score:
                 best, best_score = story, score
         return best, best_score
-
-    def similarity(self, story: StoryState, features: Features, when: datetime | None) -> float:
-        weight = self.settings.member_weight
-        score = (1 - weight) * capped_cosine(features.terms, story.centroid, story.norm, term_cap(features.terms)) + weight * story.member_score(features.terms)
-        return score * self._context_factor(story, features, when)
 
     def _context_factor(self, story: StoryState, features: Features, when: datetime | None) -> float:
         """What closeness in time and the years the texts name make of a similarity (0 to 1)."""
@@ -241,8 +235,8 @@ class OnlineClusterer:
         self._index(story, old_terms)
         self._evict()
 
-    def _join(self, story: StoryState, article_id: str, features: Features, when: datetime | None) -> None:
-        story.members = [*story.members, (article_id, features.terms)][-KEPT_MEMBERS:]
+    def _join(self, story: StoryState, features: Features, when: datetime | None) -> None:
+        story.members = [*story.members, features.terms][-KEPT_MEMBERS:]
         centroid = dict(story.centroid)
         for term, weight in features.terms.items():
             centroid[term] = centroid.get(term, 0.0) + weight
