@@ -10,7 +10,7 @@ the same stories as one ingest of the same articles in the same order.
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -30,9 +30,12 @@ class StoreArchive:
     until the batch is written, so a lookup never sees an out-of-date copy.
     """
 
+    DECODED = 4096  # archived stories kept decoded: an undated report looks through many of them
+
     def __init__(self, store: Store):
         self.store = store
         self.pending: dict[str, StoryState] = {}
+        self._decoded: OrderedDict[tuple[str, int], StoryState] = OrderedDict()
 
     def keep(self, story: StoryState) -> None:
         self.pending[story.id] = story
@@ -41,12 +44,21 @@ class StoreArchive:
         """Archived stories carrying one of `terms` whose time span meets [start, end] (None: any time)."""
         rows = self.store.story_rows_near(sorted(terms), utc_key(start.isoformat()) if start else None,
                                           utc_key(end.isoformat()) if end else None)
-        found = {row["id"]: self.pending.get(row["id"]) or story_from_row(row) for row in rows}
+        found = {row["id"]: self.pending.get(row["id"]) or self._decode(row) for row in rows}
         wanted = set(terms)
         for story in self.pending.values():
             if story.id not in found and meets(story, start, end) and wanted.intersection(story.index_terms()):
                 found[story.id] = story
         return [found[i] for i in sorted(found) if meets(found[i], start, end)]
+
+    def _decode(self, row) -> StoryState:
+        """The story a row holds; a story's `touched` changes whenever it does, so it keys the cache."""
+        key = (row["id"], row["touched"])
+        story = self._decoded.pop(key, None) or story_from_row(row)
+        self._decoded[key] = story
+        if len(self._decoded) > self.DECODED:
+            self._decoded.popitem(last=False)
+        return story
 
 
 class StoryAssigner:

@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
+from wordfreq import get_frequency_dict, zipf_frequency
 
 from ..model import Article
 
@@ -67,14 +67,15 @@ def article_features(article: Article) -> Features:
 
 def text_features(title: str, text: str, language: str = "en") -> Features:
     text = _POSSESSIVE.sub("", text[:BODY_CHARS])
-    body = _TOKEN.findall(text.casefold())[:BODY_WORDS]
+    tokens = _TOKEN.findall(text)
+    body = [token.casefold() for token in tokens[:BODY_WORDS]]
     sections = ((_TOKEN.findall(_POSSESSIVE.sub("", title).casefold()), HEADLINE_WEIGHT),
                 (body[:LEAD_WORDS], LEAD_WEIGHT), (body[LEAD_WORDS:], 1.0))
     counts: dict[str, float] = {}
-    for tokens, weight in sections:
-        for token, count in Counter(tokens).items():
+    for section, weight in sections:
+        for token, count in Counter(section).items():
             counts[token] = counts.get(token, 0.0) + weight * count
-    names = _names(_TOKEN.findall(text), text)
+    names = _names(tokens, text)
     weights, years = {}, Counter()
     for token, count in counts.items():
         if token[0].isdigit():
@@ -107,11 +108,23 @@ def _rarity(word: str, language: str) -> float:
 
 
 def _zipf(word: str, language: str) -> float:
-    try:
-        zipf = zipf_frequency(word, language)
-    except LookupError:  # a language wordfreq has no list for
-        zipf = zipf_frequency(word, "en")
+    frequency = _frequencies(language).get(word) if word.isalpha() else None
+    if frequency:  # a plain word in the list: what zipf_frequency gives, without its tokenizer's cost
+        zipf = round(math.log10(round(frequency, 2 - math.floor(math.log10(frequency)))) + 9, 2)
+    else:
+        try:
+            zipf = zipf_frequency(word, language)
+        except LookupError:  # a language wordfreq has no list for
+            zipf = zipf_frequency(word, "en")
     return zipf if zipf > 0 else UNKNOWN_ZIPF
+
+
+@lru_cache(maxsize=None)
+def _frequencies(language: str) -> dict[str, float]:
+    try:
+        return get_frequency_dict(language)
+    except LookupError:
+        return {}
 
 
 def _top(weights: dict[str, float], limit: int) -> dict[str, float]:

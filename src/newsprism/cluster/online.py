@@ -76,9 +76,20 @@ class StoryState:
             self._index_terms = sorted(terms)
         return self._index_terms
 
+    _member_terms: dict | None = field(default=None, repr=False, compare=False)
+
     def member_score(self, terms: dict[str, float], cap: float) -> float:
-        """Capped cosine with the closest kept member."""
-        return max((capped_cosine(terms, vector, 1.0, cap) for vector in self.members), default=0.0)
+        """Capped cosine with the closest kept member (all members in one pass over the article's terms)."""
+        if self._member_terms is None:  # cached; _join resets it
+            self._member_terms = defaultdict(list)
+            for position, vector in enumerate(self.members):
+                for term, weight in vector.items():
+                    self._member_terms[term].append((position, weight))
+        totals = [0.0] * len(self.members)
+        for term, weight in terms.items():
+            for position, found in self._member_terms.get(term, ()):
+                totals[position] += min(weight * found, cap)
+        return max(totals, default=0.0)
 
 
 def _by_weight(item: tuple[str, float]) -> tuple[float, str]:
@@ -243,7 +254,7 @@ class OnlineClusterer:
         if len(centroid) > CENTROID_TERMS:
             centroid = dict(sorted(centroid.items(), key=lambda item: (-item[1], item[0]))[:CENTROID_TERMS])
         story.centroid = centroid
-        story._norm, story._index_terms = 0.0, None
+        story._norm, story._index_terms, story._member_terms = 0.0, None, None
         story.size += 1
         story.years.update(features.years)
         story.names = (story.names | features.names) & centroid.keys()
