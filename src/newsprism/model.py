@@ -160,3 +160,102 @@ class IngestReport:
             f"{self.new} new, {self.duplicate} duplicate, {len(self.rejected)} rejected"
             f" ({self.linked} near-copies linked, {self.new_stories} new stories)"
         )
+
+
+# -- what the understand stage finds in one article (character offsets into Article.text) -------------
+
+
+@dataclass
+class Mention:
+    """A named entity as the article writes it."""
+
+    text: str
+    type: str  # PERSON, ORG, GPE, LOC, NORP, EVENT, ... (spaCy's labels)
+    start: int
+    end: int
+
+
+@dataclass
+class Quotation:
+    """Words the article puts in someone's mouth, between quotation marks.
+
+    `start`/`end` span the quoted words without the marks. `speaker` is the person
+    the article names for them (a pronoun or title already resolved to a name when
+    the article allows), `speaker_text` the words that refer to the speaker at the cue.
+    """
+
+    text: str
+    start: int
+    end: int
+    speaker: str | None = None
+    speaker_text: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    cue: str | None = None  # the reporting verb: said, told, warned ...
+
+
+@dataclass
+class Quantity:
+    """A number and what it counts: "40,000 troops" is value 40000, what "troops".
+
+    Vague amounts are ranges ("tens of thousands": low 20000, high 90000; value is
+    their midpoint); "at least 12" has low 12 and no high. `unit` is set for money,
+    percentages and measures.
+    """
+
+    text: str
+    start: int
+    end: int
+    value: float
+    what: str | None = None
+    unit: str | None = None
+    low: float | None = None
+    high: float | None = None
+    approximate: bool = False
+
+
+@dataclass
+class TimeMention:
+    """A time expression and the calendar date it stands for.
+
+    `rule` says how to compute the date from an anchor (the article's publication date,
+    or the story's when the article has none): "date:2014-05-25", "month-day:05-25",
+    "weekday:4:past", "offset:-1" (yesterday), "year:2019"...; `date` is filled when
+    the anchor was known, at the precision the expression gives ("2019", "2014-05", "2014-05-25").
+    """
+
+    text: str
+    start: int
+    end: int
+    rule: str
+    date: str | None = None
+
+
+@dataclass
+class Analysis:
+    """Everything the understand stage finds in one article, computed once and stored."""
+
+    article_id: str
+    language: str
+    version: int
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    entities: list[Mention] = field(default_factory=list)
+    quotes: list[Quotation] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    times: list[TimeMention] = field(default_factory=list)
+    not_analysed: list[str] = field(default_factory=list)  # e.g. "entities (no pipeline for 'fi')"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Analysis":
+        return cls(
+            article_id=data["article_id"], language=data["language"], version=data["version"],
+            sentences=[tuple(s) for s in data.get("sentences", [])],
+            entities=[Mention(**m) for m in data.get("entities", [])],
+            quotes=[Quotation(**q) for q in data.get("quotes", [])],
+            quantities=[Quantity(**q) for q in data.get("quantities", [])],
+            times=[TimeMention(**t) for t in data.get("times", [])],
+            not_analysed=list(data.get("not_analysed", [])),
+        )

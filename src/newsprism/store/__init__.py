@@ -7,6 +7,7 @@ a process killed mid-write leaves the last committed state intact.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..model import Article, Story, StoryMember
+from ..model import Analysis, Article, Story, StoryMember
 from .schema import MIGRATIONS
 
 _ARTICLE_COLUMNS = (
@@ -296,6 +297,28 @@ class Store:
             story.outlets = sorted({r[0] for r in rows if r[0]}, key=str.casefold)
             story.languages = sorted({r[1] for r in rows if r[1]})
         return stories
+
+
+    # --- analyses (the understand stage's findings per article) -----------------
+
+    def analyses(self, article_ids: Sequence[str], version: int) -> dict[str, Analysis]:
+        """Stored analyses of these articles written by this analysis version (others are stale)."""
+        found: dict[str, Analysis] = {}
+        for start in range(0, len(article_ids), 500):
+            chunk = list(article_ids[start:start + 500])
+            marks = ", ".join("?" * len(chunk))
+            for row in self._db.execute(
+                    f"SELECT article_id, data FROM analyses WHERE version = ? AND article_id IN ({marks})",
+                    [version, *chunk]):
+                found[row["article_id"]] = Analysis.from_dict(json.loads(row["data"]))
+        return found
+
+    def save_analysis(self, analysis: Analysis) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO analyses (article_id, version, data) VALUES (?, ?, ?)",
+            (analysis.article_id, analysis.version,
+             json.dumps(analysis.to_dict(), ensure_ascii=False, separators=(",", ":"))),
+        )
 
 
 def open_store(path: str | Path) -> Store:

@@ -89,4 +89,15 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE TABLE cluster_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
         """,
     ),
+    (
+        3,
+        "analyses: sentences, entities, quotes, numbers and dates found in each article",
+        """
+        CREATE TABLE analyses (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id),
+            version INTEGER NOT NULL,           -- newsprism.understand.ANALYSIS_VERSION that wrote it
+            data TEXT NOT NULL                  -- JSON of newsprism.model.Analysis
+        ) WITHOUT ROWID;
+        """,
+    ),
 ]

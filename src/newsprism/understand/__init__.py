@@ -1,0 +1,77 @@
+"""Understand: what each article says, found once and stored.
+
+For every article: its sentences, named entities, direct quotations with their
+speakers, quantities with what they count, and time expressions (as rules, with
+dates when the article is dated). The pipeline is spaCy's small English model;
+other languages get sentences and what needs no parse (quoted spans, vague
+amounts, dates by pattern), and the analysis lists what was not analysed.
+
+`analyze(article)` works on one article; `analyses_for(store, articles)` returns
+stored analyses and computes (and stores) the missing or outdated ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from ..model import Analysis, Article, Mention
+from ..store import Store
+from .pipeline import pipeline_for
+from .quantities import extract_quantities
+from .quotes import extract_quotes
+from .times import extract_times, resolve_all
+
+__all__ = ["ANALYSIS_VERSION", "analyze", "analyses_for", "anchor_date"]
+
+# Bump when what is extracted changes: stored analyses of older versions are recomputed.
+ANALYSIS_VERSION = 1
+MAX_CHARS = 200_000  # beyond this an article is analysed in part (and says so)
+ENTITY_TYPES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
+
+
+def analyze(article: Article) -> Analysis:
+    pipeline = pipeline_for(article.language)
+    text = article.text[:MAX_CHARS]
+    doc = pipeline.nlp(text)
+    missing = list(pipeline.missing)
+    if len(article.text) > MAX_CHARS:
+        missing.append(f"text after the first {MAX_CHARS:,} characters")
+    return Analysis(
+        article_id=article.id,
+        language=article.language or "en",
+        version=ANALYSIS_VERSION,
+        sentences=[(s.start_char, s.end_char) for s in doc.sents if s.text.strip()],
+        entities=[Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents if e.label_ in ENTITY_TYPES]
+        if pipeline.parses else [],
+        quotes=extract_quotes(doc, pipeline.parses),
+        quantities=extract_quantities(doc, pipeline.parses),
+        times=resolve_all(extract_times(doc, pipeline.parses), anchor_date(article.published)),
+        not_analysed=missing,
+    )
+
+
+def analyses_for(store: Store, articles: Sequence[Article]) -> dict[str, Analysis]:
+    """Each article's analysis: from the store when current, else computed now and stored."""
+    found = store.analyses([a.id for a in articles], ANALYSIS_VERSION)
+    todo = [a for a in articles if a.id not in found]
+    if todo:
+        computed = [analyze(a) for a in todo]
+        with store.write():
+            for analysis in computed:
+                store.save_analysis(analysis)
+        found.update((a.article_id, a) for a in computed)
+    return found
+
+
+def anchor_date(published: str | None) -> date | None:
+    """The calendar date of an ISO publication time as the outlet wrote it (its own time zone)."""
+    if not published:
+        return None
+    try:
+        return datetime.fromisoformat(published).date()
+    except ValueError:
+        try:
+            return date.fromisoformat(published[:10])
+        except ValueError:
+            return None

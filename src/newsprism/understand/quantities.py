@@ -1,0 +1,230 @@
+"""Numbers and what they count: "40,000 Russian troops", "15%", "2.3 million euros", "tens of thousands".
+
+spaCy's entity recognizer finds the amounts (CARDINAL, MONEY, PERCENT, QUANTITY);
+the text of each is turned into a number here, with its hedges ("at least",
+"about", "more than") as a range, and the dependency parse says what it counts:
+the noun it modifies ("troops"), or, for a bare number such as "at least 12 were
+killed", the state it is in ("killed"). Vague amounts ("dozens of divers", "tens
+of thousands") are found by pattern, as ranges.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from ..model import Quantity
+
+AMOUNT_LABELS = {"CARDINAL", "MONEY", "PERCENT", "QUANTITY"}
+UNITS = {
+    "%": "%", "percent": "%", "per cent": "%", "pc": "%",
+    "$": "USD", "us$": "USD", "dollar": "USD", "dollars": "USD", "€": "EUR", "euro": "EUR", "euros": "EUR",
+    "£": "GBP", "pound": "GBP", "pounds": "GBP", "sterling": "GBP", "¥": "JPY", "yen": "JPY",
+    "rouble": "RUB", "roubles": "RUB", "ruble": "RUB", "rubles": "RUB", "hryvnia": "UAH",
+    "km": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
+    "metre": "m", "metres": "m", "meter": "m", "meters": "m", "m": "m", "mile": "mi", "miles": "mi",
+    "kg": "kg", "tonne": "t", "tonnes": "t", "ton": "t", "tons": "t",
+}
+SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9,
+          "trillion": 1e12, "k": 1e3}
+WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())}
+WORDS.update({w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())})
+WORDS.update({"a dozen": 12, "dozen": 12, "a hundred": 100, "a thousand": 1000, "half": 0.5, "a third": 1 / 3,
+              "a quarter": 0.25, "a half": 0.5})
+# Vague amounts as (low, high): "dozens" is 24-99, "tens of thousands" 20,000-99,999.
+VAGUE = {
+    "dozens": (24, 99), "scores": (40, 99), "hundreds": (200, 999), "thousands": (2_000, 9_999),
+    "tens of thousands": (20_000, 99_999), "hundreds of thousands": (200_000, 999_999),
+    "millions": (2e6, 9.99e6), "tens of millions": (2e7, 9.99e7), "hundreds of millions": (2e8, 9.99e8),
+    "billions": (2e9, 9.99e9),
+}
+_VAGUE = re.compile(r"\b(" + "|".join(sorted((re.escape(k) for k in VAGUE), key=len, reverse=True)) + r")\b(?: of)?",
+                    re.IGNORECASE)
+LOWER = ("at least", "more than", "over", "upwards of", "in excess of", "no fewer than", "no less than", "above")
+UPPER = ("up to", "at most", "fewer than", "less than", "under", "below", "nearly", "almost", "no more than")
+APPROX = ("about", "around", "some", "roughly", "approximately", "an estimated", "estimated", "nearly", "almost",
+          "close to", "up to", "more or less", "circa", "c.")
+_NUMBER = re.compile(r"(\d+(?:[,.]\d+)*)")
+GENERIC = {"people", "person", "persons", "others", "other", "of", "those", "them", "individuals"}
+STATES = {"dead", "killed", "died", "injured", "wounded", "hurt", "missing", "arrested", "detained", "rescued",
+          "evacuated", "displaced", "hospitalised", "hospitalized", "stranded", "trapped", "affected"}
+_YEARISH = re.compile(r"^(1[89]\d\d|20\d\d)s?$")
+
+
+def extract_quantities(doc: Doc, parses: bool = True) -> list[Quantity]:
+    found: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+    for ent in doc.ents if parses else ():
+        if ent.label_ in AMOUNT_LABELS:
+            quantity = _from_entity(ent)
+            if quantity is not None:
+                found.append(quantity)
+                taken.append((quantity.start, quantity.end))
+    for match in _VAGUE.finditer(doc.text):
+        if any(s < match.end() and match.start() < e for s, e in taken):
+            continue
+        low, high = VAGUE[match.group(1).lower()]
+        span = doc.char_span(match.start(), match.end(1), alignment_mode="expand")
+        what = _what(span) if (parses and span is not None) else None
+        found.append(Quantity(match.group(1), match.start(), match.end(1), (low + high) / 2, what, None, low, high,
+                              approximate=True))
+    return sorted(found, key=lambda q: q.start)
+
+
+def _from_entity(ent: Span) -> Quantity | None:
+    text = ent.text
+    if _YEARISH.match(text.strip()) or _next_to_month(ent):
+        return None  # a year or a day of the month is a date, not an amount
+    hedge, body = _hedge(text)
+    value, unit = parse_amount(body)
+    if value is None:
+        return None
+    low = high = None
+    lowered = hedge.lower()
+    if lowered in LOWER:
+        low = value
+    elif lowered in UPPER:
+        high = value
+    start, end = ent.start_char, ent.end_char
+    doc = ent.doc
+    if ent.end < len(doc) and unit is None and doc[ent.end].lower_ in UNITS:
+        following = doc[ent.end]  # "2.3 million euro", "15 %"
+        unit, end = UNITS[following.lower_], following.idx + len(following)
+    return Quantity(doc.text[start:end], start, end, value, _what(ent), unit, low, high,
+                    approximate=bool(hedge) and lowered in APPROX)
+
+
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+
+
+def _next_to_month(ent: Span) -> bool:
+    doc = ent.doc
+    before = doc[ent.start - 1].lower_.rstrip(".") if ent.start else ""
+    after = doc[ent.end].lower_.rstrip(".") if ent.end < len(doc) else ""
+    return before in MONTHS or after in MONTHS or any(t.lower_ in MONTHS for t in ent)
+
+
+def _hedge(text: str) -> tuple[str, str]:
+    lowered = text.lower()
+    for hedge in sorted(LOWER + UPPER + APPROX, key=len, reverse=True):
+        if lowered.startswith(hedge + " "):
+            return text[:len(hedge)], text[len(hedge) + 1:]
+    return "", text
+
+
+def parse_amount(text: str) -> tuple[float | None, str | None]:
+    """'40,000' -> 40000; '2.3 million euros' -> 2.3e6, 'EUR'; 'Thirty-eight' -> 38; '15%' -> 15, '%'."""
+    lowered = text.lower().replace("-strong", "").strip()
+    unit = None
+    for name, code in sorted(UNITS.items(), key=lambda item: -len(item[0])):
+        if (name in "$€£¥%" and name in lowered) or re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", lowered):
+            unit = code
+            lowered = lowered.replace(name, " ")
+            break
+    words = [w for w in re.split(r"[\s\-–]+", lowered) if w]
+    number = _NUMBER.search(lowered)
+    value = None
+    if number:
+        value = _digits(number.group(1))
+    else:
+        value = _words_value(words)
+    if value is None:
+        return None, unit
+    for word in words:
+        if word in SCALES and not (word in ("m", "k") and unit == "m"):
+            value *= SCALES[word]
+            break
+    return value, unit
+
+
+def _digits(text: str) -> float | None:
+    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", text):
+        text = text.replace(",", "")
+    elif re.fullmatch(r"\d{1,3}(\.\d{3})+", text):  # 40.000 in continental style
+        text = text.replace(".", "")
+    text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _words_value(words: list[str]) -> float | None:
+    joined = " ".join(words)
+    for phrase in ("a dozen", "a hundred", "a thousand", "a third", "a quarter", "a half"):
+        if joined.startswith(phrase):
+            return float(WORDS[phrase])
+    total, seen = 0.0, False
+    for word in words:
+        if word in WORDS:
+            total += WORDS[word]
+            seen = True
+        elif word == "and":
+            continue
+        elif seen:
+            break
+    return total if seen else None
+
+
+def _what(span: Span) -> str | None:
+    """What the amount counts: the noun it modifies, or the state its subject is in ("12 killed")."""
+    root = span.root
+    head = root.head
+    if root.lower_ in ("%", "percent", "cent") and head.pos_ in ("VERB", "AUX"):
+        subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        return _counted(subjects[0]) if subjects else None  # "traffic rose 40%"
+    if root.dep_ in ("nummod", "quantmod", "compound", "amod", "npadvmod") and head.i >= span.end:
+        return _counted(head)
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in ("NOUN", "PROPN"):
+        return _counted(head.head)  # "dozens of divers" parsed the other way round
+    for child in root.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                return _counted(objects[0])
+    if root.dep_ in ("nsubj", "nsubjpass"):
+        return _state(head)
+    if root.pos_ in ("NOUN", "PROPN") and root.lower_ not in SCALES and not root.like_num:
+        return _counted(root)
+    return _noun_after(span)
+
+
+def _noun_after(span: Span) -> str | None:
+    """"an estimated 40,000 Russian troops": the parse hangs the amount elsewhere; the noun follows it."""
+    doc = span.doc
+    for token in doc[span.end:span.end + 4]:
+        if token.lower_ in ("-", "strong", "-strong"):
+            continue
+        if token.pos_ in ("NOUN", "PROPN") and not token.ent_type_ in ("GPE", "NORP", "PERSON"):
+            return _counted(token)
+        if token.pos_ not in ("ADJ", "PROPN", "NOUN") and token.ent_type_ != "NORP":
+            return None
+    return None
+
+
+def _counted(noun: Token) -> str:
+    if noun.lower_ in GENERIC or noun.lemma_.lower() in GENERIC:
+        state = _state(noun.head) if noun.dep_ in ("nsubj", "nsubjpass") else None
+        return state or noun.lemma_.lower()
+    if noun.lower_ == "strong" and noun.head.pos_ in ("NOUN", "PROPN"):
+        return _counted(noun.head)
+    return noun.lemma_.lower()
+
+
+def _state(verb: Token) -> str | None:
+    """'killed', 'dead', 'missing' for "12 were killed", "five are missing"."""
+    if verb.lemma_.lower() in STATES or verb.lower_ in STATES:
+        return _canonical_state(verb.lower_)
+    for child in verb.children:
+        if child.dep_ in ("acomp", "attr", "oprd") and child.lower_ in STATES:
+            return _canonical_state(child.lower_)
+    return None
+
+
+def _canonical_state(word: str) -> str:
+    return {"killed": "dead", "died": "dead", "wounded": "injured", "hurt": "injured",
+            "hospitalized": "hospitalised"}.get(word, word)

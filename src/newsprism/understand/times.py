@@ -1,0 +1,197 @@
+"""Time expressions and the calendar dates they stand for.
+
+Each expression becomes a *rule* that needs an anchor date: "on Friday" in a
+report of Sunday 30 March 2014 is the Friday before (2014-03-28) because news
+reports the past unless the verb says otherwise ("will face ... on 25 May").
+Rules are stored, and resolved against the article's publication date, or the
+story's first date when the article has none (`resolve`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from spacy.tokens import Doc, Span
+
+from ..model import TimeMention
+
+MONTHS = {name: number for number, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+    ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
+    ("november", "nov"), ("december", "dec")), start=1) for name in names}
+WEEKDAYS = {name: number for number, names in enumerate((
+    ("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed"), ("thursday", "thu", "thurs"),
+    ("friday", "fri"), ("saturday", "sat"), ("sunday", "sun"))) for name in names}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.IGNORECASE), kind) for p, kind in (
+    (rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b", "day-month"),
+    (rf"\b{_MONTH}\s+{_DAY}\b(?:,?\s+{_YEAR})?", "day-month"),
+    (rf"\b{_MONTH}\s+{_YEAR}\b", "month-year"),
+    (r"\b(?P<when>last|next|this|on|by|until|from|since)?\s*(?P<weekday>"
+     + "|".join(n for n in WEEKDAYS if len(n) > 4) + r")\b", "weekday"),
+    (r"\b(?P<word>today|tonight|yesterday|tomorrow|this morning|this afternoon|this evening)\b", "relative"),
+    (r"\b(?P<count>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+     r"(?P<unit>day|week|month|year)s?\s+ago\b", "ago"),
+    (r"\b(?P<when>last|next|this)\s+(?P<unit>week|month|year)\b", "period"),
+    (rf"\b(?:in|since|by|until|of|from)\s+{_MONTH}\b", "month"),
+    (rf"\b{_YEAR}\b", "year"),
+)]
+COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+FUTURE_WORDS = {"will", "'ll", "shall", "next", "due", "scheduled", "planned", "expected", "upcoming", "to"}
+
+
+def extract_times(doc: Doc, parses: bool = True) -> list[TimeMention]:
+    """Time expressions in text order; with a parse, only inside spaCy's DATE/TIME entities."""
+    if parses:
+        regions = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
+        regions = [_widen(doc, s, e) for s, e in regions]
+    else:
+        regions = [(0, len(doc.text))]
+    found: list[TimeMention] = []
+    for start, end in regions:
+        found.extend(_in_region(doc, start, end))
+    return sorted(found, key=lambda t: t.start)
+
+
+def _widen(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Take in a "last"/"on" before the entity so "last Friday" keeps its direction."""
+    before = doc.text[max(0, start - 6):start].lower()
+    for word in ("last ", "next ", "this ", "on ", "in ", "since ", "until ", "by "):
+        if before.endswith(word):
+            return start - len(word), end
+    return start, end
+
+
+def _in_region(doc: Doc, start: int, end: int) -> list[TimeMention]:
+    text, found, taken = doc.text, [], []
+    for pattern, kind in PATTERNS:
+        for match in pattern.finditer(text, start, end):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            rule = _rule(kind, match, doc)
+            if rule:
+                found.append(TimeMention(match.group(0).strip(), match.start(), match.end(), rule))
+                taken.append((match.start(), match.end()))
+    return found
+
+
+def _rule(kind: str, match: re.Match, doc: Doc) -> str | None:
+    groups = match.groupdict()
+    if kind == "day-month":
+        month, day = MONTHS[groups["month"].lower()], int(groups["day"])
+        if not 1 <= day <= 31:
+            return None
+        if groups.get("year"):
+            return f"date:{groups['year']}-{month:02d}-{day:02d}"
+        return f"month-day:{month:02d}-{day:02d}:{_tense(doc, match.start())}"
+    if kind == "month-year":
+        return f"year-month:{groups['year']}-{MONTHS[groups['month'].lower()]:02d}"
+    if kind == "weekday":
+        when = (groups.get("when") or "").lower()
+        tense = {"last": "past", "next": "future"}.get(when) or _tense(doc, match.start())
+        return f"weekday:{WEEKDAYS[groups['weekday'].lower()]}:{tense}"
+    if kind == "relative":
+        word = groups["word"].lower()
+        return f"offset:{ {'yesterday': -1, 'tomorrow': 1}.get(word, 0) }"
+    if kind == "ago":
+        count = COUNTS.get(groups["count"].lower()) or int(groups["count"])
+        unit = groups["unit"].lower()
+        return f"offset:{-count * (7 if unit == 'week' else 1)}" if unit in ("day", "week") \
+            else f"{unit}-offset:{-count}"
+    if kind == "period":
+        step = {"last": -1, "next": 1, "this": 0}[groups["when"].lower()]
+        return f"{groups['unit'].lower()}-offset:{step}"
+    if kind == "month":
+        return f"month:{MONTHS[groups['month'].lower()]:02d}:{_tense(doc, match.start())}"
+    if kind == "year":
+        return f"year:{groups['year']}"
+    return None
+
+
+def _tense(doc: Doc, char: int) -> str:
+    """'future' when the clause around the expression speaks of what will happen, else 'past'."""
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None or not doc.has_annotation("DEP"):
+        return "past"
+    token = span[0]
+    verb = next((t for t in [token, *token.ancestors] if t.pos_ in ("VERB", "AUX")), None)
+    if verb is None:
+        return "past"
+    words = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass", "advmod", "mark")} | {verb.lower_}
+    if words & FUTURE_WORDS or verb.tag_ == "VB" and any(c.lower_ == "to" for c in verb.children):
+        return "future"
+    return "past"
+
+
+# -- resolving rules against an anchor date ---------------------------------------
+
+
+def resolve(rule: str, anchor: date | None) -> str | None:
+    """The date a rule stands for ("2014-03-28", "2014-05", "2019"), or None without an anchor it needs."""
+    kind, _, value = rule.partition(":")
+    if kind == "date":
+        return value
+    if kind == "year":
+        return value
+    if kind == "year-month":
+        return value
+    if anchor is None:
+        return None
+    if kind == "offset":
+        return (anchor + timedelta(days=int(value))).isoformat()
+    if kind == "weekday":
+        number, tense = value.split(":")
+        return _weekday(anchor, int(number), tense).isoformat()
+    if kind == "month-day":
+        month_day, _, tense = value.partition(":")
+        month, day = (int(x) for x in month_day.split("-"))
+        found = _month_day(anchor, month, day, tense)
+        return found.isoformat() if found else None
+    if kind == "month":
+        month, _, tense = value.partition(":")
+        year = anchor.year + (1 if tense == "future" and int(month) < anchor.month else 0) \
+            - (1 if tense == "past" and int(month) > anchor.month else 0)
+        return f"{year}-{int(month):02d}"
+    if kind == "year-offset":
+        return str(anchor.year + int(value))
+    if kind == "month-offset":
+        total = anchor.year * 12 + anchor.month - 1 + int(value)
+        return f"{total // 12}-{total % 12 + 1:02d}"
+    if kind == "week-offset":
+        return (anchor + timedelta(weeks=int(value))).isoformat()[:7]
+    return None
+
+
+def _weekday(anchor: date, weekday: int, tense: str) -> date:
+    if tense == "future":
+        return anchor + timedelta(days=(weekday - anchor.weekday()) % 7)
+    return anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
+
+
+def _month_day(anchor: date, month: int, day: int, tense: str) -> date | None:
+    """The nearest such day in the direction the verb points (any direction within half a year)."""
+    candidates = []
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            candidates.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not candidates:
+        return None
+    if tense == "future":
+        ahead = [c for c in candidates if c >= anchor]
+        return min(ahead) if ahead else None
+    behind = [c for c in candidates if c <= anchor]
+    nearest = min(candidates, key=lambda c: abs((c - anchor).days))
+    # "May 25" in a March report is the coming one even in a past-tense clause ("polls due on May 25").
+    return nearest if not behind or (anchor - max(behind)).days > 183 else max(behind)
+
+
+def resolve_all(times: list[TimeMention], anchor: date | None) -> list[TimeMention]:
+    for mention in times:
+        mention.date = resolve(mention.rule, anchor)
+    return times
