@@ -25,7 +25,7 @@ COMMANDS = sorted(ALL)
 
 
 def test_the_commands_the_product_promises_exist():
-    assert {"ingest", "articles", "article", "stories", "story", "recluster", "eval clustering"} <= set(COMMANDS)
+    assert {"ingest", "articles", "article", "stories", "story", "compare", "recluster", "eval clustering"} <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("name", COMMANDS)

@@ -205,6 +205,7 @@ def test_story_cli_json(run_cli, tmp_path):
     shown = json.loads(run_cli("story", top["id"], "--db", "s.db", "--json").stdout)
     assert shown["id"] == top["id"] and len(shown["articles"]) == 12
     assert {"id", "title", "outlet", "url", "published", "language", "duplicate_of"} == set(shown["articles"][0])
+    assert {"summary", "quotes", "numbers", "coverage", "timeline", "entities", "article_count"} <= set(shown)
     missing = run_cli("story", "0000", "--db", "s.db")
     assert missing.returncode == 1 and missing.stderr.strip() == "newsprism: no story with id 0000"
     assert run_cli("recluster", "--db", "s.db").returncode == 0

@@ -29,6 +29,7 @@ from .read import Manifest, ManifestError
 from .cluster import recluster as run_recluster
 from .evaluate import clustering as clustering_eval
 from .render import articles as article_views
+from .render import dossier as dossier_views
 from .render import stories as story_views
 from .store import StoreError
 
@@ -48,6 +49,16 @@ def output_options(command):
     command = click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of standard output.")(command)
     command = click.option("--json", "as_json", is_flag=True, help="Shorthand for --format json.")(command)
     return click.option("--format", "fmt", type=click.Choice(article_views.FORMATS), default="table", show_default=True, help="Output format.")(command)
+
+
+def dossier_options(command):
+    """`--format`, `--json`, `-o FILE` and `--sentences N` for the commands that show a dossier."""
+    command = click.option("--sentences", type=click.IntRange(1, 50), default=5, show_default=True,
+                           help="Sentences in the summary.")(command)
+    command = click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of standard output.")(command)
+    command = click.option("--json", "as_json", is_flag=True, help="Shorthand for --format json.")(command)
+    return click.option("--format", "fmt", type=click.Choice(dossier_views.FORMATS), default="table",
+                        show_default=True, help="Output format (table: readable text in the terminal).")(command)
 
 
 def friendly_errors(function):
@@ -202,28 +213,64 @@ def stories(db, min_outlets, since, search, limit, fmt, as_json, output):
 @main.command()
 @click.argument("story_id", metavar="ID")
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="Print the story and its articles as a JSON object.")
+@dossier_options
 @friendly_errors
-def story(story_id, db, as_json):
-    """Show one story: what it is about and the articles that report it."""
+def story(story_id, db, fmt, as_json, output, sentences):
+    """Show one story's dossier: summary, who said what, numbers, timeline and coverage.
+
+    Every item cites the sentences it comes from. Each article is analysed once
+    (spaCy) and the analysis is stored, so the second view is quick.
+    """
+    from .compare import NoSuchStory, dossier
+
     with _existing_store(db) as store:
-        found = store.get_story(story_id)
-    if found is None:
-        _fail(f"no story with id {story_id}", 1)
-    if as_json:
-        click.echo(json.dumps(story_views.story_record(found, with_articles=True), ensure_ascii=False, indent=2))
-        return
-    out = Console(highlight=False, soft_wrap=True)
-    out.print(f"[bold]{escape(found.title or '(untitled)')}[/bold]")
-    out.print(f"[dim]story {escape(found.id)}: {found.article_count} article(s) from {found.outlet_count} outlet(s), "
-              f"{escape(found.first_published or '?')} to {escape(found.last_published or '?')}[/dim]")
-    table = Table(show_lines=False)
-    for column in ("published", "outlet", "lang", "title", "article"):
-        table.add_column(column, overflow="fold")
-    for m in found.articles:
-        cells = ((m.published or "")[:16], m.outlet, m.language, m.title, m.id + (" (copy)" if m.duplicate_of else ""))
-        table.add_row(*(escape(str(v)) if v else "" for v in cells))
-    out.print(table)
+        if store.get_story(story_id) is None:
+            _fail(f"no story with id {story_id}", 1)
+        try:
+            found = dossier(store, story_id, sentences=sentences, with_texts=True)
+        except NoSuchStory as exc:
+            _fail(str(exc), 1)
+        record = story_views.story_record(store.get_story(story_id))
+    _show_dossier({**record, **found}, "json" if as_json else fmt, output)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--manifest", type=click.Path(dir_okay=False), help="JSON list of {file, url, outlet, published, language, title} for the inputs.")
+@dossier_options
+@friendly_errors
+def compare(paths, manifest, fmt, as_json, output, sentences):
+    """Compare the articles in FILES as one story (nothing is stored): the same dossier as `story`.
+
+    \b
+    newsprism compare ../shared/seeds
+    newsprism compare a.html b.txt --format html -o report.html
+    """
+    from .compare import NoSuchStory, compare_files
+
+    known = Manifest()
+    if manifest:
+        known.load(manifest)
+    try:
+        found = compare_files(paths, manifest=known, with_texts=True,
+                              on_problem=lambda p: _err.print(f"rejected: {_shown(p.source_path)}: {_shown(p.reason)}")
+                              if isinstance(p, Rejection) else None, sentences=sentences)
+    except NoSuchStory as exc:
+        _fail(str(exc), 1)
+    _show_dossier(found, "json" if as_json else fmt, output)
+
+
+def _show_dossier(found: dict, fmt: str, output: str | None) -> None:
+    if fmt == "json":
+        _emit(dossier_views.to_json(found), output)
+    elif fmt == "markdown":
+        _emit(dossier_views.to_markdown(found), output)
+    elif fmt == "html":
+        _emit(dossier_views.to_html(found), output)
+    elif output:
+        _emit(dossier_views.to_markdown(found), output)
+    else:
+        dossier_views.print_terminal(found)
 
 
 @main.command()

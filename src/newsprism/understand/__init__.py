@@ -12,6 +12,7 @@ stored analyses and computes (and stores) the missing or outdated ones.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -41,14 +42,41 @@ def analyze(article: Article) -> Analysis:
         article_id=article.id,
         language=article.language or "en",
         version=ANALYSIS_VERSION,
-        sentences=[(s.start_char, s.end_char) for s in doc.sents if s.text.strip()],
+        sentences=sentence_spans(text, [(s.start_char, s.end_char) for s in doc.sents]),
         entities=[Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents if e.label_ in ENTITY_TYPES]
         if pipeline.parses else [],
-        quotes=extract_quotes(doc, pipeline.parses),
-        quantities=extract_quantities(doc, pipeline.parses),
-        times=resolve_all(extract_times(doc, pipeline.parses), anchor_date(article.published)),
+        quotes=_safely(extract_quotes, doc, pipeline.parses, "quotations", missing),
+        quantities=_safely(extract_quantities, doc, pipeline.parses, "numbers", missing),
+        times=resolve_all(_safely(extract_times, doc, pipeline.parses, "dates", missing),
+                          anchor_date(article.published)),
         not_analysed=missing,
     )
+
+
+def _safely(extract, doc, parses: bool, what: str, missing: list[str]) -> list:
+    """One extractor failing on an odd text costs that part of the analysis, not the dossier."""
+    try:
+        return extract(doc, parses)
+    except Exception as exc:  # noqa: BLE001 - recorded in the analysis instead
+        missing.append(f"{what} ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})")
+        return []
+
+
+def sentence_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences never cross a paragraph break, and carry no surrounding white space."""
+    out = []
+    for start, end in spans:
+        for piece in re.finditer(r"[^\n]+", text[start:end]):
+            s, e = start + piece.start(), start + piece.end()
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if any(c.isalnum() for c in text[s:e]):
+                out.append((s, e))
+            elif out and e > s and out[-1][1] >= s - 1:  # a lone closing quote mark belongs to the sentence before
+                out[-1] = (out[-1][0], e)
+    return out
 
 
 def analyses_for(store: Store, articles: Sequence[Article]) -> dict[str, Analysis]:

@@ -114,10 +114,9 @@ def _rule(kind: str, match: re.Match, doc: Doc) -> str | None:
 
 def _tense(doc: Doc, char: int) -> str:
     """'future' when the clause around the expression speaks of what will happen, else 'past'."""
-    span = doc.char_span(char, char + 1, alignment_mode="expand")
-    if span is None or not doc.has_annotation("DEP"):
+    token = next((t for t in doc if t.idx + len(t) > char), None)
+    if token is None or not doc.has_annotation("DEP"):
         return "past"
-    token = span[0]
     verb = next((t for t in [token, *token.ancestors] if t.pos_ in ("VERB", "AUX")), None)
     if verb is None:
         return "past"
@@ -151,11 +150,11 @@ def resolve(rule: str, anchor: date | None) -> str | None:
         month, day = (int(x) for x in month_day.split("-"))
         found = _month_day(anchor, month, day, tense)
         return found.isoformat() if found else None
-    if kind == "month":
-        month, _, tense = value.partition(":")
-        year = anchor.year + (1 if tense == "future" and int(month) < anchor.month else 0) \
-            - (1 if tense == "past" and int(month) > anchor.month else 0)
-        return f"{year}-{int(month):02d}"
+    if kind == "month":  # the nearest such month: "in May" of a March report is the coming one
+        month = int(value.partition(":")[0])
+        year = min((anchor.year - 1, anchor.year, anchor.year + 1),
+                   key=lambda y: abs((y * 12 + month) - (anchor.year * 12 + anchor.month)))
+        return f"{year}-{month:02d}"
     if kind == "year-offset":
         return str(anchor.year + int(value))
     if kind == "month-offset":

@@ -1,0 +1,68 @@
+"""Numbers grouped by what they count, with each outlet's value and a verdict.
+
+A group is the quantities of the same thing in the same unit ("troop", no unit;
+"fund", EUR). A number whose counted thing the parse missed joins a group that
+has its exact value from another article. Verdicts: `single` when one outlet
+reports it, `agree` when every value is compatible with the others ("at least 12"
+and 12 are; 12 and 13 are not), `conflict` otherwise.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..model import Analysis, Article, Quantity
+
+
+def compare_numbers(articles: list[Article], analyses: dict[str, Analysis]) -> list[dict]:
+    outlet = {a.id: a.outlet or a.id for a in articles}
+    groups: dict[tuple[str, str | None], list[tuple[str, Quantity]]] = defaultdict(list)
+    orphans = []
+    for article in articles:
+        for quantity in analyses[article.id].quantities:
+            if quantity.what:
+                groups[(quantity.what, quantity.unit)].append((article.id, quantity))
+            else:
+                orphans.append((article.id, quantity))
+    for article_id, quantity in orphans:
+        home = [key for key, items in groups.items() if key[1] == quantity.unit and any(
+            q.value == quantity.value and a != article_id for a, q in items)]
+        if len(home) == 1:
+            groups[home[0]].append((article_id, quantity))
+    entries = [_entry(what, unit, items, outlet) for (what, unit), items in groups.items()]
+    order = {"conflict": 0, "agree": 1, "single": 2}
+    return sorted(entries, key=lambda e: (order[e["verdict"]], -len(e["reports"]), e["what"]))
+
+
+def _entry(what: str, unit: str | None, items: list[tuple[str, Quantity]], outlet: dict[str, str]) -> dict:
+    reports = [{"value": q.value, "low": q.low, "high": q.high, "approximate": q.approximate, "text": q.text,
+                "cite": {"article_id": a, "start": q.start, "end": q.end}} for a, q in items]
+    outlets = {outlet[a] for a, _ in items}
+    if len(outlets) < 2:
+        verdict = "single"
+    else:
+        verdict = "agree" if _compatible([q for _, q in items]) else "conflict"
+    return {"what": what, "unit": unit, "verdict": verdict, "reports": reports}
+
+
+def _compatible(quantities: list[Quantity]) -> bool:
+    """Whether one value could be true for every report (exact values, ranges and hedges)."""
+    low = max((_low(q) for q in quantities), default=float("-inf"))
+    high = min((_high(q) for q in quantities), default=float("inf"))
+    return low <= high
+
+
+def _low(q: Quantity) -> float:
+    if q.low is not None:
+        return q.low
+    if q.high is not None:
+        return float("-inf")
+    return q.value * (0.9 if q.approximate else 1.0)
+
+
+def _high(q: Quantity) -> float:
+    if q.high is not None:
+        return q.high
+    if q.low is not None:
+        return float("inf")
+    return q.value * (1.1 if q.approximate else 1.0)

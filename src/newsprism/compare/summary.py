@@ -1,0 +1,34 @@
+"""A short summary made only of the sources' own sentences.
+
+Facts are ranked by how many outlets carry them, then by how early the articles
+tell them (news puts what matters first); a fact too similar to one already
+chosen is skipped, so no outlet's version of a fact repeats another's. The
+chosen sentences are put in the order the articles tell them, and each cites
+every article that reports its fact.
+"""
+
+from __future__ import annotations
+
+from ..model import Article
+from .facts import Fact, similarity
+
+REDUNDANT = 0.25  # a candidate this similar to a chosen sentence says nothing new
+MAX_WORDS = 60  # very long sentences make poor summary lines
+
+
+def summarize(articles: list[Article], facts: list[Fact], sentences: int = 5) -> list[dict]:
+    outlet_of = {a.id: a.outlet or a.id for a in articles}
+    ranked = sorted(facts, key=lambda f: (-len(f.outlets(outlet_of)), f.position,
+                                          f.sentences[0].article_id, f.sentences[0].start))
+    chosen: list[Fact] = []
+    for fact in ranked:
+        if len(chosen) >= sentences:
+            break
+        best = fact.representative()
+        if len(best.text.split()) > MAX_WORDS or best.text.rstrip()[-1:] in (":", "?"):
+            continue
+        if any(similarity(best, c.representative()) >= REDUNDANT for c in chosen):
+            continue
+        chosen.append(fact)
+    chosen.sort(key=lambda f: (f.position, f.sentences[0].article_id))
+    return [{"text": f.representative().text, "citations": f.citations()} for f in chosen]

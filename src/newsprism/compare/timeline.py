@@ -1,0 +1,42 @@
+"""Timeline: dated events in order, each citing the sentences that date it.
+
+A time expression's date is resolved against its article's publication date, or
+the story's first date when the article has none. Mentions of one date in the
+sentences of one fact are one event.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..model import Analysis, Article
+from ..understand import anchor_date
+from ..understand.times import resolve
+from .facts import Fact
+
+
+def timeline(articles: list[Article], analyses: dict[str, Analysis], facts: list[Fact],
+             story_date: date | None) -> list[dict]:
+    fact_of = {(s.article_id, s.start): n for n, f in enumerate(facts) for s in f.sentences}
+    events: dict[tuple[str, object], dict] = {}
+    for article in articles:
+        anchor = anchor_date(article.published) or story_date
+        analysis = analyses[article.id]
+        for mention in analysis.times:
+            when = resolve(mention.rule, anchor)
+            span = _sentence(analysis, mention.start)
+            if when is None or span is None:
+                continue
+            start, end = span
+            key = (when, fact_of.get((article.id, start), (article.id, start)))
+            event = events.setdefault(key, {"date": when, "text": article.text[start:end].strip(),
+                                            "citations": []})
+            cite = {"article_id": article.id, "start": start, "end": end}
+            if cite not in event["citations"]:
+                event["citations"].append(cite)
+    return sorted(events.values(), key=lambda e: (e["date"], e["citations"][0]["article_id"],
+                                                  e["citations"][0]["start"]))
+
+
+def _sentence(analysis: Analysis, char: int) -> tuple[int, int] | None:
+    return next(((s, e) for s, e in analysis.sentences if s <= char < e), None)
