@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO := build/demo
+# The two real seed reports when ../shared is there, else the example corpus.
+SEEDS_DIR := $(if $(wildcard ../shared/seeds),../shared/seeds,examples/corpus/text)
 PIP_FLAGS := --quiet --disable-pip-version-check
 
 .PHONY: demo test install clean bench lint
@@ -27,7 +29,10 @@ demo: $(BIN)/.installed
 	@echo "== the stories they form"
 	$(BIN)/newsprism stories --db $(DEMO)/newsprism.db
 	$(BIN)/newsprism stories --db $(DEMO)/newsprism.db --json -o $(DEMO)/stories.json
-	@echo "== done: store $(DEMO)/newsprism.db, reports $(DEMO)/articles.md, $(DEMO)/articles.json, $(DEMO)/stories.json"
+	@echo "== the dossier of the seeds: who said what, which numbers agree, what only one outlet reports"
+	$(BIN)/newsprism compare $(SEEDS_DIR) --format html -o $(DEMO)/seeds-dossier.html
+	$(BIN)/newsprism compare $(SEEDS_DIR)
+	@echo "== done: store $(DEMO)/newsprism.db, reports $(DEMO)/articles.md, $(DEMO)/articles.json, $(DEMO)/stories.json, $(DEMO)/seeds-dossier.html"
 	@echo "   try: $(BIN)/newsprism stories --db $(DEMO)/newsprism.db --min-outlets 3"
 	@echo "        $(BIN)/newsprism story ID --db $(DEMO)/newsprism.db"
 
