@@ -336,6 +336,43 @@ def eval_clustering(fmt, path, order, seed, label, as_json):
               f"({result['cluster_seconds']:.2f} s clustering)")
 
 
+@eval_group.command(name="quotes")
+@click.argument("path", type=click.Path(exists=True, file_okay=False))
+@click.option("--split", default="dev", show_default=True, help="Subfolder of PATH to score (train, dev, ...).")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as a JSON object.")
+@friendly_errors
+def eval_quotes(path, split, as_json):
+    """Score direct quotations and their speakers on PolNeAR: precision, recall and F1.
+
+    PATH is a folder laid out like PolNeAR's data folder: <split>/text/*.txt and
+    <split>/attributions/*.ann (brat standoff). See README.md for how a match is counted.
+    """
+    from .evaluate import quotes as quotes_eval  # loads spaCy: only when this command runs
+
+    try:
+        corpus = quotes_eval.read_polnear(path, split)
+    except OSError as exc:
+        _fail(str(exc), 2)
+    for problem in corpus.problems:
+        _err.print(f"skipped: {_shown(problem)}")
+    if not corpus.articles:
+        _fail("no usable articles to evaluate", 1)
+    result = quotes_eval.score(corpus, quotes_eval.newsprism_extractor())
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    out = Console(highlight=False)
+    table = Table(title=f"quotations: {escape(str(path))} ({escape(split)})")
+    for column in ("metric", "precision", "recall", "F1"):
+        table.add_column(column, justify="right" if column != "metric" else "left")
+    for name in ("content", "speaker"):
+        table.add_row(name, *(f"{result[name][k]:.4f}" for k in ("precision", "recall", "f1")))
+    out.print(table)
+    counts = result["counts"]
+    out.print(f"{result['articles']} articles, {counts['gold']} gold quotations, {counts['predicted']} found, "
+              f"{counts['matched']} matched; {result['seconds']:.2f} s")
+
+
 def _print_stories(found) -> None:
     out = Console(highlight=False)
     table = Table(show_lines=False, title=f"{len(found)} story(ies)")

@@ -1,0 +1,140 @@
+"""Direct quotations and speakers on PolNeAR: newsprism's extractor against textacy's.
+
+    .venv/bin/python benchmarks/quotes.py [--data ../shared/data/polnear/data] [--split dev] [--json]
+
+Every article of the split is parsed once with newsprism's English pipeline
+(en_core_web_sm); the same spaCy Doc goes to
+- newsprism: `newsprism.understand.quotes.extract_quotes`;
+- textacy as designed: `textacy.extract.triples.direct_quotations(doc)` (0.13.0). It gives up on
+  a whole article (ValueError) when the article holds an odd number of quotation-mark tokens
+  (an apostrophe token such as the one in "Sanders’ campaign" is enough); such an article counts
+  as no quotations found;
+- textacy per paragraph: the same function on each paragraph as its own Doc
+  (`Span.as_doc()`, parse kept), so one stray mark costs one paragraph, not the article: a
+  kinder baseline than the library's own behaviour.
+textacy's content includes the quotation marks; they are dropped before scoring. Its speaker is
+the subject tokens at the cue, used both as the name and as the mention.
+
+All three go through the same reader and scorer (newsprism.evaluate.quotes; the README's
+`newsprism eval quotes` section says how a match is counted). Speed: seconds per article of the
+spaCy parse (shared), and of each extractor on the parsed Doc.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from newsprism.evaluate.quotes import Counts, Predicted, _trim, read_polnear  # noqa: E402
+from newsprism.understand.pipeline import pipeline_for  # noqa: E402
+from newsprism.understand.quotes import extract_quotes  # noqa: E402
+
+
+def newsprism_quotes(doc) -> list[Predicted]:
+    return [Predicted(q.start, q.end, q.speaker, q.speaker_text, q.speaker_start, q.speaker_end)
+            for q in extract_quotes(doc)]
+
+
+def textacy_quotes(doc, offset: int = 0) -> list[Predicted]:
+    from textacy.extract.triples import direct_quotations
+
+    found = []
+    try:
+        triples = list(direct_quotations(doc))
+    except ValueError:  # an odd number of quotation marks: textacy bails out on the whole doc
+        return []
+    for speaker, _cue, content in triples:
+        start = content[1].idx if content[0].is_quote and len(content) > 1 else content.start_char
+        end = content[-2].idx + len(content[-2].text) if content[-1].is_quote and len(content) > 1 else content.end_char
+        start, end = _trim(doc.text, start, end)
+        name = " ".join(t.text for t in speaker)
+        found.append(Predicted(offset + start, offset + end, name, name, offset + speaker[0].idx,
+                               offset + speaker[-1].idx + len(speaker[-1].text)))
+    return found
+
+
+def textacy_per_paragraph(doc) -> list[Predicted]:
+    found, offset = [], 0
+    for paragraph in doc.text.split("\n"):
+        span = doc.char_span(offset, offset + len(paragraph), alignment_mode="expand") if paragraph.strip() else None
+        if span is not None and len(span):
+            found.extend(textacy_quotes(span.as_doc(), span.start_char))
+        offset += len(paragraph) + 1
+    return found
+
+
+SYSTEMS = {"newsprism": newsprism_quotes, "textacy": textacy_quotes, "textacy per paragraph": textacy_per_paragraph}
+
+
+def run(data: Path, split: str) -> dict:
+    corpus = read_polnear(data, split)
+    nlp = pipeline_for("en").nlp
+    counts = {name: Counts() for name in SYSTEMS}
+    seconds = dict.fromkeys(["parse", *SYSTEMS], 0.0)
+    for article in corpus.articles:
+        started = time.perf_counter()
+        doc = nlp(article.text)
+        seconds["parse"] += time.perf_counter() - started
+        for name, system in SYSTEMS.items():
+            started = time.perf_counter()
+            predicted = system(doc)
+            seconds[name] += time.perf_counter() - started
+            counts[name].add(predicted, article.quotes)
+    n = len(corpus.articles)
+    import spacy
+    import textacy
+
+    return {
+        "date": date.today().isoformat(), "machine": _machine(), "split": split, "articles": n,
+        "skipped": corpus.problems, "versions": {"spacy": spacy.__version__, "textacy": textacy.__version__},
+        "systems": {name: c.scores() for name, c in counts.items()},
+        "seconds_per_article": {name: round(s / n, 5) if n else 0.0 for name, s in seconds.items()},
+    }
+
+
+def _machine() -> str:
+    import os
+
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def show(result: dict) -> None:
+    print(f"PolNeAR {result['split']}: {result['articles']} articles; {result['date']}, {result['machine']}, "
+          f"spaCy {result['versions']['spacy']}, textacy {result['versions']['textacy']}")
+    for problem in result["skipped"]:
+        print(f"skipped: {problem}")
+    print()
+    print("| system | content P | content R | content F1 | speaker P | speaker R | speaker F1 | found | gold |"
+          " s/article |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name, scores in result["systems"].items():
+        c, s, n = scores["content"], scores["speaker"], scores["counts"]
+        print(f"| {name} | {c['precision']:.3f} | {c['recall']:.3f} | {c['f1']:.3f} | {s['precision']:.3f} | "
+              f"{s['recall']:.3f} | {s['f1']:.3f} | {n['predicted']} | {n['gold']} | "
+              f"{result['seconds_per_article'][name]:.4f} |")
+    print(f"\nspaCy parse (shared by all three): {result['seconds_per_article']['parse']:.4f} s/article")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "polnear" / "data")
+    parser.add_argument("--split", default="dev")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    args = parser.parse_args()
+    result = run(args.data, args.split)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        show(result)
+
+
+if __name__ == "__main__":
+    main()
