@@ -235,12 +235,12 @@ def story(story_id, db, fmt, as_json, output, sentences):
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
 @click.option("--manifest", type=click.Path(dir_okay=False), help="JSON list of {file, url, outlet, published, language, title} for the inputs.")
 @dossier_options
 @friendly_errors
 def compare(paths, manifest, fmt, as_json, output, sentences):
-    """Compare the articles in FILES as one story (nothing is stored): the same dossier as `story`.
+    """Compare the articles in PATH... (files or folders) as one story, storing nothing: the dossier `story` shows.
 
     \b
     newsprism compare ../shared/seeds
@@ -324,13 +324,8 @@ def eval_clustering(fmt, path, order, seed, label, as_json):
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
     out = Console(highlight=False)
-    table = Table(title=f"story clustering: {escape(str(path))} ({order}{f', seed {seed}' if order == 'shuffle' else ''})")
-    for column in ("metric", "precision", "recall", "F1"):
-        table.add_column(column, justify="right" if column != "metric" else "left")
-    for name in ("bcubed", "pairwise"):
-        scores = result[name]
-        table.add_row(name, *(f"{scores[k]:.4f}" for k in ("precision", "recall", "f1")))
-    out.print(table)
+    out.print(_scores_table(f"story clustering: {escape(str(path))} "
+                            f"({order}{f', seed {seed}' if order == 'shuffle' else ''})", result, ("bcubed", "pairwise")))
     out.print(f"{result['documents']} documents, {result['clusters']} stories predicted, "
               f"{result['gold_clusters']} gold; {result['seconds']:.2f} s "
               f"({result['cluster_seconds']:.2f} s clustering)")
@@ -362,15 +357,20 @@ def eval_quotes(path, split, as_json):
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
     out = Console(highlight=False)
-    table = Table(title=f"quotations: {escape(str(path))} ({escape(split)})")
-    for column in ("metric", "precision", "recall", "F1"):
-        table.add_column(column, justify="right" if column != "metric" else "left")
-    for name in ("content", "speaker"):
-        table.add_row(name, *(f"{result[name][k]:.4f}" for k in ("precision", "recall", "f1")))
-    out.print(table)
+    out.print(_scores_table(f"quotations: {escape(str(path))} ({escape(split)})", result, ("content", "speaker")))
     counts = result["counts"]
     out.print(f"{result['articles']} articles, {counts['gold']} gold quotations, {counts['predicted']} found, "
               f"{counts['matched']} matched; {result['seconds']:.2f} s")
+
+
+def _scores_table(title: str, result: dict, metrics: tuple[str, ...]) -> Table:
+    """Precision, recall and F1 of each metric an evaluation reports."""
+    table = Table(title=title)
+    for column in ("metric", "precision", "recall", "F1"):
+        table.add_column(column, justify="right" if column != "metric" else "left")
+    for name in metrics:
+        table.add_row(name, *(f"{result[name][k]:.4f}" for k in ("precision", "recall", "f1")))
+    return table
 
 
 def _print_stories(found) -> None:

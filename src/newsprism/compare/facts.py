@@ -60,20 +60,12 @@ class Fact:
 
 
 def sentences_of(article: Article, analysis: Analysis) -> list[Sentence]:
-    spans = [_trim(article.text, start, end) for start, end in analysis.sentences]
-    spans = [(s, e) for s, e in spans if len(article.text[s:e].split()) >= MIN_WORDS]
+    spans = [(s, e) for s, e in analysis.sentences if len(article.text[s:e].split()) >= MIN_WORDS]
     count = max(1, len(spans) - 1)
     return [Sentence(article.id, s, e, article.text[s:e], i / count,
                      text_features("", article.text[s:e], article.language or "en").terms)
             for i, (s, e) in enumerate(spans)]
 
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def similarity(a: Sentence, b: Sentence) -> float:

@@ -29,7 +29,7 @@ def timeline(articles: list[Article], analyses: dict[str, Analysis], facts: list
                 continue
             start, end = span
             key = (when, fact_of.get((article.id, start), (article.id, start)))
-            event = events.setdefault(key, {"date": when, "text": article.text[start:end].strip(),
+            event = events.setdefault(key, {"date": when, "text": article.text[start:end],
                                             "citations": []})
             cite = {"article_id": article.id, "start": start, "end": end}
             if cite not in event["citations"]:

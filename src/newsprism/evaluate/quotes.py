@@ -44,6 +44,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..spans import strip_span
+
 OPENING = '"“„«'
 CLOSING = '"”“»'
 PAIRS = {'"': '"', "“": "”", "„": "“”", "«": "»"}
@@ -261,19 +263,12 @@ def _piece_stretches(piece: str, closers: str | None) -> tuple[list[tuple[int, i
             if char in PAIRS:
                 closers, opened = PAIRS[char], index + 1
         elif char in closers:  # marks of another kind inside are a quotation within the quotation
-            found.append(_trim(piece, opened, index))
+            found.append(strip_span(piece, opened, index))
             closers = None
     if closers is not None:
-        found.append(_trim(piece, opened, len(piece)))
+        found.append(strip_span(piece, opened, len(piece)))
     return [(s, e) for s, e in found if e > s], closers
 
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 # -- scoring ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from ..model import Analysis, Article, Mention
+from ..spans import strip_span
 from ..store import Store
 from .pipeline import pipeline_for
 from .quantities import extract_quantities
@@ -67,11 +68,7 @@ def sentence_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
     out = []
     for start, end in spans:
         for piece in re.finditer(r"[^\n]+", text[start:end]):
-            s, e = start + piece.start(), start + piece.end()
-            while s < e and text[s].isspace():
-                s += 1
-            while e > s and text[e - 1].isspace():
-                e -= 1
+            s, e = strip_span(text, start + piece.start(), start + piece.end())
             if any(c.isalnum() for c in text[s:e]):
                 out.append((s, e))
             elif out and e > s and out[-1][1] >= s - 1:  # a lone closing quote mark belongs to the sentence before

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Quotation
+from ..spans import strip_span
 
 OPENERS = {"“": "”", '"': '"', "„": "“”", "«": "»", "‘": "’", "‹": "›", "»": "«"}
 MIN_WORDS = 1
@@ -80,7 +81,7 @@ def _paragraph_quotes(paragraph: str) -> list[tuple[int, int, int]]:
             break
         found.append((opener + 1, closer, opener))
         position = closer + 1
-    stripped = ((*_strip(paragraph, s, e), o) for s, e, o in found)
+    stripped = ((*strip_span(paragraph, s, e), o) for s, e, o in found)
     return [(s, e, o) for s, e, o in stripped if e > s]
 
 
@@ -118,13 +119,6 @@ def _ends_word(paragraph: str, index: int) -> bool:
     after = paragraph[index + 1] if index + 1 < len(paragraph) else " "
     return not before.isspace() and not after.isalnum()
 
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 # -- which quoted words are a direct quotation ----------------------------------------------
