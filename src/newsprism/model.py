@@ -244,12 +244,16 @@ class Analysis:
     quantities: list[Quantity] = field(default_factory=list)
     times: list[TimeMention] = field(default_factory=list)
     not_analysed: list[str] = field(default_factory=list)  # e.g. "entities (no pipeline for 'fi')"
+    # One float16 vector per sentence (understand.meaning); kept out of the JSON, stored as a blob.
+    vectors: bytes | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        del data["vectors"]
+        return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Analysis":
+    def from_dict(cls, data: dict[str, Any], vectors: bytes | None = None) -> "Analysis":
         return cls(
             article_id=data["article_id"], language=data["language"], version=data["version"],
             sentences=[tuple(s) for s in data.get("sentences", [])],
@@ -258,4 +262,5 @@ class Analysis:
             quantities=[Quantity(**q) for q in data.get("quantities", [])],
             times=[TimeMention(**t) for t in data.get("times", [])],
             not_analysed=list(data.get("not_analysed", [])),
+            vectors=vectors,
         )

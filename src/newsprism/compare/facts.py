@@ -1,9 +1,14 @@
 """Facts: the sentences of a story's articles that say the same thing, aligned across outlets.
 
-A sentence is a vector of weighted terms (the clustering features: rare words,
-names, numbers). Each sentence is linked to its most similar sentence in every
-other article when they are similar enough; the connected sentences form one fact.
-Names and numbers survive translation, so a German sentence can join an English fact.
+Two sentences are compared by meaning and by words: the cosine of their sentence vectors
+(understand.meaning, English) and the cosine of their weighted terms (the clustering
+features: rare words, names, numbers), averaged. Meaning catches paraphrase ("troops" and
+"soldiers"); the terms keep two different events of the same kind apart (names, numbers,
+places), which sentence vectors alone blur. Sentences without vectors (other languages) are
+compared by terms alone; names and numbers survive translation, so a German sentence can
+still join an English fact. Each sentence is linked to its most similar sentence in every
+other article when the two are each other's best match and similar enough; the connected
+sentences form one fact.
 """
 
 from __future__ import annotations
@@ -11,10 +16,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..cluster.features import text_features
 from ..model import Analysis, Article
+from ..understand import meaning
 
-SAME_FACT = 0.3  # cosine of two sentences' weighted terms at or above which they report one fact
+SAME_FACT_BY_WORDS = 0.3  # cosine of weighted terms at or above which two sentences may report one fact ...
+RELATED = 0.65 # ... when the cosine of their meanings is at least this (shared words, different statements)
+SAME_MEANING = 0.7  # cosine of meanings at or above which two sentences may report one fact in other words
+MEANING_WEIGHT = 0.5  # share of meaning in the similarity that ranks candidates; the rest is weighted terms
 MIN_WORDS = 5  # shorter sentences (datelines, credits, "He added:") are not facts
 
 
@@ -26,6 +37,7 @@ class Sentence:
     text: str
     position: float  # 0 for an article's first sentence, 1 for its last
     terms: dict[str, float]
+    vector: np.ndarray | None = field(default=None, repr=False)
 
     def cite(self) -> dict:
         return {"article_id": self.article_id, "start": self.start, "end": self.end}
@@ -60,17 +72,27 @@ class Fact:
 
 
 def sentences_of(article: Article, analysis: Analysis) -> list[Sentence]:
-    spans = [(s, e) for s, e in analysis.sentences if len(article.text[s:e].split()) >= MIN_WORDS]
-    count = max(1, len(spans) - 1)
-    return [Sentence(article.id, s, e, article.text[s:e], i / count,
-                     text_features("", article.text[s:e], article.language or "en").terms)
-            for i, (s, e) in enumerate(spans)]
+    vectors = meaning.decode(analysis.vectors, len(analysis.sentences))
+    kept = [(i, s, e) for i, (s, e) in enumerate(analysis.sentences) if len(article.text[s:e].split()) >= MIN_WORDS]
+    count = max(1, len(kept) - 1)
+    return [Sentence(article.id, s, e, article.text[s:e], n / count,
+                     text_features("", article.text[s:e], article.language or "en").terms,
+                     None if vectors is None else vectors[i])
+            for n, (i, s, e) in enumerate(kept)]
 
+
+def word_similarity(a: Sentence, b: Sentence) -> float:
+    small, large = (a.terms, b.terms) if len(a.terms) <= len(b.terms) else (b.terms, a.terms)
+    return sum(w * large.get(t, 0.0) for t, w in small.items())
+
+
+def meaning_similarity(a: Sentence, b: Sentence) -> float | None:
+    return None if a.vector is None or b.vector is None else float(a.vector @ b.vector)
 
 
 def similarity(a: Sentence, b: Sentence) -> float:
-    small, large = (a.terms, b.terms) if len(a.terms) <= len(b.terms) else (b.terms, a.terms)
-    return sum(w * large.get(t, 0.0) for t, w in small.items())
+    words, meant = word_similarity(a, b), meaning_similarity(a, b)
+    return words if meant is None else (1 - MEANING_WEIGHT) * words + MEANING_WEIGHT * meant
 
 
 def align(articles: list[Article], analyses: dict[str, Analysis]) -> list[Fact]:
@@ -92,25 +114,57 @@ def align(articles: list[Article], analyses: dict[str, Analysis]) -> list[Fact]:
     return sorted(groups.values(), key=lambda f: (f.position, f.sentences[0].article_id, f.sentences[0].start))
 
 
+class _Similarities:
+    """One sentence's similarities to all others at a time: memory stays linear in the story's size."""
+
+    def __init__(self, sentences: list[Sentence]):
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, sentence in enumerate(sentences):
+            for term, weight in sentence.terms.items():
+                postings[term].append((i, weight))
+        self.index = {t: (np.array([i for i, _ in p]), np.array([w for _, w in p])) for t, p in postings.items()}
+        self.terms = [s.terms for s in sentences]
+        self.has_vector = np.array([s.vector is not None for s in sentences], dtype=bool)
+        self.vectors = np.stack([s.vector if s.vector is not None else np.zeros(meaning.DIMENSIONS, np.float32)
+                                 for s in sentences]) if sentences else np.zeros((0, meaning.DIMENSIONS))
+
+    def words(self, i: int) -> np.ndarray:
+        """Cosine of weighted terms (rare words, names, numbers) of sentence i with every sentence."""
+        scores = np.zeros(len(self.terms))
+        for term, weight in self.terms[i].items():
+            indices, weights = self.index[term]
+            scores[indices] += weight * weights
+        return scores
+
+    def row(self, i: int) -> np.ndarray:
+        """Similarity of sentence i to every sentence where the two may report one fact, else -1.
+
+        They may when they share weighted terms and their meanings are related (shared words in
+        different statements are not enough), or when they mean the same in other words. Without
+        vectors (other languages) shared terms decide alone."""
+        words = self.words(i)
+        if not self.has_vector[i]:
+            return np.where(words >= SAME_FACT_BY_WORDS, words, -1.0)
+        meant = self.vectors @ self.vectors[i]
+        combined = (1 - MEANING_WEIGHT) * words + MEANING_WEIGHT * meant
+        same = ((words >= SAME_FACT_BY_WORDS) & (meant >= RELATED)) | (meant >= SAME_MEANING)
+        return np.where(self.has_vector, np.where(same, combined, -1.0), np.where(words >= SAME_FACT_BY_WORDS,
+                                                                                  words, -1.0))
+
+
 def _best_links(sentences: list[Sentence]) -> list[tuple[int, int]]:
-    """Pairs of sentences from two articles that are each other's most similar sentence in the
-    other article, when similar enough (mutual: one broad sentence cannot chain many facts together)."""
-    index: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    """Pairs of sentences from two articles that may report one fact and are each other's most similar
+    such sentence in the other article (mutual: one broad sentence cannot chain many facts together)."""
+    bounds: dict[str, tuple[int, int]] = {}
+    for i, sentence in enumerate(sentences):  # an article's sentences are contiguous
+        bounds[sentence.article_id] = (bounds.get(sentence.article_id, (i, i))[0], i + 1)
+    similarities = _Similarities(sentences)
+    best: dict[tuple[int, str], int] = {}
     for i, sentence in enumerate(sentences):
-        for term, weight in sentence.terms.items():
-            index[term].append((i, weight))
-    links = []
-    for i, sentence in enumerate(sentences):
-        scores: dict[int, float] = defaultdict(float)
-        for term, weight in sentence.terms.items():
-            for j, other in index[term]:
-                if sentences[j].article_id != sentence.article_id:
-                    scores[j] += weight * other
-        best: dict[str, tuple[float, int]] = {}
-        for j, score in scores.items():
-            article = sentences[j].article_id
-            if score >= SAME_FACT and score > best.get(article, (0.0, -1))[0]:
-                best[article] = (score, j)
-        links.extend((i, j) for _, j in best.values())
-    chosen = set(links)
-    return [(i, j) for i, j in links if i < j and (j, i) in chosen]
+        scores = similarities.row(i)
+        for article, (start, end) in bounds.items():
+            if article != sentence.article_id:
+                j = start + int(np.argmax(scores[start:end]))
+                if scores[j] >= 0:
+                    best[i, article] = j
+    return [(i, j) for (i, _), j in best.items() if i < j and best.get((j, sentences[i].article_id)) == i]

@@ -51,6 +51,50 @@ def ecbplus_documents(folder: str | Path) -> Iterator[dict]:
                "topic": label.split("_")[0]}
 
 
+def ecbplus_event_sentences(folder: str | Path) -> Iterator[dict]:
+    """The annotated sentences of ECB+ (`ECBplus_coreference_sentences.csv`) with the cross-document
+    event chains they mention: two sentences sharing a chain report the same event.
+
+    Yields {"doc", "topic", "subtopic", "sentence", "text", "events": set of chain ids}.
+    """
+    folder = Path(folder)
+    labels = _ecbplus_labels(folder / "doc_labels.tsv")
+    annotated: dict[str, set[int]] = {}
+    with (folder / "ECBplus_coreference_sentences.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            annotated.setdefault(f"{row['Topic']}_{row['File']}", set()).add(int(row["Sentence Number"]))
+    for path in sorted((folder / "ECB+").glob("*/*.xml"), key=_ecb_sort_key):
+        wanted = annotated.get(path.stem)
+        if not wanted:
+            continue
+        tokens, events = _ecbplus_sentence_events(ElementTree.parse(path).getroot())
+        subtopic = labels.get(path.name) or _subtopic_from_name(path.name)
+        for number in sorted(wanted & tokens.keys()):
+            yield {"doc": path.stem, "topic": subtopic.split("_")[0], "subtopic": subtopic, "sentence": number,
+                   "text": detokenize(tokens[number]), "events": events.get(number, set())}
+
+
+def _ecbplus_sentence_events(root) -> tuple[dict[int, list[str]], dict[int, set[str]]]:
+    """Tokens per sentence, and the cross-document event chains (actions) mentioned in each."""
+    sentence_of, tokens = {}, {}
+    for token in root.iter("token"):
+        number = int(token.get("sentence", "0"))
+        sentence_of[token.get("t_id")] = number
+        tokens.setdefault(number, []).append(token.text or "")
+    action_sentence = {}
+    for markable in root.find("Markables") or []:
+        anchors = [a.get("t_id") for a in markable.iter("token_anchor")]
+        if anchors and markable.tag.startswith(("ACTION", "NEG_ACTION")):
+            action_sentence[markable.get("m_id")] = sentence_of[anchors[0]]
+    events: dict[int, set[str]] = {}
+    for relation in root.find("Relations") or []:
+        if relation.tag == "CROSS_DOC_COREF":
+            for source in relation.iter("source"):
+                if source.get("m_id") in action_sentence:
+                    events.setdefault(action_sentence[source.get("m_id")], set()).add(relation.get("note", ""))
+    return tokens, events
+
+
 def googlenews_documents(path: str | Path) -> Iterator[dict]:
     """The MStream Google News headline set: {"Id", "clusterNo", "textCleaned"} per line."""
     with open(path, encoding="utf-8") as handle:

@@ -308,16 +308,16 @@ class Store:
             chunk = list(article_ids[start:start + 500])
             marks = ", ".join("?" * len(chunk))
             for row in self._db.execute(
-                    f"SELECT article_id, data FROM analyses WHERE version = ? AND article_id IN ({marks})",
+                    f"SELECT article_id, data, vectors FROM analyses WHERE version = ? AND article_id IN ({marks})",
                     [version, *chunk]):
-                found[row["article_id"]] = Analysis.from_dict(json.loads(row["data"]))
+                found[row["article_id"]] = Analysis.from_dict(json.loads(row["data"]), row["vectors"])
         return found
 
     def save_analysis(self, analysis: Analysis) -> None:
         self._db.execute(
-            "INSERT OR REPLACE INTO analyses (article_id, version, data) VALUES (?, ?, ?)",
+            "INSERT OR REPLACE INTO analyses (article_id, version, data, vectors) VALUES (?, ?, ?, ?)",
             (analysis.article_id, analysis.version,
-             json.dumps(analysis.to_dict(), ensure_ascii=False, separators=(",", ":"))),
+             json.dumps(analysis.to_dict(), ensure_ascii=False, separators=(",", ":")), analysis.vectors),
         )
 
 

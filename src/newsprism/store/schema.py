@@ -100,4 +100,11 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        4,
+        "analyses: sentence vectors, so facts can be aligned by meaning",
+        """
+        ALTER TABLE analyses ADD COLUMN vectors BLOB;  -- float16, one row per sentence; NULL when none
+        """,
+    ),
 ]

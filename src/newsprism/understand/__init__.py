@@ -19,6 +19,7 @@ from datetime import date, datetime
 from ..model import Analysis, Article, Mention
 from ..spans import strip_span
 from ..store import Store
+from . import meaning
 from .pipeline import pipeline_for
 from .quantities import extract_quantities
 from .quotes import extract_quotes
@@ -27,7 +28,7 @@ from .times import extract_times, resolve_all
 __all__ = ["ANALYSIS_VERSION", "analyze", "analyses_for", "anchor_date"]
 
 # Bump when what is extracted changes: stored analyses of older versions are recomputed.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 MAX_CHARS = 200_000  # beyond this an article is analysed in part (and says so)
 ENTITY_TYPES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 
@@ -39,11 +40,13 @@ def analyze(article: Article) -> Analysis:
     missing = list(pipeline.missing)
     if len(article.text) > MAX_CHARS:
         missing.append(f"text after the first {MAX_CHARS:,} characters")
+    sentences = sentence_spans(text, [(s.start_char, s.end_char) for s in doc.sents])
     return Analysis(
         article_id=article.id,
         language=article.language or "en",
         version=ANALYSIS_VERSION,
-        sentences=sentence_spans(text, [(s.start_char, s.end_char) for s in doc.sents]),
+        sentences=sentences,
+        vectors=_vectors(text, sentences, article.language, missing),
         entities=[Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents if e.label_ in ENTITY_TYPES]
         if pipeline.parses else [],
         quotes=_safely(extract_quotes, doc, pipeline.parses, "quotations", missing),
@@ -52,6 +55,17 @@ def analyze(article: Article) -> Analysis:
                           anchor_date(article.published)),
         not_analysed=missing,
     )
+
+
+def _vectors(text: str, sentences: list[tuple[int, int]], language: str | None, missing: list[str]) -> bytes | None:
+    try:
+        vectors = meaning.encode([text[s:e] for s, e in sentences], language)
+    except Exception as exc:  # noqa: BLE001 - facts fall back to shared words, and the analysis says so
+        missing.append(f"sentence meaning ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})")
+        return None
+    if vectors is None and sentences:
+        missing.append(meaning.missing_note(language))
+    return vectors
 
 
 def _safely(extract, doc, parses: bool, what: str, missing: list[str]) -> list:
