@@ -44,6 +44,8 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/cluster.py
 	$(BIN)/python benchmarks/cluster_memory.py
+	$(BIN)/python benchmarks/quotes.py --split dev
+	$(BIN)/python benchmarks/facts.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
