@@ -57,6 +57,20 @@ def test_seeds_unique_facts(seeds_dossier):
     assert "Good luck" in core
 
 
+def test_seeds_facts_aligned_by_meaning(seeds_dossier):
+    """The two outlets word the US estimate of 40,000 troops differently; it shares almost no rare
+    word (cosine of weighted terms 0.14), so only the sentences' meaning puts it in the core."""
+    found, guardian, national = seeds_dossier
+    fact = next(f for f in found["coverage"]["core"] if "40,000" in f["text"])
+    texts = {c["article_id"]: cited(found, c) for c in fact["citations"]}
+    assert set(texts) == {guardian, national}
+    assert texts[guardian].startswith("Latest US intelligence estimates")
+    assert texts[national].startswith("Issues under discussion include pulling back Russian troops")
+    # and meaning does not join statements that only share words: Lavrov's denial stays apart
+    # from Ukraine's foreign ministry's answer (both speak of "Ukraine's borders").
+    assert not any("foreign ministry" in cited(found, c) for f in found["coverage"]["core"] for c in f["citations"])
+
+
 def test_seeds_timeline_dates(seeds_dossier):
     found, guardian, national = seeds_dossier
     dates = {event["date"] for event in found["timeline"]}
@@ -105,7 +119,7 @@ def bridge_dossier(tmp_path_factory):
 def test_example_planted_conflicts(bridge_dossier):
     numbers = {n["what"]: n for n in bridge_dossier["numbers"]}
     assert numbers["injured"]["verdict"] == "conflict"
-    assert {38, 40, 41} <= {r["value"] for r in numbers["injured"]["reports"]}  # 31 and 37 are not found yet
+    assert {31, 37, 38, 40, 41} <= {r["value"] for r in numbers["injured"]["reports"]}
     assert numbers["missing"]["verdict"] == "conflict"
     lengths = [n for n in bridge_dossier["numbers"] if n["unit"] == "m" and n["what"] == "bridge"]
     assert lengths and lengths[0]["verdict"] == "agree" and {r["value"] for r in lengths[0]["reports"]} == {340}
@@ -119,6 +133,7 @@ def test_example_shared_quotes(bridge_dossier):
     assert halvorsen["speaker"] == "Renée Halvorsen" and len(halvorsen["variants"]) == 4
     # The German report has no parser: it says so instead of pretending.
     assert any("no spaCy model" in " ".join(v) for v in bridge_dossier["not_analysed"].values())
+    assert any("English only" in " ".join(v) for v in bridge_dossier["not_analysed"].values())
 
 
 def test_quote_variants_match_but_lookalikes_do_not():
@@ -175,3 +190,88 @@ def test_compare_cli_json_and_html(run_cli, tmp_path):
     empty.write_bytes(b"")
     failed = run_cli("compare", str(empty))
     assert failed.returncode == 1 and "Traceback" not in failed.stderr
+
+
+# -- what numbers count -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def counted():
+    from newsprism.understand.pipeline import pipeline_for
+    from newsprism.understand.quantities import extract_quantities
+
+    nlp = pipeline_for("en").nlp
+    return lambda text: [(q.what, q.value) for q in extract_quantities(nlp(text))]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The span fell on Tuesday, killing at least 12 people and injuring 38.", [("dead", 12), ("injured", 38)]),
+    ("At least 12 people were killed and 31 others were taken to hospital.", [("dead", 12), ("injured", 31)]),
+    ("The blast killed a guard and left 31 others injured.", [("injured", 31)]),
+    ("The collapse, which killed 13 people, closed the port.", [("dead", 13)]),
+    ("Two citizens were among the 13 people killed when the bridge fell.", [("citizen", 2), ("dead", 13)]),
+    ("The death toll from the collapse rose overnight to 13.", [("dead", 13)]),
+    ("Divers searched for the three people who are still missing.", [("missing", 3)]),
+    ("37 people are being treated for injuries, the rescue service said.", [("injured", 37)]),
+    ("Officials said 40 people had been injured, nine of them seriously.", [("injured", 40), (None, 9)]),
+    ("At least 12 dead after bridge collapse.", [("dead", 12)]),
+    ("Two people were seen climbing out of the bus.", [("people", 2)]),
+])
+def test_people_take_their_state_from_the_words_around_them(counted, text, expected):
+    assert counted(text) == expected
+
+
+def test_example_casualties_land_in_their_groups(bridge_dossier):
+    """Every outlet's death toll, injured and missing count (examples/README.md's answer key)."""
+    outlet = {a["id"]: a["outlet"] for a in bridge_dossier["articles"]}
+    found: dict[tuple[str, str], set] = {}
+    for number in bridge_dossier["numbers"]:
+        if number["what"] in ("dead", "injured", "missing"):
+            assert number["verdict"] == "conflict"
+            for r in number["reports"]:
+                found.setdefault((outlet[r["cite"]["article_id"]], number["what"]), set()).add(r["text"])
+    meridian = "The Meridian Review – Infrastructure"
+    assert found == {
+        ("Varnholm Courier", "dead"): {"At least 12"}, ("Varnholm Courier", "injured"): {"31"},
+        ("Varnholm Courier", "missing"): {"Several"},
+        ("The Estmark Times", "dead"): {"at least 12"}, ("The Estmark Times", "injured"): {"38"},
+        ("The Estmark Times", "missing"): {"Five"},
+        ("Capital Evening Post", "dead"): {"At least 12"}, ("Capital Evening Post", "injured"): {"more than 30"},
+        ("The Harbour Post", "dead"): {"14"}, ("The Harbour Post", "injured"): {"Thirty-eight"},
+        ("The Harbour Post", "missing"): {"three"},
+        ("The Northern Ledger", "dead"): {"At least 12", "at least 12"}, ("The Northern Ledger", "injured"): {"40"},
+        ("The Northern Ledger", "missing"): {"at least four"},
+        ("Radio Estmark News", "dead"): {"13"}, ("Radio Estmark News", "injured"): {"37"},
+        ("Radio Estmark News", "missing"): {"Four"},
+        (meridian, "dead"): {"13", "at least a dozen"},
+        ("Nordvik Herald", "dead"): {"13"}, ("Nordvik Herald", "injured"): {"41"},
+        ("Nordvik Herald", "missing"): {"three"},
+    }
+    # Crowds with no state ("two people were seen climbing out") are not compared across outlets.
+    assert all(n["verdict"] == "single" for n in bridge_dossier["numbers"] if n["what"] == "people")
+
+
+def test_timeline_labels_do_not_overlap_on_close_dates():
+    import re
+
+    from newsprism.render.dossier import to_html
+
+    days = ["2025-01-02", "2025-10-10", "2025-10-14", "2025-10-15", "2025-10-16", "2025-10-19", "2025-11-03"]
+    found = {"title": "t", "articles": [], "summary": [], "quotes": [], "numbers": [],
+             "coverage": {"core": [], "shared": [], "unique": {}},
+             "timeline": [{"date": d, "text": f"event <{d}>", "citations": []} for d in days]}
+    svg = re.search(r"<svg.*</svg>", to_html(found), re.S).group()
+    labels = [(float(x), float(y), text, title) for x, y, text, title in re.findall(
+        r"<text x='([\d.]+)' y='([\d.]+)'[^>]*>([^<]*)<title>([^<]*)</title></text>", svg)]
+    assert labels[0][2:] == ("01-02", "2025-01-02") and all(title.endswith(text) for *_, text, title in labels)
+    assert {title for *_, title in labels} <= set(days) and len(labels) >= 4
+    rows: dict[float, list[float]] = {}
+    for x, y, text, _ in labels:
+        rows.setdefault(y, []).append(x)
+    assert len(rows) > 1  # close dates go to a second row, not on top of each other
+    for xs in rows.values():
+        # 11px labels of five digits and a hyphen are at most 35 units wide
+        assert all(b - a >= 35 for a, b in zip(sorted(xs), sorted(xs)[1:]))
+    assert all(f"<title>{d}: event &lt;{d}&gt;</title>" in svg for d in days)  # every dot keeps its date
+    height = float(re.search(r"viewBox='0 0 \d+ ([\d.]+)'", svg).group(1))
+    assert max(y for _, y, _, _ in labels) < height

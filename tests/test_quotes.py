@@ -185,3 +185,15 @@ def test_second_quote_after_said_has_the_same_speaker(quotes_of):
 
 def test_scare_quotes_and_titles_are_not_quotations(quotes_of):
     assert quotes_of("Trump called the deal “a disaster” on Monday and praised “The Apprentice” again.") == []
+
+
+def test_cue_with_a_colon_ending_the_paragraph_above(quotes_of):
+    text = ("Sergei Lavrov met John Kerry in Paris on Sunday. Afterwards Lavrov told reporters:\n\n"
+            "“We are getting closer. There is still work to do.”\n\n"
+            "Kerry said the talks would go on. The statement read:\n\n“Both sides will meet again.”")
+    quotes = quotes_of(text)
+    assert [q.text for q in quotes] == ["We are getting closer. There is still work to do.",
+                                        "Both sides will meet again."]
+    assert (quotes[0].speaker, quotes[0].cue, quotes[0].speaker_text) == ("Sergei Lavrov", "told", "Lavrov")
+    assert text[quotes[0].speaker_start:quotes[0].speaker_end] == "Lavrov"
+    assert quotes[1].speaker is None  # "said" is in an earlier sentence than the colon's

@@ -1,10 +1,11 @@
 """Numbers grouped by what they count, with each outlet's value and a verdict.
 
 A group is the quantities of the same thing in the same unit ("troop", no unit;
-"fund", EUR). A number whose counted thing the parse missed joins a group that
-has its exact value from another article. Verdicts: `single` when one outlet
-reports it, `agree` when every value is compatible with the others ("at least 12"
-and 12 are; 12 and 13 are not), `conflict` otherwise.
+"fund", EUR). A number of 10 or more whose counted thing the parse missed joins a
+group that has its exact value from another article. People in no stated condition
+("hundreds of people queued") are not compared across articles. Verdicts: `single`
+when one outlet reports it, `agree` when every value is compatible with the others
+("at least 12" and 12 are; 12 and 13 are not), `conflict` otherwise.
 """
 
 from __future__ import annotations
@@ -13,23 +14,30 @@ from collections import defaultdict
 
 from ..model import Analysis, Article, Quantity
 
+CROWDS = {"people"}
+
 
 def compare_numbers(articles: list[Article], analyses: dict[str, Analysis]) -> list[dict]:
     outlet = {a.id: a.outlet or a.id for a in articles}
-    groups: dict[tuple[str, str | None], list[tuple[str, Quantity]]] = defaultdict(list)
+    groups: dict[tuple[str, str | None, str | None], list[tuple[str, Quantity]]] = defaultdict(list)
     orphans = []
     for article in articles:
         for quantity in analyses[article.id].quantities:
             if quantity.what:
-                groups[(quantity.what, quantity.unit)].append((article.id, quantity))
+                # A crowd in no stated condition ("two people were seen", "hundreds of people queued")
+                # is a different crowd in every report: compared with nothing.
+                own = article.id if quantity.what in CROWDS else None
+                groups[(quantity.what, quantity.unit, own)].append((article.id, quantity))
             else:
                 orphans.append((article.id, quantity))
     for article_id, quantity in orphans:
-        home = [key for key, items in groups.items() if key[1] == quantity.unit and any(
+        if quantity.value < 10:
+            continue  # "one", "five": an equal small number elsewhere is chance, not evidence
+        home = [key for key, items in groups.items() if key[1] == quantity.unit and key[2] is None and any(
             q.value == quantity.value and a != article_id for a, q in items)]
         if len(home) == 1:
             groups[home[0]].append((article_id, quantity))
-    entries = [_entry(what, unit, items, outlet) for (what, unit), items in groups.items()]
+    entries = [_entry(what, unit, items, outlet) for (what, unit, _), items in groups.items()]
     order = {"conflict": 0, "agree": 1, "single": 2}
     return sorted(entries, key=lambda e: (order[e["verdict"]], -len(e["reports"]), e["what"]))
 

@@ -208,23 +208,51 @@ def _timeline(dossier: dict, outlet: dict[str, str]) -> str:
 
 
 def _timeline_chart(events: list[dict]) -> str:
-    """Dated events as dots on a day axis (one dot per event, stacked on busy days)."""
+    """Dated events as dots on a day axis (one dot per event, stacked on busy days), with date
+    labels in staggered rows so that none overlaps another."""
     if not events:
         return ""
     days = [date.fromisoformat(ev["date"]) for ev in events]
     first, last = min(days), max(days)
     span = max(1, (last - first).days)
     width, left, right = 900, 40, 40
+
+    def x_of(day: date) -> float:
+        return left + (width - left - right) * (day - first).days / span
+
     stacks: dict[date, int] = {}
     dots = []
     for day, ev in zip(days, events):
-        x = left + (width - left - right) * (day - first).days / span
         stacks[day] = stacks.get(day, 0) + 1
         y = 70 - 12 * (stacks[day] - 1)
-        dots.append(f"<circle cx='{x:.1f}' cy='{y}' r='5' fill='#06c'><title>{html.escape(ev['date'])}: "
+        dots.append(f"<circle cx='{x_of(day):.1f}' cy='{y}' r='5' fill='#06c'><title>{html.escape(ev['date'])}: "
                     f"{html.escape(_short(ev['text'], 200))}</title></circle>")
-    labels = {first, last, *days}
-    ticks = "".join(f"<text x='{left + (width - left - right) * (d - first).days / span:.1f}' y='95' "
-                    f"text-anchor='middle'>{d.isoformat()[5:]}</text>" for d in sorted(labels))
-    return (f"<svg viewBox='0 0 {width} 105' width='100%' role='img' aria-label='timeline'>"
+    ticks, rows = _tick_labels(sorted(set(days)), x_of, full=first.year != last.year)
+    height = 92 + LABEL_ROW * rows
+    return (f"<svg viewBox='0 0 {width} {height}' width='100%' role='img' aria-label='timeline'>"
             f"<line x1='{left}' y1='78' x2='{width - right}' y2='78' stroke='#999'/>{''.join(dots)}{ticks}</svg>")
+
+
+LABEL_ROW, LABEL_ROWS, CHAR_WIDTH = 13, 3, 7  # 11px digits are about 6.2 units wide; 7 leaves a gap
+
+
+def _label_width(text: str) -> float:
+    return CHAR_WIDTH * len(text) + 6
+
+
+def _tick_labels(days: list[date], x_of, full: bool) -> tuple[str, int]:
+    """Each day's label in the first row where it clears the label before it; a day with no room in
+    any row goes unlabelled (its dot's tooltip still gives the date). Returns the SVG and the rows used."""
+    ends = [float("-inf")] * LABEL_ROWS  # where each row's last label ends
+    labels = []
+    for day in days:
+        text = day.isoformat() if full else day.isoformat()[5:]
+        x, half = x_of(day), _label_width(text) / 2
+        row = next((r for r in range(LABEL_ROWS) if x - half >= ends[r]), None)
+        if row is None:
+            continue
+        ends[row] = x + half
+        labels.append((row, f"<text x='{x:.1f}' y='{95 + LABEL_ROW * row}' text-anchor='middle'>{html.escape(text)}"
+                            f"<title>{html.escape(day.isoformat())}</title></text>"))
+    rows = 1 + max((r for r, _ in labels), default=0)
+    return "".join(t for _, t in labels), rows

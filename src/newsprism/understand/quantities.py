@@ -36,21 +36,22 @@ WORDS.update({"a dozen": 12, "dozen": 12, "a hundred": 100, "a thousand": 1000, 
               "a quarter": 0.25, "a half": 0.5})
 # Vague amounts as (low, high): "dozens" is 24-99, "tens of thousands" 20,000-99,999.
 VAGUE = {
-    "dozens": (24, 99), "scores": (40, 99), "hundreds": (200, 999), "thousands": (2_000, 9_999),
+    "several": (3, 9), "dozens": (24, 99), "scores": (40, 99), "hundreds": (200, 999), "thousands": (2_000, 9_999),
     "tens of thousands": (20_000, 99_999), "hundreds of thousands": (200_000, 999_999),
     "millions": (2e6, 9.99e6), "tens of millions": (2e7, 9.99e7), "hundreds of millions": (2e8, 9.99e8),
     "billions": (2e9, 9.99e9),
 }
-_VAGUE = re.compile(r"\b(" + "|".join(sorted((re.escape(k) for k in VAGUE), key=len, reverse=True)) + r")\b(?: of)?",
-                    re.IGNORECASE)
+# Not "several hundred": a vague multiple of a scale is not a vague amount of single things.
+_VAGUE = re.compile(r"\b(" + "|".join(sorted((re.escape(k) for k in VAGUE), key=len, reverse=True))
+                    + r")\b(?!\s+(?:hundred|thousand|million|billion)\b)(?: of)?", re.IGNORECASE)
 LOWER = ("at least", "more than", "over", "upwards of", "in excess of", "no fewer than", "no less than", "above")
 UPPER = ("up to", "at most", "fewer than", "less than", "under", "below", "nearly", "almost", "no more than")
 APPROX = ("about", "around", "some", "roughly", "approximately", "an estimated", "estimated", "nearly", "almost",
           "close to", "up to", "more or less", "circa", "c.")
 _NUMBER = re.compile(r"(\d+(?:[,.]\d+)*)")
 GENERIC = {"people", "person", "persons", "others", "other", "of", "those", "them", "individuals"}
-STATES = {"dead", "killed", "died", "injured", "wounded", "hurt", "missing", "arrested", "detained", "rescued",
-          "evacuated", "displaced", "hospitalised", "hospitalized", "stranded", "trapped", "affected"}
+STATES = {"dead", "killed", "died", "injured", "wounded", "hurt", "missing", "unaccounted", "arrested", "detained",
+          "rescued", "evacuated", "displaced", "hospitalised", "hospitalized", "stranded", "trapped", "affected"}
 _YEARISH = re.compile(r"^(1[89]\d\d|20\d\d)s?$")
 
 
@@ -181,16 +182,24 @@ def _what(span: Span) -> str | None:
         return _counted(head)
     if root.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in ("NOUN", "PROPN"):
         return _counted(head.head)  # "dozens of divers" parsed the other way round
-    for child in root.children:
-        if child.dep_ == "prep" and child.lower_ == "of":
-            objects = [c for c in child.children if c.dep_ == "pobj"]
-            if objects:
-                return _counted(objects[0])
+    whole = next((o for c in root.children if c.dep_ == "prep" and c.lower_ == "of"
+                  for o in c.children if o.dep_ == "pobj"), None)
+    if whole is not None:
+        return None if _part_of_count(whole, span) else _counted(whole)
     if root.dep_ in ("nsubj", "nsubjpass"):
         return _state(head)
+    if root.dep_ in ("dobj", "attr", "pobj") and (state := _object_state(root)):
+        return state
     if root.pos_ in ("NOUN", "PROPN") and root.lower_ not in SCALES and not root.like_num:
         return _counted(root)
     return _noun_after(span)
+
+
+def _part_of_count(whole: Token, span: Span) -> bool:
+    """"nine of them", "22 of the injured", "one of only two crossings": a part of a count given
+    elsewhere, not that count ("a quarter of a million dollars" is one amount)."""
+    counted = any(c.dep_ == "nummod" and not span.start <= c.i < span.end for c in whole.children)
+    return whole.pos_ == "PRON" or whole.lower_ in STATES or counted
 
 
 def _noun_after(span: Span) -> str | None:
@@ -206,25 +215,63 @@ def _noun_after(span: Span) -> str | None:
     return None
 
 
-def _counted(noun: Token) -> str:
+def _counted(noun: Token) -> str | None:
     if noun.lower_ in GENERIC or noun.lemma_.lower() in GENERIC:
-        state = _state(noun.head) if noun.dep_ in ("nsubj", "nsubjpass") else None
-        return state or noun.lemma_.lower()
+        # "people", "others": what they count is the state they are in, else just a crowd
+        return _people_state(noun) or ("people" if noun.pos_ in ("NOUN", "PROPN") else None)
     if noun.lower_ == "strong" and noun.head.pos_ in ("NOUN", "PROPN"):
         return _counted(noun.head)
+    if noun.lemma_.lower() == "toll":
+        return "dead"  # "a death toll of 14"
     return noun.lemma_.lower()
 
 
+def _people_state(noun: Token) -> str | None:
+    """'12 people were killed', 'killing 12 people', '13 people killed', 'left 31 others injured',
+    'three people who are still missing', '38 injured people'."""
+    for child in noun.children:
+        if child.dep_ in ("acl", "amod", "relcl") and (child.lower_ in STATES or child.dep_ == "relcl"):
+            state = _state(child)
+            if state:
+                return state
+    if noun.dep_ in ("nsubj", "nsubjpass"):
+        return _state(noun.head)
+    if noun.dep_ == "dobj":
+        return VERB_STATES.get(noun.head.lemma_.lower()) or _state(noun.head)
+    return None
+
+
+def _object_state(number: Token) -> str | None:
+    """A bare number after a verb: 'injuring 38', 'the collapse killed 13', 'the death toll rose to 14'."""
+    verb = number.head.head if number.dep_ == "pobj" else number.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() == "toll" for c in verb.children):
+        return "dead"
+    return VERB_STATES.get(verb.lemma_.lower()) if number.dep_ == "dobj" else None
+
+
+# What a verb does to its object: "killing 12 people" counts the dead.
+VERB_STATES = {"kill": "dead", "injure": "injured", "wound": "injured", "hurt": "injured", "rescue": "rescued",
+               "evacuate": "evacuated", "arrest": "arrested", "detain": "detained", "displace": "displaced",
+               "hospitalise": "injured", "hospitalize": "injured", "strand": "stranded", "trap": "trapped"}
+# "taken to hospital", "treated for injuries": counted with the injured, as news reports do.
+INJURY_NOUNS = {"hospital", "injury", "wound"}
+
+
 def _state(verb: Token) -> str | None:
-    """'killed', 'dead', 'missing' for "12 were killed", "five are missing"."""
+    """'killed', 'dead', 'missing' for "12 were killed", "five are missing"; 'injured' for "31 were
+    taken to hospital"."""
     if verb.lemma_.lower() in STATES or verb.lower_ in STATES:
         return _canonical_state(verb.lower_)
     for child in verb.children:
-        if child.dep_ in ("acomp", "attr", "oprd") and child.lower_ in STATES:
+        if child.dep_ in ("acomp", "attr", "oprd", "xcomp") and child.lower_ in STATES:
             return _canonical_state(child.lower_)
+        if child.dep_ == "prep" and any(o.dep_ == "pobj" and o.lemma_.lower() in INJURY_NOUNS for o in child.children):
+            return "injured"
     return None
 
 
 def _canonical_state(word: str) -> str:
-    return {"killed": "dead", "died": "dead", "wounded": "injured", "hurt": "injured",
-            "hospitalized": "hospitalised"}.get(word, word)
+    return {"killed": "dead", "died": "dead", "wounded": "injured", "hurt": "injured", "hospitalised": "injured",
+            "hospitalized": "injured", "unaccounted": "missing"}.get(word, word)

@@ -10,9 +10,10 @@
    train split; see BENCHMARKS.md.)
 3. The cue: a reporting verb ("said", "told", "warned") in the quotation's paragraph,
    outside every quotation, in the same sentence as the quoted words, nearest first;
-   else in the sentence before when that one ends in a colon. A quotation with no cue
-   goes on from the quotation just before it (`"...," Lavrov said. "Second."`, and the
-   paragraphs of a long quotation).
+   else in the sentence before when that one ends in a colon, in the same paragraph or
+   closing the one above (`Lavrov told reporters:` over a paragraph that is the quotation).
+   A quotation with no cue goes on from the quotation just before it (`"...," Lavrov
+   said. "Second."`, and the paragraphs of a long quotation).
 4. The speaker: the verb's subject ("according to X" too), widened to the whole
    name; a pronoun is resolved to the person named before it (the subject of a
    clause first), "who" to the noun it qualifies, and a title ("Russia's foreign
@@ -239,7 +240,7 @@ def _is_cue(token: Token) -> bool:
 def _cue(article: _Article, quote: Quotation) -> Token | None:
     """The reporting verb of a quotation: in its paragraph, outside every quotation, in the same
     sentence as the quoted words (`"...," she said` / `Trump said: "..."`), nearest first; else in
-    the sentence before it when that one ends in a colon."""
+    the sentence before it when that one ends in a colon (in the paragraph above, too)."""
     text = article.doc.text
     start = text.rfind("\n", 0, quote.start) + 1
     end = text.find("\n", quote.end)
@@ -251,7 +252,22 @@ def _cue(article: _Article, quote: Quotation) -> Token | None:
     if adjacent:
         return min(adjacent, key=lambda t: min(abs(t.idx - quote.start), abs(t.idx - quote.end)))
     before = [t for t in found if t.idx < quote.start and _colon_between(article, t.idx, quote.start)]
-    return before[-1] if before else None
+    return before[-1] if before else _cue_above(article, quote)
+
+
+def _cue_above(article: _Article, quote: Quotation) -> Token | None:
+    """The cue of a quotation that opens its paragraph after one ending in a colon: the last
+    reporting verb of that colon's sentence (`Lavrov told reporters:` / `“We are getting closer.”`)."""
+    text = article.doc.text
+    if not _opens_paragraph(text, quote.start):
+        return None
+    above = text[:text.rfind("\n", 0, quote.start) + 1].rstrip()
+    if not above.endswith(":"):
+        return None
+    paragraph = article.doc.char_span(above.rfind("\n") + 1, len(above), alignment_mode="expand")
+    found = [t for t in paragraph or () if _is_cue(t) and not _quoted(article, t.idx)
+             and not _ends_sentence(above[t.idx:]) and _speaker_of(article, t, quote)]
+    return found[-1] if found else None
 
 
 def _quoted(article: _Article, position: int) -> bool:
