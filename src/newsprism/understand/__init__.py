@@ -28,7 +28,7 @@ from .times import extract_times, resolve_all
 __all__ = ["ANALYSIS_VERSION", "analyze", "analyses_for", "anchor_date"]
 
 # Bump when what is extracted changes: stored analyses of older versions are recomputed.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 MAX_CHARS = 200_000  # beyond this an article is analysed in part (and says so)
 ENTITY_TYPES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 
