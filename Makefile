@@ -44,6 +44,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/cluster.py
 	$(BIN)/python benchmarks/cluster_memory.py
+	$(BIN)/python benchmarks/dossier.py
 	$(BIN)/python benchmarks/quotes.py --split dev
 	$(BIN)/python benchmarks/facts.py
 
