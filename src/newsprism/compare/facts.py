@@ -46,6 +46,7 @@ class Sentence:
 @dataclass
 class Fact:
     sentences: list[Sentence] = field(default_factory=list)
+    _representative: Sentence | None = field(default=None, repr=False, compare=False)
 
     @property
     def articles(self) -> list[str]:
@@ -59,11 +60,15 @@ class Fact:
         return sum(s.position for s in self.sentences) / len(self.sentences)
 
     def representative(self) -> Sentence:
-        """The sentence closest to all the others (the first one when alone)."""
-        if len(self.sentences) < 3:
-            return min(self.sentences, key=lambda s: (s.position, s.article_id))
-        return max(self.sentences, key=lambda s: (sum(similarity(s, o) for o in self.sentences if o is not s),
-                                                  -s.position))
+        """The sentence closest to all the others (the first one when alone); computed once, as
+        it is quadratic in the fact's sentences and a fact is complete once `align` returns it."""
+        if self._representative is None:
+            if len(self.sentences) < 3:
+                self._representative = min(self.sentences, key=lambda s: (s.position, s.article_id))
+            else:
+                self._representative = max(self.sentences, key=lambda s: (
+                    sum(similarity(s, o) for o in self.sentences if o is not s), -s.position))
+        return self._representative
 
     def citations(self) -> list[dict]:
         first = self.representative()
