@@ -100,6 +100,13 @@ def similarity(a: Sentence, b: Sentence) -> float:
     return words if meant is None else (1 - MEANING_WEIGHT) * words + MEANING_WEIGHT * meant
 
 
+def may_report_one_fact(words, meant):
+    """Whether sentences may report one fact, from their terms and meaning cosines (numbers or arrays):
+    shared terms with related meanings (shared words in different statements are not enough), or the
+    same meaning in other words."""
+    return ((words >= SAME_FACT_BY_WORDS) & (meant >= RELATED)) | (meant >= SAME_MEANING)
+
+
 def align(articles: list[Article], analyses: dict[str, Analysis]) -> list[Fact]:
     """Every sentence in exactly one fact; facts in reading order."""
     sentences = [s for a in articles for s in sentences_of(a, analyses[a.id])]
@@ -143,18 +150,15 @@ class _Similarities:
 
     def row(self, i: int) -> np.ndarray:
         """Similarity of sentence i to every sentence where the two may report one fact, else -1.
-
-        They may when they share weighted terms and their meanings are related (shared words in
-        different statements are not enough), or when they mean the same in other words. Without
-        vectors (other languages) shared terms decide alone."""
+        Where either has no vector (other languages) shared terms decide alone."""
         words = self.words(i)
+        by_words = words >= SAME_FACT_BY_WORDS
         if not self.has_vector[i]:
-            return np.where(words >= SAME_FACT_BY_WORDS, words, -1.0)
+            return np.where(by_words, words, -1.0)
         meant = self.vectors @ self.vectors[i]
-        combined = (1 - MEANING_WEIGHT) * words + MEANING_WEIGHT * meant
-        same = ((words >= SAME_FACT_BY_WORDS) & (meant >= RELATED)) | (meant >= SAME_MEANING)
-        return np.where(self.has_vector, np.where(same, combined, -1.0), np.where(words >= SAME_FACT_BY_WORDS,
-                                                                                  words, -1.0))
+        both = self.has_vector
+        score = np.where(both, (1 - MEANING_WEIGHT) * words + MEANING_WEIGHT * meant, words)
+        return np.where(np.where(both, may_report_one_fact(words, meant), by_words), score, -1.0)
 
 
 def _best_links(sentences: list[Sentence]) -> list[tuple[int, int]]:

@@ -40,9 +40,7 @@ def ecbplus_documents(folder: str | Path) -> Iterator[dict]:
     labels = _ecbplus_labels(folder / "doc_labels.tsv")
     root = folder / "ECB+"
     for path in sorted(root.glob("*/*.xml"), key=_ecb_sort_key):
-        sentences: dict[int, list[str]] = {}
-        for token in ElementTree.parse(path).getroot().iter("token"):
-            sentences.setdefault(int(token.get("sentence", "0")), []).append(token.text or "")
+        sentences = _sentence_tokens(ElementTree.parse(path).getroot())
         if path.name.endswith("ecbplus.xml"):
             sentences.pop(0, None)
         paragraphs = [detokenize(tokens) for _, tokens in sorted(sentences.items())]
@@ -74,13 +72,17 @@ def ecbplus_event_sentences(folder: str | Path) -> Iterator[dict]:
                    "text": detokenize(tokens[number]), "events": events.get(number, set())}
 
 
+def _sentence_tokens(root) -> dict[int, list[str]]:
+    sentences: dict[int, list[str]] = {}
+    for token in root.iter("token"):
+        sentences.setdefault(int(token.get("sentence", "0")), []).append(token.text or "")
+    return sentences
+
+
 def _ecbplus_sentence_events(root) -> tuple[dict[int, list[str]], dict[int, set[str]]]:
     """Tokens per sentence, and the cross-document event chains (actions) mentioned in each."""
-    sentence_of, tokens = {}, {}
-    for token in root.iter("token"):
-        number = int(token.get("sentence", "0"))
-        sentence_of[token.get("t_id")] = number
-        tokens.setdefault(number, []).append(token.text or "")
+    tokens = _sentence_tokens(root)
+    sentence_of = {token.get("t_id"): int(token.get("sentence", "0")) for token in root.iter("token")}
     action_sentence = {}
     for markable in root.find("Markables") or []:
         anchors = [a.get("t_id") for a in markable.iter("token_anchor")]

@@ -61,7 +61,7 @@ def _vectors(text: str, sentences: list[tuple[int, int]], language: str | None, 
     try:
         vectors = meaning.encode([text[s:e] for s, e in sentences], language)
     except Exception as exc:  # noqa: BLE001 - facts fall back to shared words, and the analysis says so
-        missing.append(f"sentence meaning ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})")
+        missing.append(_failure("sentence meaning", exc))
         return None
     if vectors is None and sentences:
         missing.append(meaning.missing_note(language))
@@ -73,8 +73,12 @@ def _safely(extract, doc, parses: bool, what: str, missing: list[str]) -> list:
     try:
         return extract(doc, parses)
     except Exception as exc:  # noqa: BLE001 - recorded in the analysis instead
-        missing.append(f"{what} ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})")
+        missing.append(_failure(what, exc))
         return []
+
+
+def _failure(what: str, exc: Exception) -> str:
+    return f"{what} ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})"
 
 
 def sentence_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
