@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import re
 import sys
@@ -89,9 +90,52 @@ def friendly_errors(function):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="newsprism")
-def main() -> None:
+@click.option("-v", "--verbose", count=True,
+              help="-v: what newsprism discards and why; -vv: debugging detail, the libraries' messages too.")
+def main(verbose: int) -> None:
     """newsprism: read news from many outlets, group reports of the same event into
     stories, and show what the outlets agree on, where they differ and who said what."""
+    setup_logging(verbose)
+
+
+class _Shown(logging.Filter):
+    """newsprism's own messages at the chosen level; other packages' (and Python warnings) only at -vv."""
+
+    def __init__(self, verbose: int):
+        super().__init__()
+        self.level = (logging.WARNING, logging.INFO)[verbose] if verbose < 2 else logging.DEBUG
+        self.verbose = verbose
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.verbose >= 2:
+            return True
+        return record.name.split(".")[0] == "newsprism" and record.levelno >= self.level
+
+
+def setup_logging(verbose: int) -> None:
+    """Where log messages go: one line each on stderr, filtered by `_Shown`.
+
+    Libraries that bring their own handler (jieba prints "Building prefix dict" through one,
+    and sets its level when first imported) get the same filter on their logger.
+    """
+    shown = _Shown(verbose)
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    handler.addFilter(shown)
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "newsprism", False)]:
+        root.removeHandler(old)
+    handler.newsprism = True
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose >= 2 else logging.INFO)
+    for name in _OWN_HANDLERS:
+        own = logging.getLogger(name)
+        own.filters = [f for f in own.filters if not isinstance(f, _Shown)]
+        own.addFilter(shown)
+    logging.captureWarnings(True)
+
+
+_OWN_HANDLERS = ("jieba",)
 
 
 @main.command()

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import warnings
-from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import ftfy
-from dateutil import parser as dateparser
 
+from .dates import MONTH_PATTERN, parse_date
 from .model import Article, RawDocument, Rejection
+
+__all__ = ["normalize", "parse_date", "clean_text", "clean_line", "language_code", "detect_language"]
 
 _FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False, explain=False)
 
@@ -129,7 +129,7 @@ def _comparable(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH = MONTH_PATTERN
 _DATE_LINE = re.compile(
     r"^(?:(?:first |last )?(?:published|updated|posted|modified)(?: on| at)?:?\s"
     r"|\d{1,2} " + _MONTH + r" \d{4}|" + _MONTH + r" \d{1,2},? \d{4}).{0,60}$",
@@ -260,46 +260,6 @@ def _credit_line(paragraph: str) -> str | None:
         if match:
             return match.group("credit").strip(" .;")
     return None
-
-
-# --- dates -------------------------------------------------------------------
-
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_PROBES = (datetime(2000, 1, 1, 0, 0, 0), datetime(2001, 2, 2, 1, 1, 1))
-# North American zone names as pages print them; ambiguous ones (IST, CST in Asia) stay unzoned.
-_ZONES = {name: offset * 3600 for name, offset in (
-    ("EST", -5), ("EDT", -4), ("CDT", -5), ("MST", -7), ("MDT", -6), ("PST", -8), ("PDT", -7),
-    ("GMT", 0), ("UTC", 0), ("BST", 1), ("CET", 1), ("CEST", 2))}
-_AT_SIGN = re.compile(r"\s@\s")
-
-
-def parse_date(value: str | None) -> str | None:
-    """ISO 8601: a date alone when only the date is known, with the time zone when known.
-
-    A value missing its year, month or day gives None: it is not completed from today.
-    """
-    if not value or not value.strip():
-        return None
-    value = value.strip()
-    if _DATE_ONLY.match(value):
-        try:
-            return datetime.strptime(value, "%Y-%m-%d").date().isoformat()
-        except ValueError:
-            return None
-    value = _AT_SIGN.sub(" ", value)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # an unknown zone name leaves the time unzoned
-        try:
-            first, second = (dateparser.parse(value, default=probe, tzinfos=_ZONES) for probe in _PROBES)
-        except (ValueError, OverflowError, TypeError):
-            return None
-    if (first.year, first.month, first.day) != (second.year, second.month, second.day):
-        return None
-    if (first.hour, first.minute) != (second.hour, second.minute):
-        return first.date().isoformat()
-    if first.second != second.second:  # hours and minutes given, seconds not
-        first = first.replace(second=0)
-    return first.isoformat()
 
 
 # --- identity helpers --------------------------------------------------------

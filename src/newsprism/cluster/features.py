@@ -16,15 +16,23 @@ about 2011 are not the same event, whatever words they share.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from wordfreq import get_frequency_dict, zipf_frequency
+import langcodes
+import numpy as np
+from wordfreq import INFERRED_SPACE_FACTOR, available_languages, cB_to_freq, freq_to_zipf, read_cBpack
+from wordfreq.language_info import get_language_info
+from wordfreq.numbers import digit_freq, smash_numbers
+from wordfreq.tokens import lossy_tokenize, tokenize
 
 from ..model import Article
+
+log = logging.getLogger(__name__)
 
 # Unicode words (letters with inner hyphens/apostrophes) and numbers with inner separators.
 _TOKEN = re.compile(r"\d+(?:[.,:]\d+)*|[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -56,10 +64,6 @@ class Features:
     years: Counter = field(default_factory=Counter)
     names: frozenset = frozenset()
 
-    def top_names(self, count: int) -> list[str]:
-        held = [(w, t) for t, w in self.terms.items() if t in self.names]
-        return [t for _, t in sorted(held, reverse=True)[:count]]
-
 
 def article_features(article: Article) -> Features:
     return text_features(article.title or "", article.text, article.language or "en")
@@ -67,9 +71,9 @@ def article_features(article: Article) -> Features:
 
 def text_features(title: str, text: str, language: str = "en") -> Features:
     text = _POSSESSIVE.sub("", text[:BODY_CHARS])
-    tokens = _TOKEN.findall(text)
+    tokens = _words(text, language)
     body = [token.casefold() for token in tokens[:BODY_WORDS]]
-    sections = ((_TOKEN.findall(_POSSESSIVE.sub("", title).casefold()), HEADLINE_WEIGHT),
+    sections = ((_words(_POSSESSIVE.sub("", title).casefold(), language), HEADLINE_WEIGHT),
                 (body[:LEAD_WORDS], LEAD_WEIGHT), (body[LEAD_WORDS:], 1.0))
     counts: dict[str, float] = {}
     for section, weight in sections:
@@ -99,6 +103,37 @@ def _names(tokens: list[str], text: str) -> set[str]:
     return {t.casefold() for t, count in capitalized.items() if count > initial.get(t, 0)}
 
 
+def _words(text: str, language: str) -> list[str]:
+    """Words and numbers of `text`; in Chinese, Japanese and Korean the runs of letters are cut into
+    words by wordfreq's tokenizer (jieba, MeCab), as their frequency lists count them.
+
+    A tokenizer that fails (not installed, or broken on this text) leaves the runs whole, logged.
+    """
+    tokens = _TOKEN.findall(text)
+    if _tokenizer(language) not in ("mecab", "jieba"):
+        return tokens
+    try:
+        return [word for token in tokens for word in _segment(token, language)]
+    except Exception as exc:  # noqa: BLE001 - an article is never lost to a tokenizer
+        log.warning("%s tokenizer failed (%s: %s); words of this text are not segmented",
+                    language, type(exc).__name__, exc)
+        return tokens
+
+
+def _segment(token: str, language: str) -> list[str]:
+    if token[0].isdigit() or token.isascii():
+        return [token]
+    return [word for word in tokenize(token, language) if _TOKEN.fullmatch(word)] or [token]
+
+
+@lru_cache(maxsize=256)
+def _tokenizer(language: str) -> str:
+    try:
+        return get_language_info(language)["tokenizer"]
+    except (LookupError, ValueError):  # a code langcodes cannot parse
+        return "regex"
+
+
 @lru_cache(maxsize=500_000)
 def _rarity(word: str, language: str) -> float:
     """How much rarer than an everyday word `word` is (0 for common words and single letters)."""
@@ -108,23 +143,81 @@ def _rarity(word: str, language: str) -> float:
 
 
 def _zipf(word: str, language: str) -> float:
-    frequency = _frequencies(language).get(word) if word.isalpha() else None
-    if frequency:  # a plain word in the list: what zipf_frequency gives, without its tokenizer's cost
-        zipf = round(math.log10(round(frequency, 2 - math.floor(math.log10(frequency)))) + 9, 2)
-    else:
-        try:
-            zipf = zipf_frequency(word, language)
-        except LookupError:  # a language wordfreq has no list for
-            zipf = zipf_frequency(word, "en")
+    """wordfreq's `zipf_frequency(word, language)` (English for a language it has no list for),
+    looked up in the compact word list instead of wordfreq's dict of every word."""
+    words = _word_list(language)
+    if words is None:
+        language, words = "en", _word_list("en")
+    try:
+        zipf = round(freq_to_zipf(words.frequency(word, language)), 2)
+    except Exception as exc:  # noqa: BLE001 - a tokenizer failing on one word leaves it unknown
+        log.warning("no frequency for a %s word (%s: %s)", language, type(exc).__name__, exc)
+        zipf = 0.0
     return zipf if zipf > 0 else UNKNOWN_ZIPF
 
 
-@lru_cache(maxsize=None)
-def _frequencies(language: str) -> dict[str, float]:
+class WordList:
+    """One language's wordfreq list held compactly: the words' 64-bit hashes, sorted, and their
+    frequency bands (centibels) - about 10 bytes a word where wordfreq's dict of str to float takes
+    about 100 (36 MB a language). The hash is Python's of the word's UTF-8 bytes: fixed for the
+    process's life, which is all this in-memory table needs (the hash of a str itself is not: it hashes
+    the str's internal buffer, so "of" and "景" share one). Two words of a list sharing a 64-bit hash
+    is too unlikely to matter.
+    """
+
+    def __init__(self, bands: list[list[str]]):
+        keys = np.fromiter((hash(word.encode()) for band in bands for word in band), dtype=np.int64)
+        centibels = np.fromiter((cb for cb, band in enumerate(bands) for _ in band), dtype=np.uint16)
+        order = np.argsort(keys, kind="stable")
+        keys, centibels = keys[order], centibels[order]
+        last = np.append(keys[1:] != keys[:-1], True)  # a word listed twice: the later band, as wordfreq
+        self.keys, self.centibels = keys[last], centibels[last]
+
+    def band(self, token: str) -> int | None:
+        key = hash(token.encode())
+        at = int(np.searchsorted(self.keys, key))
+        return int(self.centibels[at]) if at < len(self.keys) and self.keys[at] == key else None
+
+    def frequency(self, word: str, language: str, minimum: float = 1e-9) -> float:
+        """wordfreq's `word_frequency(word, language, minimum=...)` step for step (tokens, digits,
+        inferred spaces, rounding); the default minimum is the one `zipf_frequency` uses (Zipf 0)."""
+        if word.isascii() and word.isalpha() and word.islower() and _tokenizer(language) == "regex":
+            tokens = [word]  # what the regex tokenizer makes of it in every language, many times faster
+        else:
+            tokens = lossy_tokenize(word, language)
+        if not tokens:
+            return minimum
+        one_over_result = 0.0
+        for token in tokens:
+            smashed = smash_numbers(token)
+            band = self.band(smashed)
+            if band is None:
+                return minimum
+            freq = cB_to_freq(-band)
+            if smashed != token:
+                freq *= digit_freq(token)
+            one_over_result += 1.0 / freq
+        freq = 1.0 / one_over_result
+        if _tokenizer(language) == "jieba":
+            freq *= INFERRED_SPACE_FACTOR ** -(len(tokens) - 1)
+        freq = max(freq, minimum)
+        return round(freq, math.floor(-math.log(freq, 10)) + 3)
+
+
+@lru_cache(maxsize=64)
+def _word_list(language: str) -> WordList | None:
+    """The compact list of the nearest language wordfreq has (as wordfreq picks it); None when none is near."""
+    available = available_languages()
     try:
-        return get_frequency_dict(language)
-    except LookupError:
-        return {}
+        best, _distance = langcodes.closest_match(language, list(available), max_distance=60)
+    except (LookupError, ValueError):
+        return None
+    if best == "und":
+        log.debug("no word list for language %r; English rarity is used", language)
+        return None
+    if best != language:
+        log.debug("word list for language %r: the nearest, %r", language, best)
+    return WordList(read_cBpack(available[best]))
 
 
 def _top(weights: dict[str, float], limit: int) -> dict[str, float]:

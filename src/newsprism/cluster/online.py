@@ -24,8 +24,9 @@ import heapq
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
+from ..dates import as_utc as as_time  # noqa: F401 - the clusterer's clock reads stored times this way
 from .features import Features
 
 CENTROID_TERMS = 200
@@ -53,10 +54,6 @@ class StoryState:
     title_score: float = 0.0
     title_from_text: bool = False
     members: list = field(default_factory=list)  # term vectors of the latest KEPT_MEMBERS members
-
-    def top_names(self, count: int) -> list[str]:
-        held = [(w, t) for t, w in self.centroid.items() if t in self.names]
-        return [t for _, t in sorted(held, reverse=True)[:count]]
 
     _norm: float = field(default=0.0, repr=False, compare=False)
 
@@ -308,16 +305,3 @@ def _years_conflict(story_years: Counter, article_years: Counter) -> bool:
     top_story = {y for y, _ in story_years.most_common(3)}
     top_article = {y for y, _ in article_years.most_common(2)}
     return not (top_story & article_years.keys()) and not (top_article & story_years.keys())
-
-
-def as_time(value: str | None) -> datetime | None:
-    """An ISO 8601 publication time as an aware UTC datetime (dates count as midnight UTC)."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)

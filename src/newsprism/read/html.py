@@ -2,7 +2,8 @@
 
 The extraction cascade, in order:
 1. trafilatura on the whole page (main text, title, author, site name, canonical
-   URL, language), with the publication date from htmldate's metadata search;
+   URL, language); the publication date from the page's publication-time tags, else
+   the one trafilatura found with htmldate's metadata search while extracting;
 2. for fragments too small for trafilatura (feed items, JSON `html` fields), the
    text of the block elements once scripts, styles and forms are removed (lxml).
 """
@@ -10,23 +11,20 @@ The extraction cascade, in order:
 from __future__ import annotations
 
 import html
-import logging
 import re
 from dataclasses import dataclass
 
-import htmldate
 import lxml.html
 import trafilatura
 from lxml.etree import ParserError
 from lxml_html_clean import Cleaner
 
+from ..dates import parse_date
 from ..model import RawDocument, Rejection
 from .decode import UndecodableError, decode_bytes
 
-# trafilatura and htmldate log every page they find hard; those lines are noise
-# for a user ingesting thousands of pages.
-for _name in ("trafilatura", "htmldate", "courlan", "justext"):
-    logging.getLogger(_name).setLevel(logging.CRITICAL)
+# htmldate's own output format (through trafilatura): with the time and zone when the page gives them.
+_HTMLDATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 
 
 @dataclass
@@ -72,7 +70,8 @@ def extract_page(markup: str, url: str | None = None) -> Extracted | None:
             include_comments=False,
             include_tables=False,
             favor_precision=True,
-            date_extraction_params={"extensive_search": False, "original_date": True},
+            date_extraction_params={"extensive_search": False, "original_date": True,
+                                    "outputformat": _HTMLDATE_FORMAT},
         )
     except Exception:  # noqa: BLE001 - trafilatura raises many kinds on broken pages
         doc = None
@@ -90,7 +89,7 @@ def extract_page(markup: str, url: str | None = None) -> Extracted | None:
         author=doc.author or None,
         sitename=_real_sitename(doc.sitename, doc.hostname),
         url=doc.url or url,
-        date=publication_date(markup, url),
+        date=publication_date(markup, doc.date),
         language=_html_lang(markup),
     )
 
@@ -115,23 +114,17 @@ def extract_fragment(markup: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def publication_date(markup: str, url: str | None = None) -> str | None:
+def publication_date(markup: str, found: str | None) -> str | None:
     """The page's own publication date from its metadata, ISO 8601.
 
     First the explicit publication-time tags, which carry the time and zone;
-    then htmldate, which may prefer a date in the URL. htmldate fills a missing
-    time with midnight, so a bare midnight without a zone becomes a date only.
+    then `found`, what htmldate made of the page for trafilatura (it may prefer a
+    date in the URL). htmldate fills a missing time with midnight, so a bare
+    midnight without a zone becomes a date only.
     """
     declared = _declared_date(markup)
     if declared:
         return declared
-    try:
-        found = htmldate.find_date(
-            markup, url=url, extensive_search=False, original_date=True,
-            outputformat="%Y-%m-%dT%H:%M:%S%z",
-        )
-    except Exception:  # noqa: BLE001 - htmldate raises on malformed markup
-        return None
     if not found:
         return None
     if found.endswith("T00:00:00"):
@@ -151,8 +144,6 @@ _DATE_VALUE = re.compile(r"""(?:content|datetime)\s*=\s*["']([^"']+)["']|"datePu
 
 
 def _declared_date(markup: str) -> str | None:
-    from ..normalize import parse_date
-
     for tag in _DATE_TAGS.finditer(markup[:200000]):
         value = _DATE_VALUE.search(tag.group(0))
         found = parse_date(value.group(1) or value.group(2)) if value else None
