@@ -683,7 +683,7 @@ def test_an_unforeseen_failure_in_one_input_does_not_stop_the_batch(tmp_path, mo
         report = newsprism.ingest(store, [tmp_path / "a.txt", tmp_path / "b.txt"])
         assert report.new == 1
         assert [(r.source_path, r.reason) for r in report.rejected] == [
-            (str(tmp_path / "a.txt"), "cannot read: ValueError: simulated bug over two lines")
+            (str(tmp_path / "a.txt"), "cannot process: ValueError: simulated bug over two lines")
         ]
         assert [a.title for a in store.articles()] == ["Harbour Ferry Returns After Winter Repairs"]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from newsprism.identify import article_id, content_hash
+from newsprism.identify import article_id, canonical_url, content_hash
 from newsprism.model import Article, Hints, RawDocument
 from newsprism.normalize import (
-    canonical_url, clean_byline, clean_text, language_code, looks_like_headline, normalize, parse_date,
+    clean_byline, clean_text, language_code, looks_like_headline, normalize, parse_date,
     split_paragraphs, take_credits, take_dateline,
 )
 

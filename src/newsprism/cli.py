@@ -146,10 +146,12 @@ _OWN_HANDLERS = ("jieba",)
 @click.option("--published", metavar="DATE", help="Publication date (ISO 8601) of every input of this call.")
 @click.option("--language", metavar="CODE", help="Language of every input of this call (ISO 639-1).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=Settings.max_bytes, show_default=True, help="Largest document read (a file, a record, an archived page).")
+@click.option("--follow-links", is_flag=True,
+              help="In folders, also read symbolic links that lead outside the folder (loops are still skipped).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary; problems are still reported.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on standard output.")
 @friendly_errors
-def ingest(paths, db, manifest, outlet, published, language, max_bytes, quiet, as_json):
+def ingest(paths, db, manifest, outlet, published, language, max_bytes, follow_links, quiet, as_json):
     """Read news from files, folders, archives or `-` (standard input) into the store.
 
     Formats: plain text and Markdown, HTML pages, JSON and JSON Lines records, RSS and
@@ -165,7 +167,8 @@ def ingest(paths, db, manifest, outlet, published, language, max_bytes, quiet, a
     hints = Hints(outlet=outlet, published=published, language=language)
     settings = Settings(max_bytes=max_bytes)
     with open_store(db) as store, _progress(quiet) as (progress, hooks):
-        report = run_ingest(store, paths, hints=hints, manifest=known, settings=settings, progress=hooks)
+        report = run_ingest(store, paths, hints=hints, manifest=known, settings=settings, progress=hooks,
+                            follow_links=follow_links)
     if as_json:
         click.echo(json.dumps({
             "new": report.new, "duplicate": report.duplicate, "linked": report.linked,

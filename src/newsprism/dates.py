@@ -71,7 +71,10 @@ def as_utc(value: str | None) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    try:
+        return parsed.astimezone(timezone.utc)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is past the last moment Python can hold in UTC
+        return None
 
 
 def calendar_date(value: str | None) -> date | None:

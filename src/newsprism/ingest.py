@@ -2,24 +2,30 @@
 
 Articles are written in transactions of `Settings.batch_size`; a process killed
 part-way leaves every committed batch in place and the next run of the same
-command stores the rest (what is already there counts as duplicate).
+command stores the rest (what is already there counts as duplicate). One article
+that fails anywhere (normalize, identify, store, story assignment) is rejected with
+its reason and its place (file, record); the others are stored.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 from .cluster import StoryAssigner
 from .config import Settings
-from .identify import NearCopyIndex, identify
+from .identify import NearCopyIndex, identify, url_and_content_id
 from .model import Article, Hints, IngestReport, RawDocument, Rejection, Skipped
 from .normalize import normalize
 from .read import Manifest, discover, read_input
 from .store import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -41,31 +47,36 @@ def ingest(
     settings: Settings = Settings(),
     progress: Progress | None = None,
     stdin: BinaryIO | None = None,
+    follow_links: bool = False,
 ) -> IngestReport:
-    """Read every input under `paths` into `store`; return what happened."""
+    """Read every input under `paths` into `store`; return what happened.
+
+    Folders are walked without following links that lead out of them unless `follow_links`.
+    """
     progress = progress or Progress()
     manifest = manifest or Manifest()
-    index = NearCopyIndex(settings.near_duplicate_threshold, settings.minhash_permutations, settings.shingle_words)
     report = IngestReport()
-    stories = StoryAssigner(store, settings)
+    writer = _Writer(store, settings, report)
     with store.write():
-        report.new_stories += stories.assign_pending()
-    inputs = list(discover(paths, manifest))
-    progress.on_start(len(inputs))
+        report.new_stories += writer.stories.assign_pending()
+    inputs = list(discover(paths, manifest, follow_links=follow_links))
+    progress.on_start(sum(not isinstance(entry, Rejection) for entry in inputs))
     for problem in manifest.drain_problems():
         _problem(report, progress, problem)
     batch: list[Article] = []
-    for path, entry_hints in inputs:
+    for entry in inputs:
+        if isinstance(entry, Rejection):
+            _problem(report, progress, entry)
+            continue
+        path, entry_hints = entry
         for item in _articles(path, hints.over(entry_hints), settings, stdin):
             if isinstance(item, (Rejection, Skipped)):
                 _problem(report, progress, item)
                 continue
             batch.append(item)
             if len(batch) >= settings.batch_size:
-                _store_batch(store, index, stories, batch, report)
-                progress.on_stored(report)
-        _store_batch(store, index, stories, batch, report)
-        progress.on_stored(report)
+                _store_batch(writer, batch, progress)
+        _store_batch(writer, batch, progress)
         progress.on_file(path)
     return report
 
@@ -73,57 +84,132 @@ def ingest(
 def _articles(path: str, hints: Hints, settings: Settings, stdin: BinaryIO | None) -> Iterator[Article | Rejection | Skipped]:
     """The identified articles and the problems of one input.
 
-    A failure no reader foresaw ends this input with one rejection instead of
-    stopping the batch (NEWSPRISM_DEBUG=1 lets it through, with its traceback).
+    A document that fails in normalize or identify is rejected alone; a failure of the reader
+    itself ends this input with one rejection (what it read before is kept). NEWSPRISM_DEBUG=1
+    lets such failures through, with their traceback.
     """
     try:
         for item in read_input(path, hints, settings.max_bytes, stdin):
-            if isinstance(item, RawDocument):
-                item = normalize(item)
-            yield identify(item) if isinstance(item, Article) else item
+            yield _prepared(item) if isinstance(item, RawDocument) else item
     except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
         if os.environ.get("NEWSPRISM_DEBUG"):
             raise
-        message = " ".join(str(exc).split())[:200]
-        yield Rejection("<stdin>" if path == "-" else path, f"cannot read: {type(exc).__name__}: {message}")
+        yield Rejection("<stdin>" if path == "-" else path, f"cannot read: {_one_line(exc)}")
 
 
-def _store_batch(store: Store, index: NearCopyIndex, stories: StoryAssigner, batch: list[Article],
-                 report: IngestReport) -> None:
-    """One transaction per batch: articles, near-copy links and story assignments commit together.
+def _prepared(raw: RawDocument) -> Article | Rejection:
+    try:
+        item = normalize(raw)
+        return identify(item) if isinstance(item, Article) else item
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the others
+        if os.environ.get("NEWSPRISM_DEBUG"):
+            raise
+        log.debug("%s: rejected", raw.source_path, exc_info=True)
+        return Rejection(raw.source_path, f"cannot process: {_one_line(exc)}")
 
-    Earlier articles of the batch are visible to later ones.
-    """
+
+class _Writer:
+    """Writes articles with their near-copy links and stories; holds the story assigner, which is
+    rebuilt from the store whenever a transaction it took part in was rolled back."""
+
+    def __init__(self, store: Store, settings: Settings, report: IngestReport):
+        self.store, self.settings, self.report = store, settings, report
+        self.index = NearCopyIndex(settings.near_duplicate_threshold, settings.minhash_permutations,
+                                   settings.shingle_words)
+        self.stories = StoryAssigner(store, settings)
+
+    def write(self, articles: list[Article]) -> None:
+        """One transaction: the articles, their near-copy links and story assignments commit together,
+        then count. Earlier articles of the batch are visible to later ones."""
+        with self.store.write():
+            outcomes = [_store_one(self.store, self.index, article) for article in articles]
+            started = time.perf_counter()
+            new_stories = self.stories.assign([a for a, (kind, _) in zip(articles, outcomes) if kind == "new"])
+            cluster_seconds = time.perf_counter() - started
+        for article, (kind, article_id) in zip(articles, outcomes):
+            self._count(article, kind, article_id)
+        self.report.new_stories += new_stories
+        self.report.cluster_seconds += cluster_seconds
+
+    def reset(self) -> None:
+        self.stories = StoryAssigner(self.store, self.settings)
+
+    def _count(self, article: Article, kind: str, article_id: str) -> None:
+        report = self.report
+        if kind == "new":
+            report.new += 1
+            report.linked += article.duplicate_of is not None
+        else:
+            report.duplicate += 1
+        report.article_ids.append(article_id)
+        report.sources.append(article.source_path)
+
+
+def _store_batch(writer: _Writer, batch: list[Article], progress: Progress) -> None:
+    """The batch in one transaction; when that fails, each article in its own, so one article that
+    cannot be stored or clustered is rejected (with its reason) and the others are kept."""
     if not batch:
         return
-    with store.write():
-        added = [article for article in batch if _store_one(store, index, article, report)]
-        started = time.perf_counter()
-        report.new_stories += stories.assign(added)
-        report.cluster_seconds += time.perf_counter() - started
+    try:
+        writer.write(batch)
+    except Exception as exc:  # noqa: BLE001 - found out below which article it was
+        if os.environ.get("NEWSPRISM_DEBUG") or _database_failure(exc):
+            raise
+        writer.reset()
+        for article in batch:
+            _store_alone(writer, article, progress)
     batch.clear()
+    progress.on_stored(writer.report)
 
 
-def _store_one(store: Store, index: NearCopyIndex, article: Article, report: IngestReport) -> bool:
-    """Store one article unless it is already known; True when it was added."""
-    known = store.get_article(article.id) or _same_article(store, article)
-    if known is not None:
-        store.fill_missing(known.id, article)
-        report.duplicate += 1
-        report.article_ids.append(known.id)
-        report.sources.append(article.source_path)
-        return False
+def _store_alone(writer: _Writer, article: Article, progress: Progress) -> None:
+    try:
+        writer.write([article])
+    except Exception as exc:  # noqa: BLE001 - this article is rejected, the batch goes on
+        if _database_failure(exc):
+            raise
+        writer.reset()
+        log.debug("%s: rejected", article.source_path, exc_info=True)
+        _problem(writer.report, progress, Rejection(article.source_path, f"cannot store: {_one_line(exc)}"))
+
+
+def _database_failure(exc: Exception) -> bool:
+    """A failure of the database itself (locked, full, read-only, I/O), which no article causes:
+    it ends the run (committed batches stay) instead of rejecting every article in turn."""
+    return isinstance(exc, sqlite3.OperationalError)
+
+
+def _store_one(store: Store, index: NearCopyIndex, article: Article) -> tuple[str, str]:
+    """Store one article unless it is already known: ("new", its id) or ("duplicate", the known id).
+
+    An article at a stored article's URL with clearly different text is another article
+    (identify.py says the rule) and takes the id of its URL and content.
+    """
     signature = index.signature(f"{article.title or ''}\n{article.text}")
     keys = index.band_keys(signature)
-    original = _near_copy_of(store, index, signature, keys)
+    candidates = store.near_copy_candidates(keys)
+    known = store.get_article(article.id)
+    if known is not None and not _same_text(index, known, article, signature, candidates):
+        article.id = url_and_content_id(article)
+        known = store.get_article(article.id)
+    known = known or _same_article(store, article)
+    if known is not None:
+        # The language is not filled in later: the article's story and words were computed with
+        # the one it had, and a later record's declaration may be wrong (English text marked "ja").
+        store.fill_missing(known.id, replace(article, language=None))
+        return "duplicate", known.id
+    original = _near_copy_of(index, signature, candidates)
     if original is not None:
         article.duplicate_of = store.root_of(original)
-        report.linked += 1
     store.add_article(article, signature, keys)
-    report.new += 1
-    report.article_ids.append(article.id)
-    report.sources.append(article.source_path)
-    return True
+    return "new", article.id
+
+
+def _same_text(index: NearCopyIndex, known: Article, article: Article, signature, candidates) -> bool:
+    """The stored article and this one have the same content or are near-copies."""
+    if known.content_hash == article.content_hash:
+        return True
+    return any(cid == known.id and index.similarity(signature, other) >= index.threshold for cid, other in candidates)
 
 
 def _same_article(store: Store, article: Article) -> Article | None:
@@ -139,13 +225,17 @@ def _same_article(store: Store, article: Article) -> Article | None:
     return None
 
 
-def _near_copy_of(store: Store, index: NearCopyIndex, signature, keys) -> str | None:
+def _near_copy_of(index: NearCopyIndex, signature, candidates) -> str | None:
     best_id, best = None, index.threshold
-    for candidate_id, candidate in store.near_copy_candidates(keys):
+    for candidate_id, candidate in candidates:
         similarity = index.similarity(signature, candidate)
         if similarity >= best:
             best_id, best = candidate_id, similarity
     return best_id
+
+
+def _one_line(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
 
 
 def _problem(report: IngestReport, progress: Progress, problem: Rejection | Skipped) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import ftfy
 
@@ -35,6 +34,8 @@ def normalize(raw: RawDocument) -> Article | Rejection:
     text = "\n\n".join(paragraphs)
     if not text:
         return Rejection(raw.source_path, "no article text after cleaning")
+    if too_little_text(title, text):
+        return Rejection(raw.source_path, f"too little text for an article: no word of {MIN_WORD_LETTERS} or more letters")
     # A "Published: ..." line of the page is the publication time when nothing else says.
     published = parse_date(hints.published or raw.published) or parse_date(page_date)
     return Article(
@@ -86,6 +87,16 @@ def split_paragraphs(text: str) -> list[str]:
     else:
         blocks = text.split("\n")
     return [b.strip() for b in blocks if b.strip()]
+
+
+# The least an article must have: one word of this many letters. The shortest real items seen
+# are one-word headlines of the Google News set ("net", "web"); "Hi." or "xq!7z" are not news.
+MIN_WORD_LETTERS = 3
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def too_little_text(title: str | None, text: str) -> bool:
+    return not any(len(run) >= MIN_WORD_LETTERS for run in _LETTER_RUN.findall(f"{title or ''} {text}"))
 
 
 # --- headline ----------------------------------------------------------------
@@ -260,26 +271,6 @@ def _credit_line(paragraph: str) -> str | None:
         if match:
             return match.group("credit").strip(" .;")
     return None
-
-
-# --- identity helpers --------------------------------------------------------
-
-_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|ocid|cmpid|icid|ns_\w+|at_\w+|_ga|igshid|smid|ref_src)$", re.I)
-
-
-def canonical_url(url: str | None) -> str | None:
-    """The URL with case, default ports, fragments and tracking parameters normalized away."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return url.strip()
-    host = parts.hostname.lower()
-    if parts.port and not ((parts.scheme == "http" and parts.port == 80) or (parts.scheme == "https" and parts.port == 443)):
-        host = f"{host}:{parts.port}"
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
-    path = parts.path or "/"
-    return urlunsplit((parts.scheme.lower(), host, path, query, ""))
 
 
 # --- language ------------------------------------------------------------------

@@ -7,6 +7,7 @@ metadata (manifest entries, command-line hints) to every document.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import os
@@ -24,7 +25,8 @@ from .records import read_json, read_jsonl
 from .text import read_text
 from .warc import read_warc
 
-__all__ = ["read_paths", "read_input", "discover", "detect_format", "Manifest", "ManifestError", "MANIFEST_NAME"]
+__all__ = ["read_paths", "read_input", "discover", "detect_format", "shown_path", "Manifest", "ManifestError",
+           "MANIFEST_NAME"]
 
 Item = RawDocument | Rejection | Skipped
 
@@ -44,11 +46,16 @@ def read_paths(
     manifest: Manifest | None = None,
     max_bytes: int = 10 * 1024 * 1024,
     stdin: BinaryIO | None = None,
+    follow_links: bool = False,
 ) -> Iterator[Item]:
     """Every document under `paths`, in a stable order, with its outside metadata attached."""
     manifest = manifest or Manifest()
-    for path, entry_hints in discover(paths, manifest):
+    for entry in discover(paths, manifest, follow_links=follow_links):
         yield from manifest.drain_problems()
+        if isinstance(entry, Rejection):
+            yield entry
+            continue
+        path, entry_hints = entry
         yield from read_input(path, hints.over(entry_hints), max_bytes, stdin)
     yield from manifest.drain_problems()
 
@@ -63,10 +70,14 @@ def read_input(path: str, hints: Hints, max_bytes: int, stdin: BinaryIO | None =
         yield replace(item, hints=hints) if isinstance(item, RawDocument) else item
 
 
-def discover(paths: Iterable[str | os.PathLike], manifest: Manifest) -> Iterator[tuple[str, Hints]]:
+def discover(paths: Iterable[str | os.PathLike], manifest: Manifest, *,
+             follow_links: bool = False) -> Iterator[tuple[str, Hints] | Rejection]:
     """Expand folders (recursively, sorted, hidden entries left out) into files.
 
-    A `manifest.json` in a folder is loaded on the way and describes its files.
+    A `manifest.json` in a folder is loaded on the way and describes its files. Inside a
+    folder, a symbolic link is followed only when it stays inside that folder, unless
+    `follow_links`; a link that leads out of it, a broken link and a link loop each give a
+    Rejection instead of a file. A path named on the command line is always read.
     """
     for raw in paths:
         path = str(raw)
@@ -75,26 +86,79 @@ def discover(paths: Iterable[str | os.PathLike], manifest: Manifest) -> Iterator
             continue
         p = Path(path)
         if p.is_dir():
-            yield from _walk(p, manifest)
+            yield from _walk(p, manifest, follow_links)
         else:
             yield path, manifest.hints_for(p)
 
 
-def _walk(folder: Path, manifest: Manifest) -> Iterator[tuple[str, Hints]]:
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+def _walk(folder: Path, manifest: Manifest, follow_links: bool) -> Iterator[tuple[str, Hints] | Rejection]:
+    top = folder.resolve()
+    seen: set[tuple[int, int]] = set()  # folders entered, by device and inode: a link loop enters one twice
+    for root, dirs, files in os.walk(folder, followlinks=follow_links):
         root_path = Path(root)
+        if not _first_visit(root_path, seen):
+            dirs[:] = []
+            yield Rejection(shown_path(root_path), "symbolic link loop: folder already read, not read again")
+            continue
+        kept = []
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            problem = _link_problem(root_path / name, top, follow_links)
+            if problem:
+                yield problem
+            elif not (root_path / name).is_symlink() or follow_links:
+                kept.append(name)  # a link to a folder inside this one: its files are read there
+        dirs[:] = kept
         if MANIFEST_NAME in files:
             manifest.load_quietly(root_path / MANIFEST_NAME)
         for name in sorted(files):
             if name.startswith(".") or name == MANIFEST_NAME:
                 continue
             path = root_path / name
+            problem = _link_problem(path, top, follow_links)
+            if problem:
+                yield problem
+                continue
             yield str(path), manifest.hints_for(path)
 
 
+def _first_visit(folder: Path, seen: set[tuple[int, int]]) -> bool:
+    try:
+        info = folder.stat()
+    except OSError:
+        return True  # os.walk reports nothing for a folder it cannot list; reading its files will say why
+    key = (info.st_dev, info.st_ino)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _link_problem(path: Path, top: Path, follow_links: bool) -> Rejection | None:
+    """Why a symbolic link inside an ingested folder is not read (None: read it, or not a link)."""
+    if not path.is_symlink():
+        return None
+    where = shown_path(path)
+    try:
+        target = path.resolve(strict=True)
+    except RuntimeError:  # Python < 3.13 raises this for a loop
+        return Rejection(where, "symbolic link loop, not followed")
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Rejection(where, "symbolic link loop, not followed")
+        return Rejection(where, "broken symbolic link: its target does not exist")
+    if follow_links or target == top or top in target.parents:
+        return None
+    return Rejection(where, "symbolic link to outside the folder, not followed (--follow-links reads it)")
+
+
+def shown_path(path: str | os.PathLike) -> str:
+    """A path as text that can be shown and stored: bytes of a file name that are not UTF-8
+    (a Latin-1 name, say) appear as escapes (`caf\\xe9.txt`) instead of breaking the output."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def read_file(path: Path, max_bytes: int) -> Iterator[Item]:
-    where = str(path)
+    where = shown_path(path)
     try:
         size = path.stat().st_size
         if not path.is_file():
@@ -178,10 +242,13 @@ def detect_format(name: str, head: bytes) -> str:
 
 
 def _sniff_text(head: bytes) -> str:
-    from .decode import looks_binary
+    from .decode import looks_binary, utf16_order
 
     if looks_binary(head) and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "binary"
+    order = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else utf16_order(head)
+    if order:  # sniff the markup in the decoded text
+        head = head[: len(head) // 2 * 2].decode(order, errors="replace").encode("utf-8")
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:2048].lower()
     if start.startswith((b"<!doctype html", b"<html")) or (start.startswith(b"<") and b"<body" in head.lower()):
         return "html"

@@ -1,6 +1,7 @@
 """Bytes to text: the encoding cascade every reader uses.
 
-1. a byte-order mark says the encoding;
+1. a byte-order mark says the encoding; UTF-16 without one is told by its zero
+   bytes (every other byte of Latin-script text);
 2. UTF-8 decodes cleanly (it almost never does by accident, so it wins even over
    a declaration that names a single-byte encoding); a file cut off in the middle
    of its last character still counts as UTF-8;
@@ -35,19 +36,40 @@ _BOMS = (
 _DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{2,40})""", re.I)
 # Control characters that never occur in text (tab, newline, carriage return, form
 # feed and the escape of terminal colour codes excluded); more than a few of them
-# means a binary file.
+# means a binary file. A stray NUL or two is damage in a text file, not a sign of binary.
 _BINARY_BYTES = bytes(range(0, 9)) + b"\x0e\x0f" + bytes(range(0x10, 0x1B)) + bytes(range(0x1C, 0x20))
 _BINARY_TABLE = bytes.maketrans(b"", b"")
 
 
 def looks_binary(data: bytes) -> bool:
     head = data[:8192]
-    if not head:
+    if not head or utf16_order(head):
         return False
-    if b"\x00" in head:
-        return True
     controls = len(head) - len(head.translate(_BINARY_TABLE, _BINARY_BYTES))
     return controls > max(2, len(head) // 100)
+
+
+def utf16_order(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for UTF-16 text without a byte-order mark, else None.
+
+    Text in a Latin, Greek or Cyrillic script has a zero byte in most of its odd (little-endian)
+    or even (big-endian) positions and almost none in the others; decoding must then give
+    printable text.
+    """
+    head = data[:8192]
+    if len(head) < 8:
+        return None
+    pairs = len(head) // 2
+    even, odd = head[0 : 2 * pairs : 2].count(0), head[1 : 2 * pairs : 2].count(0)
+    for zeros, others, order in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros >= 0.3 * pairs and others <= 0.05 * pairs:
+            try:
+                text = head[: 2 * pairs].decode(order)
+            except UnicodeDecodeError:
+                continue
+            if sum(ch.isprintable() or ch.isspace() for ch in text) >= 0.95 * len(text):
+                return order
+    return None
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
@@ -58,6 +80,12 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError as exc:
                 raise UndecodableError(f"invalid {encoding} after its byte-order mark ({exc.reason})") from None
+    order = utf16_order(data)
+    if order:
+        try:
+            return data[: len(data) // 2 * 2].decode(order)
+        except UnicodeDecodeError as exc:
+            raise UndecodableError(f"invalid UTF-16 ({exc.reason})") from None
     if looks_binary(data):
         raise UndecodableError("binary file, not text")
     for encoding in _candidates(data, declared):

@@ -43,6 +43,8 @@ def read_html(data: bytes, source_path: str, declared_charset: str | None = None
         markup = decode_bytes(data, declared_charset)
     except UndecodableError as exc:
         return [Rejection(source_path, str(exc))]
+    if not _TAG.search(markup[:200000]):
+        return [Rejection(source_path, "not HTML: no markup in the file")]
     page = extract_page(markup)
     if page is None or not page.text.strip():
         return [Rejection(source_path, "no article text found in the HTML page")]
@@ -160,6 +162,7 @@ _CLEANER = Cleaner(
     kill_tags=("nav", "footer", "aside", "noscript", "template", "svg", "button"),
 )
 _LANG = re.compile(r"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?", re.I)
+_TAG = re.compile(r"<[A-Za-z!?/][^<>]*>")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
 
 

@@ -32,7 +32,8 @@ _TOO_DEEP = "malformed JSON: nested too deeply to be a news record"
 def read_json(data: bytes, source_path: str) -> list[RawDocument | Rejection]:
     """A JSON file holding one record or a list of records."""
     try:
-        value = json.loads(decode_bytes(data))
+        # strict=False: a raw control character (a NUL) in a string is damage, not a reason to lose the record.
+        value = json.loads(decode_bytes(data), strict=False)
     except UndecodableError as exc:
         return [Rejection(source_path, str(exc))]
     except json.JSONDecodeError as exc:
@@ -69,7 +70,7 @@ def _records(stream: BinaryIO, source_path: str, max_bytes: int) -> Iterator[Raw
             continue
         seen += 1
         try:
-            value = json.loads(decode_bytes(line))
+            value = json.loads(decode_bytes(line), strict=False)
         except UndecodableError as exc:
             yield Rejection(where, str(exc))
             continue
@@ -102,6 +103,10 @@ def record_to_document(record: Any, where: str) -> RawDocument | Rejection:
     if not isinstance(record, dict):
         return Rejection(where, f"record is a {type(record).__name__}, not a JSON object")
     fields = {name: _first(record, keys) for name, keys in _ALIASES.items()}
+    for key in (*_TEXT_FIELDS, "html", "raw_html"):
+        problem = _not_text(record.get(key))
+        if problem:
+            return Rejection(where, f"the {key!r} field holds {problem}, not text")
     text = _first(record, _TEXT_FIELDS)
     html = _first(record, ("html", "raw_html"))
     if text:
@@ -129,11 +134,32 @@ def record_to_document(record: Any, where: str) -> RawDocument | Rejection:
     )
 
 
+def _not_text(value: Any) -> str | None:
+    """What a text field holds when it is not text (a string, or a list of strings: its paragraphs)."""
+    if value is None or isinstance(value, str):
+        return None
+    if isinstance(value, list):
+        odd = next((item for item in value if not isinstance(item, str)), None)
+        return None if odd is None else f"a list holding {_kind(odd)}"
+    return _kind(value)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, float) and value != value:
+        return "NaN"
+    names = {int: "a number", float: "a number", dict: "an object", list: "a list", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
 def _first(record: dict, keys: tuple[str, ...]) -> str | None:
     """The first of `keys` holding a usable value, as text; lists of names are joined."""
     for key in keys:
         value = record.get(key)
-        if isinstance(value, list):
+        if isinstance(value, list) and key in _TEXT_FIELDS:
+            value = "\n\n".join(v for v in value if isinstance(v, str) and v.strip())  # paragraphs
+        elif isinstance(value, list):
             value = ", ".join(str(v) for v in value if isinstance(v, (str, int, float)) and str(v).strip())
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)

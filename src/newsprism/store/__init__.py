@@ -68,8 +68,11 @@ class Store:
             if version in done:
                 continue
             with self.write():
-                for statement in _statements(sql):
-                    self._db.execute(statement)
+                if callable(sql):  # a migration that computes (new article ids, say), in the same transaction
+                    sql(self._db)
+                else:
+                    for statement in _statements(sql):
+                        self._db.execute(statement)
                 self._db.execute("INSERT INTO migrations VALUES (?, ?, ?)", (version, name, _now()))
 
     def migrations(self) -> list[tuple[int, str, str]]:

@@ -1,8 +1,57 @@
-"""The schema as an ordered list of migrations, each recorded in the database once applied."""
+"""The schema as an ordered list of migrations, each recorded in the database once applied.
+
+A migration is SQL, or a function given the connection when the change must be computed;
+either runs inside the migration's transaction.
+"""
 
 from __future__ import annotations
 
-MIGRATIONS: list[tuple[int, str, str]] = [
+import sqlite3
+from collections.abc import Callable
+
+# Every column that holds an article id (a story's id is the id of the article that started it).
+ARTICLE_ID_COLUMNS = (
+    ("articles", "id"), ("articles", "duplicate_of"), ("articles", "story_id"),
+    ("stories", "id"), ("story_terms", "story_id"), ("analyses", "article_id"),
+    ("near_copy_signatures", "article_id"), ("near_copy_bands", "article_id"),
+)
+
+
+def rewrite_article_ids(db: sqlite3.Connection) -> None:
+    """Migration 5: article ids from courlan's canonical URLs, and from the content for URLs that
+    name no single article (home pages, javascript:), everywhere an id is kept.
+
+    Two stored articles whose URLs now have one canonical form keep apart: the later one takes
+    the id of its URL and content (as ingest gives it), and keeps its old id should that be taken too.
+    """
+    from ..identify import id_from_stored  # the rule lives in identify
+
+    rows = db.execute("SELECT id, url, content_hash FROM articles ORDER BY seq").fetchall()
+    taken, mapping = set(), {}
+    for old, url, content_hash in rows:
+        new = id_from_stored(url, content_hash)
+        if new in taken:
+            new = id_from_stored(url, content_hash, with_content=True)
+        if new in taken:
+            new = old
+        taken.add(new)
+        if new != old:
+            mapping[old] = new
+    if not mapping:
+        return
+    db.execute("PRAGMA defer_foreign_keys = ON")  # ids change in several tables; checked at commit
+    db.execute("CREATE TEMP TABLE id_map (old TEXT PRIMARY KEY, new TEXT NOT NULL) WITHOUT ROWID")
+    db.executemany("INSERT INTO id_map VALUES (?, ?)", mapping.items())
+    for table, column in ARTICLE_ID_COLUMNS:
+        # Through a prefix no id has, so an id that becomes another's old id never meets it in a unique index.
+        db.execute(f"UPDATE {table} SET {column} = '~' || (SELECT new FROM id_map WHERE old = {column}) "
+                   f"WHERE {column} IN (SELECT old FROM id_map)")
+    for table, column in ARTICLE_ID_COLUMNS:
+        db.execute(f"UPDATE {table} SET {column} = substr({column}, 2) WHERE {column} LIKE '~%'")
+    db.execute("DROP TABLE id_map")
+
+
+MIGRATIONS: list[tuple[int, str, str | Callable[[sqlite3.Connection], None]]] = [
     (
         1,
         "articles, full-text search, near-copy index",
@@ -107,4 +156,5 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE analyses ADD COLUMN vectors BLOB;  -- float16, one row per sentence; NULL when none
         """,
     ),
+    (5, "article ids from courlan's canonical URLs; none from URLs that name no single article", rewrite_article_ids),
 ]
