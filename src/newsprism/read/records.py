@@ -66,7 +66,8 @@ def _records(stream: BinaryIO, source_path: str, max_bytes: int) -> Iterator[Raw
         if line is None:
             yield Rejection(where, f"record is over the {max_bytes:,}-byte limit")
             continue
-        if not line.strip():
+        line = line.strip(b" \t\r\n\x00")  # NUL padding (a writer that died, a preallocated file) is no record
+        if not line:
             continue
         seen += 1
         try:
