@@ -310,7 +310,8 @@ def test_things_that_are_not_news_are_rejected_with_their_reason(tmp_path):
         str(tmp_path / "number.json"): "the 'text' field holds a number, not text",
         str(tmp_path / "nan.json"): "the 'text' field holds NaN, not text",
         str(tmp_path / "list.json"): "the 'text' field holds a list holding a number, not text",
-        str(tmp_path / "laughs.xml"): "feed declares XML entities (<!ENTITY>): refused, their expansion can exhaust memory",
+        str(tmp_path / "laughs.xml"):
+            "feed declares XML entities (<!ENTITY>): refused, their expansion can exhaust memory",
         str(tmp_path / "garbage.html"): "not HTML: no markup in the file",
     }
 

@@ -73,7 +73,8 @@ def test_word_list_is_compact():
 
 
 def test_cjk_text_is_cut_into_words():
-    terms = text_features("東京で大きな地震", "東京で大きな地震が発生し、建物が揺れた。政府は被害を調べている。", "ja").terms
+    text = "東京で大きな地震が発生し、建物が揺れた。政府は被害を調べている。"
+    terms = text_features("東京で大きな地震", text, "ja").terms
     assert "地震" in terms and "東京" in terms
     chinese = text_features("北京发生地震", "北京发生强烈地震，政府正在调查损失。", "zh").terms
     assert "地震" in chinese and "北京" in chinese

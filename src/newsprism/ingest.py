@@ -81,7 +81,8 @@ def ingest(
     return report
 
 
-def _articles(path: str, hints: Hints, settings: Settings, stdin: BinaryIO | None) -> Iterator[Article | Rejection | Skipped]:
+def _articles(path: str, hints: Hints, settings: Settings,
+              stdin: BinaryIO | None) -> Iterator[Article | Rejection | Skipped]:
     """The identified articles and the problems of one input.
 
     A document that fails in normalize or identify is rejected alone; a failure of the reader

@@ -35,7 +35,8 @@ def normalize(raw: RawDocument) -> Article | Rejection:
     if not text:
         return Rejection(raw.source_path, "no article text after cleaning")
     if too_little_text(title, text):
-        return Rejection(raw.source_path, f"too little text for an article: no word of {MIN_WORD_LETTERS} or more letters")
+        return Rejection(raw.source_path,
+                         f"too little text for an article: no word of {MIN_WORD_LETTERS} or more letters")
     # A "Published: ..." line of the page is the publication time when nothing else says.
     published = parse_date(hints.published or raw.published) or parse_date(page_date)
     return Article(

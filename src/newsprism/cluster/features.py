@@ -201,7 +201,7 @@ class WordList:
         if _tokenizer(language) == "jieba":
             freq *= INFERRED_SPACE_FACTOR ** -(len(tokens) - 1)
         freq = max(freq, minimum)
-        return round(freq, math.floor(-math.log(freq, 10)) + 3)
+        return round(freq, math.floor(-math.log10(freq)) + 3)
 
 
 @lru_cache(maxsize=64)

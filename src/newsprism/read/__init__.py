@@ -252,7 +252,7 @@ def _sniff_text(head: bytes) -> str:
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:2048].lower()
     if start.startswith((b"<!doctype html", b"<html")) or (start.startswith(b"<") and b"<body" in head.lower()):
         return "html"
-    if start.startswith(b"<?xml") or start.startswith((b"<rss", b"<feed", b"<rdf")):
+    if start.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf")):
         return "feed" if any(tag in head[:4096].lower() for tag in (b"<rss", b"<feed", b"<rdf:rdf", b"<channel")) else "html"
     if start.startswith(b"["):
         return "json"

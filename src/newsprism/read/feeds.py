@@ -13,7 +13,6 @@ import feedparser
 from ..model import RawDocument, Rejection
 from .html import extract_fragment
 
-
 # An internal DTD subset that declares entities: no news feed needs one, and expanding
 # them ("billion laughs") can take gigabytes, so such a feed is not parsed at all.
 _DECLARES_ENTITIES = re.compile(rb"<!DOCTYPE[^\[>]*\[[^\]]*<!ENTITY", re.IGNORECASE | re.DOTALL)

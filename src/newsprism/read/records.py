@@ -8,6 +8,7 @@ Fields: `text` or `html`, plus any of `title`, `url`, `outlet`, `published`,
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -148,7 +149,7 @@ def _not_text(value: Any) -> str | None:
 def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
-    if isinstance(value, float) and value != value:
+    if isinstance(value, float) and math.isnan(value):
         return "NaN"
     names = {int: "a number", float: "a number", dict: "an object", list: "a list", type(None): "null"}
     return names.get(type(value), type(value).__name__)
