@@ -28,8 +28,9 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 
@@ -112,7 +113,7 @@ class Store:
             self._db.close()
             self._db = None
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -539,7 +540,7 @@ class Store:
         with self._translated():
             rows = self._execute(sql + _page_clause(limit, offset), params)
             while chunk := rows.fetchmany(page):
-                stories = [Story(**{k: row[k] for k in row.keys() if k != "latest"}) for row in chunk]
+                stories = [Story(**{k: v for k, v in dict(row).items() if k != "latest"}) for row in chunk]
                 self._add_outlets_and_languages(stories)
                 yield stories
 
@@ -595,7 +596,7 @@ def utc_key(value: str | None) -> str | None:
     except ValueError:
         return None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.isoformat(timespec="seconds")
 
 
@@ -661,4 +662,4 @@ def _statements(sql: str) -> list[str]:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
