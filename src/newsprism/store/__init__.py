@@ -137,7 +137,10 @@ class Store:
             return _Found("empty")
         if header != SQLITE_HEADER:
             raise StoreError(f"{self.path}: not a newsprism store (not an SQLite database); left untouched")
-        probe = sqlite3.connect(self._read_uri(), uri=True)
+        # Without a -wal file the file alone is the whole database: read it as immutable, so that even
+        # a foreign WAL-mode database gets no -shm or -wal file from this look.
+        immutable = not Path(f"{self.path}-wal").exists()
+        probe = sqlite3.connect(self._read_uri() + ("&immutable=1" if immutable else ""), uri=True)
         try:
             found = _classify(self.path, probe)
             if found.kind == "newsprism" and not self.readonly:
