@@ -136,6 +136,24 @@ def test_a_store_from_before_the_mark_is_read_as_it_is_and_marked_when_next_writ
         assert store.count_articles() == 1
 
 
+def test_a_store_an_older_newsprism_wrote_is_read_as_far_as_it_goes_and_upgraded_by_a_write(tmp_path):
+    db = tmp_path / "v3.db"
+    with Store(db) as store, store.write():
+        store.add_article(article(1))
+    with sqlite3.connect(db) as raw:  # schema 3: analyses without the vectors column of migration 4
+        raw.execute("DROP TABLE analyses")
+        raw.execute("CREATE TABLE analyses (article_id TEXT PRIMARY KEY, version INTEGER NOT NULL, data TEXT NOT NULL)")
+        raw.execute("DELETE FROM migrations WHERE version = 4")
+        raw.execute("PRAGMA user_version = 3")
+    raw.close()
+    with Store(db, readonly=True) as store:
+        assert store.count_articles() == 1
+        with pytest.raises(StoreError, match="written by an older newsprism and opened read-only .*no such column"):
+            store.analyses(["a00001"], 1)
+    with Store(db) as store:
+        assert store.analyses(["a00001"], 1) == {} and store.migrations()[-1][0] == SCHEMA_VERSION
+
+
 def damage(db: Path) -> None:
     """Overwrite pages in the middle of the file, as a failing disk or a bad copy would."""
     pages = db.stat().st_size // 4096

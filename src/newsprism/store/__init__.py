@@ -86,8 +86,10 @@ class Store:
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
+        self._outdated = False  # read-only on a store an older newsprism wrote: a read may miss a column
         try:
             found = self._inspect(must_exist=readonly or not create)
+            self._outdated = readonly and found.version < SCHEMA_VERSION
             if not readonly:
                 self._open_writer()
                 if found.kind != "newsprism" or not found.marked or found.version < SCHEMA_VERSION:
@@ -280,6 +282,9 @@ class Store:
         try:
             yield
         except sqlite3.DatabaseError as exc:
+            if self._outdated and "no such" in str(exc):
+                raise StoreError(f"{self.path}: written by an older newsprism and opened read-only ({exc}); "
+                                 "a command that writes to it (ingest, story, recluster) upgrades it") from None
             if not _trouble(exc):
                 raise
             raise self._error(exc) from None
