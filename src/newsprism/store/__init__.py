@@ -382,44 +382,43 @@ class Store:
         row = self._one("SELECT duplicate_of FROM articles WHERE id = ?", (article_id,))
         return row[0] if row and row[0] else article_id
 
-    # --- articles: writes (inside `write()`) ---------------------------------------
+    # --- articles: writes (in the caller's `write()` transaction, else one of their own) ----
 
     def add_article(self, article: Article, signature: np.ndarray | None = None,
                     band_keys: Sequence[tuple[int, int]] = ()) -> None:
-        """Insert one article with its near-copy signature; call inside `write()`."""
+        """Insert one article with its near-copy signature."""
         article.ingested_at = article.ingested_at or _now()
         values = [getattr(article, name) for name in _ARTICLE_COLUMNS]
-        db = self._writer()
-        db.execute(
-            f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}, time_utc) VALUES ({', '.join('?' * len(values))}, ?)",
-            values + [utc_key(article.published) or utc_key(article.captured)],
-        )
-        if signature is not None:
-            db.execute("INSERT INTO near_copy_signatures VALUES (?, ?)", (article.id, signature.tobytes()))
-            db.executemany(
-                "INSERT INTO near_copy_bands VALUES (?, ?, ?)", [(band, key, article.id) for band, key in band_keys]
+        with self._writer() as db:
+            db.execute(
+                f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}, time_utc) "
+                f"VALUES ({', '.join('?' * len(values))}, ?)",
+                values + [utc_key(article.published) or utc_key(article.captured)],
             )
+            if signature is not None:
+                db.execute("INSERT INTO near_copy_signatures VALUES (?, ?)", (article.id, signature.tobytes()))
+                db.executemany("INSERT INTO near_copy_bands VALUES (?, ?, ?)",
+                               [(band, key, article.id) for band, key in band_keys])
 
     def fill_missing(self, article_id: str, article: Article) -> list[str]:
         """Fill metadata the stored article lacks from a new reading of it; never overwrite."""
-        db = self._writer()
-        stored = self.get_article(article_id)
-        if stored is None:
-            return []
-        filled = [name for name in FILLABLE if getattr(stored, name) is None and getattr(article, name) is not None]
-        for name in filled:
-            db.execute(f"UPDATE articles SET {name} = ? WHERE id = ?", (getattr(article, name), article_id))
-        if "published" in filled:
-            db.execute("UPDATE articles SET time_utc = ? WHERE id = ?", (utc_key(article.published), article_id))
-        return filled
+        with self._writer() as db:
+            stored = self.get_article(article_id)
+            if stored is None:
+                return []
+            filled = [name for name in FILLABLE
+                      if getattr(stored, name) is None and getattr(article, name) is not None]
+            for name in filled:
+                db.execute(f"UPDATE articles SET {name} = ? WHERE id = ?", (getattr(article, name), article_id))
+            if "published" in filled:
+                db.execute("UPDATE articles SET time_utc = ? WHERE id = ?", (utc_key(article.published), article_id))
+            return filled
 
-    def _writer(self) -> sqlite3.Connection:
-        """The writer, for a thread inside `write()`: a write outside one would join another thread's."""
-        if self._db is None:
-            raise StoreError(f"{self.path}: opened for reading only")
-        if self._writing != threading.get_ident():
-            raise RuntimeError("store writes belong inside `with store.write():`")
-        return self._db
+    @contextmanager
+    def _writer(self) -> Iterator[sqlite3.Connection]:
+        """The writer, inside this thread's transaction: the caller's `write()`, else one of its own."""
+        with self.write():
+            yield self._db
 
     # --- stories: the clusterer's state ------------------------------------------
 
@@ -427,7 +426,8 @@ class Store:
         return {row[0]: row[1] for row in self._all("SELECT key, value FROM cluster_state")}
 
     def save_cluster_state(self, values: dict[str, str]) -> None:
-        self._writer().executemany("INSERT OR REPLACE INTO cluster_state VALUES (?, ?)", list(values.items()))
+        with self._writer() as db:
+            db.executemany("INSERT OR REPLACE INTO cluster_state VALUES (?, ?)", list(values.items()))
 
     def active_story_rows(self, horizon: str | None, limit: int) -> list[sqlite3.Row]:
         """Stories still in the active window (undated ones too), most recently updated first."""
@@ -449,17 +449,18 @@ class Store:
 
     def save_story(self, story_id: str, *, title: str | None, title_score: float, first_time: str | None,
                    last_time: str | None, size: int, touched: int, state: str, index_terms: Sequence[str]) -> None:
-        db = self._writer()
-        db.execute(
-            "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (story_id, title, title_score, first_time, last_time, size, touched, state),
-        )
-        db.execute("DELETE FROM story_terms WHERE story_id = ?", (story_id,))
-        db.executemany("INSERT INTO story_terms VALUES (?, ?)", [(t, story_id) for t in index_terms])
+        with self._writer() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (story_id, title, title_score, first_time, last_time, size, touched, state),
+            )
+            db.execute("DELETE FROM story_terms WHERE story_id = ?", (story_id,))
+            db.executemany("INSERT INTO story_terms VALUES (?, ?)", [(t, story_id) for t in index_terms])
 
     def set_story(self, article_id: str, story_id: str, cluster_seq: int) -> None:
-        self._writer().execute("UPDATE articles SET story_id = ?, cluster_seq = ? WHERE id = ?",
-                               (story_id, cluster_seq, article_id))
+        with self._writer() as db:
+            db.execute("UPDATE articles SET story_id = ?, cluster_seq = ? WHERE id = ?",
+                       (story_id, cluster_seq, article_id))
 
     def story_of(self, article_id: str) -> str | None:
         row = self._one("SELECT story_id FROM articles WHERE id = ?", (article_id,))
@@ -482,16 +483,16 @@ class Store:
         return [by_seq[seq] for seq in seqs if seq in by_seq]
 
     def clear_stories(self) -> None:
-        """Forget every story and assignment (before `recluster` rebuilds them); call inside `write()`.
+        """Forget every story and assignment (before `recluster` rebuilds them).
 
         The generation counter survives and moves on, so other processes' assigners notice.
         """
-        db = self._writer()
-        generation = self.cluster_state().get("generation", "0")
-        db.execute("UPDATE articles SET story_id = NULL, cluster_seq = NULL")
-        for table in ("story_terms", "stories", "cluster_state"):
-            db.execute(f"DELETE FROM {table}")
-        self.save_cluster_state({"generation": str(int(generation) + 1)})
+        with self._writer() as db:
+            generation = self.cluster_state().get("generation", "0")
+            db.execute("UPDATE articles SET story_id = NULL, cluster_seq = NULL")
+            for table in ("story_terms", "stories", "cluster_state"):
+                db.execute(f"DELETE FROM {table}")
+            self.save_cluster_state({"generation": str(int(generation) + 1)})
 
     # --- stories: reads ------------------------------------------------------------
 
@@ -578,11 +579,12 @@ class Store:
         return found
 
     def save_analysis(self, analysis: Analysis) -> None:
-        self._writer().execute(
-            "INSERT OR REPLACE INTO analyses (article_id, version, data, vectors) VALUES (?, ?, ?, ?)",
-            (analysis.article_id, analysis.version,
-             json.dumps(analysis.to_dict(), ensure_ascii=False, separators=(",", ":")), analysis.vectors),
-        )
+        with self._writer() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO analyses (article_id, version, data, vectors) VALUES (?, ?, ?, ?)",
+                (analysis.article_id, analysis.version,
+                 json.dumps(analysis.to_dict(), ensure_ascii=False, separators=(",", ":")), analysis.vectors),
+            )
 
 
 def open_store(path: str | Path, *, readonly: bool = False) -> Store:
