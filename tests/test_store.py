@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -294,11 +295,16 @@ def test_a_writer_that_waits_too_long_gives_up_with_a_clear_line(tmp_path, monke
 # --- two writers: one set of stories -------------------------------------------------------
 
 _INGEST = """
-import json, sys
+import json, sys, time
+from pathlib import Path
 from newsprism import Settings, ingest
 from newsprism.store import Store
-with Store(sys.argv[1]) as store:
-    report = ingest(store, [sys.argv[2]], settings=Settings(batch_size=int(sys.argv[3])))
+db, part, batch_size, go = sys.argv[1:]
+Path(part + ".ready").touch()
+while not Path(go).exists():  # start together, imports done
+    time.sleep(0.01)
+with Store(db) as store:
+    report = ingest(store, [part], settings=Settings(batch_size=int(batch_size)))
 print(json.dumps(list(zip(report.sources, report.article_ids))))
 """
 
@@ -306,9 +312,14 @@ print(json.dumps(list(zip(report.sources, report.article_ids))))
 def _ingest_processes(db: Path, parts: list[Path], batch_size: int) -> list[tuple[str, str]]:
     """Run one ingest process per part, all at once; the (source, article id) pairs they stored."""
     env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
-    running = [subprocess.Popen([sys.executable, "-c", _INGEST, str(db), str(part), str(batch_size)],
+    go = db.with_suffix(".go")
+    running = [subprocess.Popen([sys.executable, "-c", _INGEST, str(db), str(part), str(batch_size), str(go)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
                for part in parts]
+    deadline = time.monotonic() + 300
+    while not all(Path(f"{part}.ready").exists() for part in parts) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    go.touch()
     pairs = []
     for process in running:
         out, err = process.communicate(timeout=600)
@@ -318,8 +329,12 @@ def _ingest_processes(db: Path, parts: list[Path], batch_size: int) -> list[tupl
 
 
 def two_writer_scenario(folder: Path, count: int, batch_size: int = 10) -> dict:
-    """The first `count` headlines of News-T, ingested by one process, and split (odd and even lines)
-    between two processes running at once: stories, B-cubed F1 and seconds of each."""
+    """The first `count` headlines of News-T, ingested by this process, and split (odd and even lines)
+    between two processes running at once: stories, B-cubed F1 and seconds of each.
+
+        PYTHONPATH=src:. python -c "from pathlib import Path; from tests.test_store import two_writer_scenario as s;
+                                    print(s(Path('/tmp/scratch'), 3000))"
+    """
     records = list(googlenews_documents(SHARED / "data" / "googlenews-mstream" / "News-T.jsonl"))[:count]
     files = {name: folder / f"{name}.jsonl" for name in ("all", "odd", "even")}
     for name, chosen in (("all", records), ("odd", records[0::2]), ("even", records[1::2])):
@@ -331,7 +346,12 @@ def two_writer_scenario(folder: Path, count: int, batch_size: int = 10) -> dict:
     for name, parts in (("one", [files["all"]]), ("two", [files["odd"], files["even"]])):
         db = folder / f"{name}.db"
         started = time.perf_counter()
-        pairs = _ingest_processes(db, parts, batch_size)
+        if len(parts) == 1:  # one writer: no second process needed
+            with Store(db) as store:
+                report = newsprism.ingest(store, parts, settings=newsprism.Settings(batch_size=batch_size))
+            pairs = list(zip(report.sources, report.article_ids))
+        else:
+            pairs = _ingest_processes(db, parts, batch_size)
         seconds = time.perf_counter() - started
         with Store(db, readonly=True) as store:
             predicted, gold = {}, {}
@@ -339,7 +359,10 @@ def two_writer_scenario(folder: Path, count: int, batch_size: int = 10) -> dict:
                 path, line = source.rsplit(":", 1)
                 record = line_record[(Path(path).stem, int(line))]
                 predicted[record["id"]], gold[record["id"]] = store.story_of(article_id), record["story"]
+            order = [Path(a.source_path.rsplit(":", 1)[0]).stem
+                     for a in store.articles_by_seq(store.cluster_order()) if a.source_path]
             result[name] = {"articles": store.count_articles(), "documents": len(predicted),
+                            "turns": sum(1 for x, y in pairwise(order) if x != y),
                             "stories": store.count_stories(), "bcubed_f1": bcubed(predicted, gold)["f1"],
                             "seconds": round(seconds, 2), "partition": partition(store)}
         with Store(db) as store:  # one process replaying the order the articles were actually assigned in
@@ -364,6 +387,7 @@ def test_two_ingests_at_once_give_the_stories_of_one(tmp_path):
     assert two["articles"] == one["articles"]
     # Exactly the stories of one process fed the articles in the order the two committed them
     # (`recluster` replays that order): each batch was assigned against the other's stories too.
+    assert two["turns"] >= 4, shown  # the two really took turns at the store
     assert two["partition"] == two["replayed"], shown
     assert one["partition"] == one["replayed"]
     # That order interleaves the two halves differently in every run, so the stories differ a little

@@ -45,6 +45,7 @@ APPLICATION_ID = 0x4E505253
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 SQLITE_HEADER = b"SQLite format 3\x00"
 PAGE = 500  # rows per page when a listing is walked page by page
+WRITE_POLL = 0.002  # seconds between tries for the write lock while another process holds it
 
 _ARTICLE_COLUMNS = (
     "id", "url", "outlet", "title", "byline", "dateline", "credit", "published", "captured",
@@ -231,25 +232,32 @@ class Store:
             self._write_lock.release()
 
     def _begin(self) -> None:
-        """BEGIN IMMEDIATE; when another process holds the write lock, say so and wait for it."""
-        started = time.monotonic()
+        """BEGIN IMMEDIATE; when another process holds the write lock, say so and wait for it.
+
+        SQLite's own busy handler sleeps up to 100 ms between tries, so a writer that commits
+        batch after batch with a few milliseconds between them would keep the lock for good;
+        trying every few milliseconds lets two writers take turns.
+        """
+        started, told = time.monotonic(), False
         self._db.execute("PRAGMA busy_timeout = 0")
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            return
-        except sqlite3.OperationalError as exc:
-            if not _is_busy(exc):
-                raise
-        log.info("%s: another process is writing to the store; waiting up to %.0f s", self.path, self.lock_wait)
-        self._db.execute(f"PRAGMA busy_timeout = {int(self.lock_wait * 1000)}")
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if not _is_busy(exc):
-                raise
-            raise StoreError(f"{self.path}: the store is busy: another process has been writing for "
-                             f"{time.monotonic() - started:.0f} s") from None
-        log.info("%s: the store is free again after %.1f s", self.path, time.monotonic() - started)
+        while True:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+            waited = time.monotonic() - started
+            if waited >= self.lock_wait:
+                raise StoreError(f"{self.path}: the store is busy: another process has been writing for "
+                                 f"{waited:.0f} s")
+            if not told:
+                log.info("%s: another process is writing to the store; waiting up to %.0f s", self.path,
+                         self.lock_wait)
+                told = True
+            time.sleep(WRITE_POLL)
+        if told:
+            log.info("%s: the store is free again after %.1f s", self.path, time.monotonic() - started)
 
     # --- running SQL: every statement goes through these, so errors read the same ---------
 
