@@ -5,6 +5,7 @@ Errors are one line on stderr, never a traceback (set NEWSPRISM_DEBUG=1 to see o
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -32,7 +33,7 @@ from .evaluate import clustering as clustering_eval
 from .render import articles as article_views
 from .render import dossier as dossier_views
 from .render import stories as story_views
-from .store import StoreError
+from .store import Store, StoreError
 
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -193,17 +194,17 @@ def articles(db, search, outlet, since, limit, fmt, as_json, output):
     """List stored articles, oldest arrival first."""
     if since and parse_date(since) is None:
         raise click.BadParameter(f"cannot read {since!r} as a date", param_hint="--since")
-    with _existing_store(db) as store:
-        found = store.articles(search=search, outlet=outlet, since=parse_date(since) if since else None, limit=limit)
     fmt = "json" if as_json else fmt
-    if fmt == "table" and not output:
-        _print_table(found)
-        return
-    text = {
-        "json": article_views.to_json, "jsonl": article_views.to_jsonl, "csv": article_views.to_csv,
-        "markdown": article_views.to_markdown, "table": article_views.to_markdown,
-    }[fmt](found)
-    _emit(text, output)
+    with _existing_store(db, readonly=True) as store:
+        pages = store.article_pages(search=search, outlet=outlet, since=parse_date(since) if since else None,
+                                    limit=limit)
+        if fmt == "table" and not output:
+            _print_table([a for page in pages for a in page])
+        elif fmt in ("table", "markdown"):  # a count heads the Markdown: the whole list, for a human to read
+            _emit(article_views.to_markdown([a for page in pages for a in page]), output)
+        else:
+            _emit_pages(pages, {"json": article_views.to_json, "jsonl": article_views.to_jsonl,
+                                "csv": article_views.to_csv}[fmt], fmt, output)
 
 
 @main.command()
@@ -245,16 +246,16 @@ def stories(db, min_outlets, since, search, limit, fmt, as_json, output):
     article and outlet counts, languages."""
     if since and parse_date(since) is None:
         raise click.BadParameter(f"cannot read {since!r} as a date", param_hint="--since")
-    with _existing_store(db) as store:
-        found = store.stories(min_outlets=min_outlets, since=parse_date(since) if since else None,
-                              search=search, limit=limit)
     fmt = "json" if as_json else fmt
-    if fmt == "table" and not output:
-        _print_stories(found)
-        return
-    text = {"json": story_views.to_json, "jsonl": story_views.to_jsonl,
-            "markdown": story_views.to_markdown, "table": story_views.to_markdown}[fmt](found)
-    _emit(text, output)
+    with _existing_store(db, readonly=True) as store:
+        pages = store.story_pages(min_outlets=min_outlets, since=parse_date(since) if since else None,
+                                  search=search, limit=limit)
+        if fmt == "table" and not output:
+            _print_stories([s for page in pages for s in page])
+        elif fmt in ("table", "markdown"):
+            _emit(story_views.to_markdown([s for page in pages for s in page]), output)
+        else:
+            _emit_pages(pages, {"json": story_views.to_json, "jsonl": story_views.to_jsonl}[fmt], fmt, output)
 
 
 @main.command()
@@ -435,12 +436,41 @@ def _print_stories(found) -> None:
     out.print(table)
 
 
-def _existing_store(db):
-    """The store a read-only command looks at; a mistyped path is an error, not a new empty store."""
-    path = resolve_db_path(db)
-    if not path.exists():
-        raise StoreError(f"{path}: no such store (`newsprism ingest` creates one)")
-    return open_store(db)
+def _existing_store(db, *, readonly: bool = False) -> Store:
+    """The store a command looks at: a mistyped path is an error, not a new empty store.
+    `readonly` for commands that only read: they never change the file."""
+    return Store(resolve_db_path(db), readonly=readonly, create=False)
+
+
+def _emit_pages(pages, render, fmt: str, output: str | None) -> None:
+    """Write a listing page by page, so memory stays flat however long it is: each page is rendered by
+    the format's own function and the pieces are joined (JSON: one array; CSV: one header)."""
+    with _sink(output) as write:
+        first = True
+        for page in pages:
+            text = render(page)
+            if fmt == "json":  # "[\n  {...},\n  {...}\n]\n" -> the records only, joined into one array
+                text = ("[\n" if first else ",\n") + text[2:-3]
+            elif fmt == "csv" and not first:
+                text = text.split("\n", 1)[1]
+            write(text)
+            first = False
+        if fmt == "json":
+            write("[]\n" if first else "\n]\n")
+        elif first:
+            write(render([]))
+
+
+@contextlib.contextmanager
+def _sink(output: str | None):
+    """A writer of text to FILE (created with its folder) or to standard output."""
+    if not output:
+        yield lambda text: click.echo(text, nl=False)
+        return
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    with open(output, "w", encoding="utf-8") as handle:
+        yield handle.write
+    _err.print(f"newsprism: wrote {escape(output)}")
 
 
 def _print_table(found) -> None:

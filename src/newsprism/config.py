@@ -34,6 +34,9 @@ class Settings:
     story_window: timedelta = timedelta(days=7)
     # At most this many stories are held in memory; the least recently updated leave first.
     max_active_stories: int = 20_000
+    # Seconds a write waits while another process writes to the same store (a `recluster` of
+    # 10,000 articles is one transaction of about 20 s) before giving up with "the store is busy".
+    lock_wait: float = 300.0
 
 
 def resolve_db_path(db: str | os.PathLike | None = None) -> Path:

@@ -23,7 +23,7 @@ from .identify import NearCopyIndex, identify, url_and_content_id
 from .model import Article, Hints, IngestReport, RawDocument, Rejection, Skipped
 from .normalize import normalize
 from .read import Manifest, discover, read_input
-from .store import Store
+from .store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +177,7 @@ def _store_alone(writer: _Writer, article: Article, progress: Progress) -> None:
 def _database_failure(exc: Exception) -> bool:
     """A failure of the database itself (locked, full, read-only, I/O), which no article causes:
     it ends the run (committed batches stay) instead of rejecting every article in turn."""
-    return isinstance(exc, sqlite3.OperationalError)
+    return isinstance(exc, (sqlite3.OperationalError, StoreError))
 
 
 def _store_one(store: Store, index: NearCopyIndex, article: Article) -> tuple[str, str]:

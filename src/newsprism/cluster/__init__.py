@@ -5,6 +5,12 @@ stories when it starts, assigns a batch of articles in publication-time order,
 and writes the changed stories in the caller's transaction, so that a killed
 process leaves stories and assignments consistent and two ingests in a row give
 the same stories as one ingest of the same articles in the same order.
+
+Several processes may assign into one store (two ingests, a web app and an
+intake job): writes are serialized by the store, and every batch bumps a
+generation counter in `cluster_state`. An assigner that finds the counter moved
+since its own last batch restores the active stories from the store before it
+assigns, so it never clusters against an out-of-date view.
 """
 
 from __future__ import annotations
@@ -64,8 +70,7 @@ class StoreArchive:
 class StoryAssigner:
     def __init__(self, store: Store, settings: Settings = Settings()):
         self.store = store
-        self.archive = StoreArchive(store)
-        self.clusterer = OnlineClusterer(cluster_settings(settings), self.archive)
+        self.settings = cluster_settings(settings)
         self._restore()
 
     def assign(self, articles: Iterable[Article], *, replay: bool = False) -> int:
@@ -76,6 +81,7 @@ class StoryAssigner:
         given order instead). Near-copies join their original's story and do not
         change the story's centroid.
         """
+        self._catch_up()
         clusterer, started = self.clusterer, 0
         pending = [a for a in articles if a.story_id is None]
         originals = [a for a in pending if a.duplicate_of is None]
@@ -101,8 +107,9 @@ class StoryAssigner:
         for story in changed.values():
             self._save(story)
         self.archive.pending.clear()
+        self.generation += 1
         self.store.save_cluster_state({"clock": clusterer.clock.isoformat() if clusterer.clock else "",
-                                       "arrivals": str(clusterer.arrivals)})
+                                       "arrivals": str(clusterer.arrivals), "generation": str(self.generation)})
         return started
 
     def assign_pending(self) -> int:
@@ -123,9 +130,20 @@ class StoryAssigner:
             size=story.size, touched=story.touched, state=story_state_json(story),
             index_terms=story.index_terms())
 
+    def _catch_up(self) -> None:
+        """Start again from the store's stories when another process assigned since this one last did.
+
+        Called inside the write transaction, which holds the store's write lock: nothing
+        changes between this look and the batch's commit.
+        """
+        if int(self.store.cluster_state().get("generation", 0)) != self.generation:
+            self._restore()
+
     def _restore(self) -> None:
         state = self.store.cluster_state()
-        clusterer = self.clusterer
+        self.generation = int(state.get("generation", 0))
+        self.archive = StoreArchive(self.store)
+        self.clusterer = clusterer = OnlineClusterer(self.settings, self.archive)
         clusterer.clock = datetime.fromisoformat(state["clock"]) if state.get("clock") else None
         clusterer.arrivals = int(state.get("arrivals", 0))
         horizon = clusterer.clock - clusterer.settings.window if clusterer.clock else None
@@ -148,7 +166,7 @@ def recluster(store: Store, settings: Settings = Settings(), on_batch=lambda don
         for start in range(0, len(order), settings.batch_size):
             assigner.assign(store.articles_by_seq(order[start:start + settings.batch_size]), replay=True)
             on_batch(min(start + settings.batch_size, len(order)))
-    return len(store.stories())
+    return store.count_stories()
 
 
 def cluster_settings(settings: Settings) -> ClusterSettings:

@@ -3,100 +3,308 @@
 WAL journal, versioned schema with recorded migrations, FTS5 over title and
 text. Every write happens inside `Store.write()`, one transaction at a time, so
 a process killed mid-write leaves the last committed state intact.
+
+Connections, as Datasette's database.py arranges them: one writer connection,
+shared by the threads of a process behind a lock, and one read-only connection
+per thread. Between processes SQLite's own lock serializes writers
+(`BEGIN IMMEDIATE`); a writer that finds it taken waits up to `lock_wait`
+seconds. A store opened with `readonly=True` never writes a byte: no tables, no
+migration, no journal-mode switch.
+
+Before anything is written the file is checked: a newsprism store carries
+`PRAGMA application_id` = APPLICATION_ID and its schema version in `PRAGMA
+user_version` (stores from before that mark are recognised by their
+`migrations` table and marked on their next write open). Any other file, a store
+from a newer newsprism, or a damaged store is refused with a StoreError.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 
+from ..config import Settings
+from ..dates import as_utc
 from ..model import Analysis, Article, Story, StoryMember
 from .schema import MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+# PRAGMA application_id of every newsprism store: "NPRS" in ASCII.
+APPLICATION_ID = 0x4E505253
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+SQLITE_HEADER = b"SQLite format 3\x00"
+PAGE = 500  # rows per page when a listing is walked page by page
+WRITE_POLL = 0.002  # seconds between tries for the write lock while another process holds it
 
 _ARTICLE_COLUMNS = (
     "id", "url", "outlet", "title", "byline", "dateline", "credit", "published", "captured",
     "language", "text", "source_path", "content_hash", "story_id", "duplicate_of", "ingested_at",
 )
+_ARTICLE_SELECT = f"SELECT seq, {', '.join(_ARTICLE_COLUMNS)} FROM articles"
 # Metadata that a later reading of an already known article may fill in when missing.
-FILLABLE = ("url", "outlet", "title", "byline", "published", "language")
+FILLABLE = ("url", "outlet", "title", "byline", "published")  # never language: stories were built with the first
 
 
 class StoreError(RuntimeError):
-    """The database cannot be opened or is not a newsprism store."""
+    """The database cannot be opened, is not a newsprism store, is damaged or is busy."""
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What is at a store's path before anything touches it."""
+
+    kind: str  # "missing", "empty" (no tables yet: safe to create) or "newsprism"
+    version: int = 0
+    marked: bool = False  # carries APPLICATION_ID and user_version
 
 
 class Store:
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, readonly: bool = False, create: bool = True,
+                 lock_wait: float = Settings.lock_wait):
+        """Open the store at `path`.
+
+        `readonly`: only read (the file must be an existing newsprism store); `create=False`:
+        the store must exist, but may be written; `lock_wait`: seconds a write waits for
+        another process's transaction before giving up with "the store is busy".
+        """
         self.path = Path(path)
+        self.readonly = readonly
+        self.lock_wait = lock_wait
+        self._db: sqlite3.Connection | None = None  # the writer (None when read-only)
+        self._write_lock = threading.Lock()
+        self._writing: int | None = None  # the thread inside write(), whose reads go through the writer
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._outdated = False  # read-only on a store an older newsprism wrote: a read may miss a column
         try:
-            if self.path.parent and not self.path.parent.exists():
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
-            self._db.row_factory = sqlite3.Row
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+            found = self._inspect(must_exist=readonly or not create)
+            self._outdated = readonly and found.version < SCHEMA_VERSION
+            if not readonly:
+                self._open_writer()
+                if found.kind != "newsprism" or not found.marked or found.version < SCHEMA_VERSION:
+                    self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a usable newsprism database ({exc})") from None
+            self.close()
+            raise self._error(exc) from None
         except OSError as exc:
+            self.close()
             raise StoreError(f"{self.path}: cannot open ({exc.strerror or exc})") from None
+        except BaseException:
+            self.close()
+            raise
 
     # --- lifecycle ------------------------------------------------------------
 
     def close(self) -> None:
-        self._db.close()
+        with self._readers_lock:
+            readers, self._readers = self._readers, []
+        for connection in readers:
+            connection.close()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _inspect(self, must_exist: bool) -> _Found:
+        """Refuse what is not ours, before any connection could change the file."""
+        if not self.path.exists():
+            if must_exist:
+                raise StoreError(f"{self.path}: no such store (`newsprism ingest` creates one)")
+            if self.path.parent and not self.path.parent.exists():
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            return _Found("missing")
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: is a folder, not a newsprism store")
+        with self.path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+        if not header:
+            if self.readonly:
+                raise StoreError(f"{self.path}: empty file, not a newsprism store yet")
+            return _Found("empty")
+        if header != SQLITE_HEADER:
+            raise StoreError(f"{self.path}: not a newsprism store (not an SQLite database); left untouched")
+        # Without a -wal file the file alone is the whole database: read it as immutable, so that even
+        # a foreign WAL-mode database gets no -shm or -wal file from this look.
+        immutable = not Path(f"{self.path}-wal").exists()
+        probe = sqlite3.connect(self._read_uri() + ("&immutable=1" if immutable else ""), uri=True)
+        try:
+            found = _classify(self.path, probe)
+            if found.kind == "newsprism" and not self.readonly:
+                _quick_check(self.path, probe)
+        finally:
+            probe.close()
+        if found.kind == "empty" and self.readonly:
+            raise StoreError(f"{self.path}: an empty database, not a newsprism store yet")
+        return found
+
+    def _open_writer(self) -> None:
+        self._db = sqlite3.connect(str(self.path), timeout=self.lock_wait, isolation_level=None,
+                                   check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+
+    def _read_uri(self) -> str:
+        return self.path.resolve().as_uri() + "?mode=ro"
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read-only connection (the writer inside this thread's own transaction)."""
+        if self._writing == threading.get_ident():
+            return self._db
+        connection = getattr(self._local, "reader", None)
+        if connection is None:
+            connection = sqlite3.connect(self._read_uri(), uri=True, timeout=self.lock_wait,
+                                         check_same_thread=False)
+            connection.row_factory = sqlite3.Row
+            self._local.reader = connection
+            with self._readers_lock:
+                self._readers.append(connection)
+        return connection
+
     def _migrate(self) -> None:
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
-        done = {row[0] for row in self._db.execute("SELECT version FROM migrations")}
-        for version, name, sql in MIGRATIONS:
-            if version in done:
-                continue
-            with self.write():
+        with self.write():  # one transaction: a second process opening a new store waits, then finds it done
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            done = {row[0] for row in self._db.execute("SELECT version FROM migrations")}
+            for version, name, sql in MIGRATIONS:
+                if version in done:
+                    continue
                 if callable(sql):  # a migration that computes (new article ids, say), in the same transaction
                     sql(self._db)
                 else:
                     for statement in _statements(sql):
                         self._db.execute(statement)
                 self._db.execute("INSERT INTO migrations VALUES (?, ?, ?)", (version, name, _now()))
+            self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def migrations(self) -> list[tuple[int, str, str]]:
-        return [tuple(r) for r in self._db.execute("SELECT version, name, applied_at FROM migrations ORDER BY version")]
+        return [tuple(r) for r in self._all("SELECT version, name, applied_at FROM migrations ORDER BY version")]
 
     @contextmanager
     def write(self) -> Iterator[None]:
-        """One transaction: everything inside commits together or not at all."""
-        if self._db.in_transaction:
+        """One transaction: everything inside commits together or not at all.
+
+        Threads of this process take turns; another process's transaction is waited for
+        up to `lock_wait` seconds. Inside, this thread's reads see what it has written.
+        """
+        if self._db is None:
+            raise StoreError(f"{self.path}: opened for reading only")
+        if self._writing == threading.get_ident():
             yield
             return
-        self._db.execute("BEGIN IMMEDIATE")
+        if not self._write_lock.acquire(timeout=self.lock_wait):
+            raise StoreError(f"{self.path}: the store is busy: another thread has been writing for "
+                             f"{self.lock_wait:.0f} s")
+        try:
+            self._begin()
+            self._writing = threading.get_ident()
+            try:
+                yield
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+            finally:
+                self._writing = None
+        except sqlite3.DatabaseError as exc:
+            if not _trouble(exc):
+                raise
+            raise self._error(exc) from None
+        finally:
+            self._write_lock.release()
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE; when another process holds the write lock, say so and wait for it.
+
+        SQLite's own busy handler sleeps up to 100 ms between tries, so a writer that commits
+        batch after batch with a few milliseconds between them would keep the lock for good;
+        trying every few milliseconds lets two writers take turns.
+        """
+        started, told = time.monotonic(), False
+        self._db.execute("PRAGMA busy_timeout = 0")
+        while True:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+            waited = time.monotonic() - started
+            if waited >= self.lock_wait:
+                raise StoreError(f"{self.path}: the store is busy: another process has been writing for "
+                                 f"{waited:.0f} s")
+            if not told:
+                log.info("%s: another process is writing to the store; waiting up to %.0f s", self.path,
+                         self.lock_wait)
+                told = True
+            time.sleep(WRITE_POLL)
+        if told:
+            log.info("%s: the store is free again after %.1f s", self.path, time.monotonic() - started)
+
+    # --- running SQL: every statement goes through these, so errors read the same ---------
+
+    def _error(self, exc: sqlite3.DatabaseError) -> StoreError:
+        message = str(exc)
+        if _trouble(exc) and not _is_busy(exc):
+            return StoreError(f"{self.path}: the store is damaged ({message}); restore a backup "
+                              "or re-ingest the sources into a new store")
+        if _is_busy(exc):
+            return StoreError(f"{self.path}: the store is busy: another process has been writing for "
+                              f"{self.lock_wait:.0f} s")
+        return StoreError(f"{self.path}: {message}")
+
+    def _execute(self, sql: str, params: Sequence = ()) -> sqlite3.Cursor:
+        """Run one read: through the writer inside this thread's write(), else this thread's reader."""
+        with self._translated():
+            return self._reader().execute(sql, params)
+
+    def _all(self, sql: str, params: Sequence = ()) -> list[sqlite3.Row]:
+        with self._translated():
+            return self._execute(sql, params).fetchall()
+
+    def _one(self, sql: str, params: Sequence = ()) -> sqlite3.Row | None:
+        with self._translated():
+            return self._execute(sql, params).fetchone()
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """Damage found while reading rows becomes a StoreError, never a silent or cryptic failure."""
         try:
             yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        else:
-            self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            if self._outdated and "no such" in str(exc):
+                raise StoreError(f"{self.path}: written by an older newsprism and opened read-only ({exc}); "
+                                 "a command that writes to it (ingest, story, recluster) upgrades it") from None
+            if not _trouble(exc):
+                raise
+            raise self._error(exc) from None
 
     # --- articles: reads ---------------------------------------------------------
 
     def get_article(self, article_id: str) -> Article | None:
-        row = self._db.execute(f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self._one(f"{_ARTICLE_SELECT} WHERE id = ?", (article_id,))
         return _article(row) if row else None
 
     def articles(
@@ -106,8 +314,42 @@ class Store:
         outlet: str | None = None,
         since: str | None = None,
         limit: int | None = None,
+        after: str | None = None,
+        offset: int = 0,
     ) -> list[Article]:
-        """Articles in arrival order, filtered; `search` is an FTS5 query over title and text."""
+        """Articles in arrival order, filtered; `search` is an FTS5 query over title and text.
+
+        One page: `after` an article id (keyset: the articles that arrived after it) or
+        `offset` articles skipped, then at most `limit`.
+        """
+        where, params = self._article_filters(search, outlet, since)
+        if after is not None:
+            where.append("seq > coalesce((SELECT seq FROM articles WHERE id = ?), -1)")
+            params.append(after)
+        return [_article(row) for row in self._article_rows(where, params, limit, offset)]
+
+    def article_pages(self, *, search: str | None = None, outlet: str | None = None, since: str | None = None,
+                      limit: int | None = None, page: int | None = None) -> Iterator[list[Article]]:
+        """The same articles as `articles()`, a page at a time (keyset on arrival order): memory stays flat."""
+        where, params = self._article_filters(search, outlet, since)
+        page, last, left = page or PAGE, -1, limit
+        while left is None or left > 0:
+            size = page if left is None else min(page, left)
+            rows = self._article_rows([*where, "seq > ?"], [*params, last], size, 0)
+            if not rows:
+                return
+            yield [_article(row) for row in rows]
+            last = rows[-1]["seq"]
+            left = None if left is None else left - len(rows)
+            if len(rows) < size:
+                return
+
+    def iter_articles(self, **filters) -> Iterator[Article]:
+        """`article_pages()` one article at a time."""
+        for chunk in self.article_pages(**filters):
+            yield from chunk
+
+    def _article_filters(self, search: str | None, outlet: str | None, since: str | None) -> tuple[list, list]:
         where, params = [], []
         if search:
             where.append("seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
@@ -118,22 +360,21 @@ class Store:
         if since:
             where.append("time_utc >= ?")
             params.append(utc_key(since) or since)
-        sql = f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles"
+        return where, params
+
+    def _article_rows(self, where: list[str], params: list, limit: int | None, offset: int) -> list[sqlite3.Row]:
+        sql = _ARTICLE_SELECT
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY seq"
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        return [_article(row) for row in self._db.execute(sql, params)]
+        sql += " ORDER BY seq" + _page_clause(limit, offset)
+        return self._all(sql, params)
 
     def count_articles(self) -> int:
-        return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        return self._one("SELECT count(*) FROM articles")[0]
 
     def same_content(self, content_hash: str) -> list[Article]:
-        rows = self._db.execute(
-            f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles WHERE content_hash = ? ORDER BY seq", (content_hash,)
-        )
-        return [_article(row) for row in rows]
+        return [_article(row) for row in self._all(f"{_ARTICLE_SELECT} WHERE content_hash = ? ORDER BY seq",
+                                                   (content_hash,))]
 
     def near_copy_candidates(self, keys: Sequence[tuple[int, int]]) -> list[tuple[str, np.ndarray]]:
         """Stored articles sharing at least one LSH band with `keys`, with their signatures."""
@@ -141,7 +382,7 @@ class Store:
             return []
         clauses = " OR ".join("(band = ? AND key = ?)" for _ in keys)
         params = [value for pair in keys for value in pair]
-        rows = self._db.execute(
+        rows = self._all(
             f"""SELECT s.article_id, s.minhash FROM near_copy_signatures s
                 WHERE s.article_id IN (SELECT article_id FROM near_copy_bands WHERE {clauses})""",
             params,
@@ -150,117 +391,134 @@ class Store:
 
     def root_of(self, article_id: str) -> str:
         """The original an article is a copy of (itself when it is no copy)."""
-        row = self._db.execute("SELECT duplicate_of FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self._one("SELECT duplicate_of FROM articles WHERE id = ?", (article_id,))
         return row[0] if row and row[0] else article_id
 
-    # --- articles: writes ------------------------------------------------------
+    # --- articles: writes (in the caller's `write()` transaction, else one of their own) ----
 
     def add_article(self, article: Article, signature: np.ndarray | None = None,
                     band_keys: Sequence[tuple[int, int]] = ()) -> None:
-        """Insert one article with its near-copy signature; call inside `write()`."""
+        """Insert one article with its near-copy signature."""
         article.ingested_at = article.ingested_at or _now()
         values = [getattr(article, name) for name in _ARTICLE_COLUMNS]
-        self._db.execute(
-            f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}, time_utc) VALUES ({', '.join('?' * len(values))}, ?)",
-            values + [utc_key(article.published) or utc_key(article.captured)],
-        )
-        if signature is not None:
-            self._db.execute("INSERT INTO near_copy_signatures VALUES (?, ?)", (article.id, signature.tobytes()))
-            self._db.executemany(
-                "INSERT INTO near_copy_bands VALUES (?, ?, ?)", [(band, key, article.id) for band, key in band_keys]
+        with self._writer() as db:
+            db.execute(
+                f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}, time_utc) "
+                f"VALUES ({', '.join('?' * len(values))}, ?)",
+                values + [utc_key(article.published) or utc_key(article.captured)],
             )
+            if signature is not None:
+                db.execute("INSERT INTO near_copy_signatures VALUES (?, ?)", (article.id, signature.tobytes()))
+                db.executemany("INSERT INTO near_copy_bands VALUES (?, ?, ?)",
+                               [(band, key, article.id) for band, key in band_keys])
 
     def fill_missing(self, article_id: str, article: Article) -> list[str]:
         """Fill metadata the stored article lacks from a new reading of it; never overwrite."""
-        stored = self.get_article(article_id)
-        if stored is None:
-            return []
-        filled = [name for name in FILLABLE if getattr(stored, name) is None and getattr(article, name) is not None]
-        for name in filled:
-            self._db.execute(f"UPDATE articles SET {name} = ? WHERE id = ?", (getattr(article, name), article_id))
-        if "published" in filled:
-            self._db.execute("UPDATE articles SET time_utc = ? WHERE id = ?", (utc_key(article.published), article_id))
-        return filled
+        with self._writer() as db:
+            stored = self.get_article(article_id)
+            if stored is None:
+                return []
+            filled = [name for name in FILLABLE
+                      if getattr(stored, name) is None and getattr(article, name) is not None]
+            for name in filled:
+                db.execute(f"UPDATE articles SET {name} = ? WHERE id = ?", (getattr(article, name), article_id))
+            if "published" in filled:
+                db.execute("UPDATE articles SET time_utc = ? WHERE id = ?", (utc_key(article.published), article_id))
+            return filled
+
+    @contextmanager
+    def _writer(self) -> Iterator[sqlite3.Connection]:
+        """The writer, inside this thread's transaction: the caller's `write()`, else one of its own."""
+        with self.write():
+            yield self._db
 
     # --- stories: the clusterer's state ------------------------------------------
 
     def cluster_state(self) -> dict[str, str]:
-        return dict(self._db.execute("SELECT key, value FROM cluster_state").fetchall())
+        return {row[0]: row[1] for row in self._all("SELECT key, value FROM cluster_state")}
 
     def save_cluster_state(self, values: dict[str, str]) -> None:
-        self._db.executemany("INSERT OR REPLACE INTO cluster_state VALUES (?, ?)", list(values.items()))
+        with self._writer() as db:
+            db.executemany("INSERT OR REPLACE INTO cluster_state VALUES (?, ?)", list(values.items()))
 
     def active_story_rows(self, horizon: str | None, limit: int) -> list[sqlite3.Row]:
         """Stories still in the active window (undated ones too), most recently updated first."""
-        return self._db.execute(
+        return self._all(
             "SELECT * FROM stories WHERE last_time IS NULL OR last_time >= ? ORDER BY touched DESC, id LIMIT ?",
             (horizon or "", limit),
-        ).fetchall()
+        )
 
     def story_rows_near(self, terms: Sequence[str], start: str | None, end: str | None) -> list[sqlite3.Row]:
         """Dated stories sharing an index term whose time span meets [start, end] (None: open)."""
         if not terms:
             return []
         marks = ", ".join("?" * len(terms))
-        return self._db.execute(
+        return self._all(
             f"""SELECT * FROM stories WHERE last_time >= ? AND first_time <= ?
                 AND id IN (SELECT story_id FROM story_terms WHERE term IN ({marks})) ORDER BY id""",
             [start or "", end or "\uffff", *terms],
-        ).fetchall()
+        )
 
     def save_story(self, story_id: str, *, title: str | None, title_score: float, first_time: str | None,
                    last_time: str | None, size: int, touched: int, state: str, index_terms: Sequence[str]) -> None:
-        self._db.execute(
-            "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (story_id, title, title_score, first_time, last_time, size, touched, state),
-        )
-        self._db.execute("DELETE FROM story_terms WHERE story_id = ?", (story_id,))
-        self._db.executemany("INSERT INTO story_terms VALUES (?, ?)", [(t, story_id) for t in index_terms])
-
-    def story_row(self, story_id: str) -> sqlite3.Row | None:
-        return self._db.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+        with self._writer() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (story_id, title, title_score, first_time, last_time, size, touched, state),
+            )
+            db.execute("DELETE FROM story_terms WHERE story_id = ?", (story_id,))
+            db.executemany("INSERT INTO story_terms VALUES (?, ?)", [(t, story_id) for t in index_terms])
 
     def set_story(self, article_id: str, story_id: str, cluster_seq: int) -> None:
-        self._db.execute("UPDATE articles SET story_id = ?, cluster_seq = ? WHERE id = ?",
-                         (story_id, cluster_seq, article_id))
+        with self._writer() as db:
+            db.execute("UPDATE articles SET story_id = ?, cluster_seq = ? WHERE id = ?",
+                       (story_id, cluster_seq, article_id))
 
     def story_of(self, article_id: str) -> str | None:
-        row = self._db.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self._one("SELECT story_id FROM articles WHERE id = ?", (article_id,))
         return row[0] if row else None
 
     def last_cluster_seq(self) -> int:
-        return self._db.execute("SELECT coalesce(max(cluster_seq), 0) FROM articles").fetchone()[0]
+        return self._one("SELECT coalesce(max(cluster_seq), 0) FROM articles")[0]
 
     def unassigned_articles(self) -> list[Article]:
         """Articles without a story (stored before clustering existed), in arrival order."""
-        rows = self._db.execute(
-            f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles WHERE story_id IS NULL ORDER BY seq")
-        return [_article(row) for row in rows]
+        return [_article(row) for row in self._all(f"{_ARTICLE_SELECT} WHERE story_id IS NULL ORDER BY seq")]
 
     def cluster_order(self) -> list[int]:
         """Arrival numbers of all articles in the order they were assigned to stories (then arrival order)."""
-        return [row[0] for row in self._db.execute(
-            "SELECT seq FROM articles ORDER BY cluster_seq IS NULL, cluster_seq, seq")]
+        return [row[0] for row in self._all("SELECT seq FROM articles ORDER BY cluster_seq IS NULL, cluster_seq, seq")]
 
     def articles_by_seq(self, seqs: Sequence[int]) -> list[Article]:
-        rows = self._db.execute(
-            f"SELECT seq, {', '.join(_ARTICLE_COLUMNS)} FROM articles WHERE seq IN ({', '.join('?' * len(seqs))})",
-            list(seqs)).fetchall()
+        rows = self._all(f"{_ARTICLE_SELECT} WHERE seq IN ({', '.join('?' * len(seqs))})", list(seqs))
         by_seq = {row["seq"]: _article(row) for row in rows}
         return [by_seq[seq] for seq in seqs if seq in by_seq]
 
     def clear_stories(self) -> None:
-        """Forget every story and assignment (before `recluster` rebuilds them); call inside `write()`."""
-        self._db.execute("UPDATE articles SET story_id = NULL, cluster_seq = NULL")
-        for table in ("story_terms", "stories", "cluster_state"):
-            self._db.execute(f"DELETE FROM {table}")
+        """Forget every story and assignment (before `recluster` rebuilds them).
+
+        The generation counter survives and moves on, so other processes' assigners notice.
+        """
+        with self._writer() as db:
+            generation = self.cluster_state().get("generation", "0")
+            db.execute("UPDATE articles SET story_id = NULL, cluster_seq = NULL")
+            for table in ("story_terms", "stories", "cluster_state"):
+                db.execute(f"DELETE FROM {table}")
+            self.save_cluster_state({"generation": str(int(generation) + 1)})
 
     # --- stories: reads ------------------------------------------------------------
 
     def stories(self, *, min_outlets: int = 0, since: str | None = None, search: str | None = None,
-                limit: int | None = None) -> list[Story]:
+                limit: int | None = None, offset: int = 0) -> list[Story]:
         """Stories, latest news first; `since` keeps stories with a dated article at or after it,
-        `search` those with an article matching the full-text query."""
+        `search` those with an article matching the full-text query; `offset` and `limit` give one page."""
+        return [story for chunk in self.story_pages(min_outlets=min_outlets, since=since, search=search,
+                                                    limit=limit, offset=offset) for story in chunk]
+
+    def story_pages(self, *, min_outlets: int = 0, since: str | None = None, search: str | None = None,
+                    limit: int | None = None, offset: int = 0, page: int | None = None) -> Iterator[list[Story]]:
+        """The stories of `stories()` a page at a time: one ordered query read in pages, plus one query
+        per page for the pages' outlets and languages."""
         where, having, params = [], ["outlet_count >= ?"], []
         if search:
             where.append("a.story_id IN (SELECT story_id FROM articles WHERE seq IN "
@@ -270,20 +528,29 @@ class Store:
         if since:
             having.append("last_published >= ?")
             params.append(utc_key(since) or since)
-        return self._stories(where, having, params, limit)
+        yield from self._story_pages(where, having, params, limit, offset, page or PAGE)
+
+    def iter_stories(self, **filters) -> Iterator[Story]:
+        """`story_pages()` one story at a time."""
+        for chunk in self.story_pages(**filters):
+            yield from chunk
+
+    def count_stories(self) -> int:
+        return self._one("SELECT count(DISTINCT story_id) FROM articles")[0]
 
     def get_story(self, story_id: str) -> Story | None:
-        found = self._stories(["a.story_id = ?"], [], [story_id], None)
+        found = [s for chunk in self._story_pages(["a.story_id = ?"], [], [story_id], None, 0, 1) for s in chunk]
         if not found:
             return None
         story = found[0]
-        rows = self._db.execute(
+        rows = self._all(
             """SELECT id, title, outlet, url, published, language, duplicate_of FROM articles
                WHERE story_id = ? ORDER BY time_utc IS NULL, time_utc, cluster_seq, seq""", (story_id,))
         story.articles = [StoryMember(**dict(row)) for row in rows]
         return story
 
-    def _stories(self, where: list[str], having: list[str], params: list, limit: int | None) -> list[Story]:
+    def _story_pages(self, where: list[str], having: list[str], params: list, limit: int | None, offset: int,
+                     page: int) -> Iterator[list[Story]]:
         sql = f"""SELECT a.story_id AS id, s.title AS title, min(a.time_utc) AS first_published,
                          max(a.time_utc) AS last_published, count(*) AS article_count,
                          count(DISTINCT lower(a.outlet)) AS outlet_count, max(a.cluster_seq) AS latest
@@ -291,16 +558,23 @@ class Store:
                   WHERE {' AND '.join(['a.story_id IS NOT NULL', *where])} GROUP BY a.story_id
                   {'HAVING ' + ' AND '.join(having) if having else ''}
                   ORDER BY last_published IS NULL, last_published DESC, latest DESC, a.story_id"""
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        stories = [Story(**{k: row[k] for k in row.keys() if k != "latest"}) for row in self._db.execute(sql, params)]
-        for story in stories:  # outlets and languages: a few rows per story, no separator games
-            rows = self._db.execute(
-                "SELECT DISTINCT outlet, language FROM articles WHERE story_id = ?", (story.id,)).fetchall()
-            story.outlets = sorted({r[0] for r in rows if r[0]}, key=str.casefold)
-            story.languages = sorted({r[1] for r in rows if r[1]})
-        return stories
+        with self._translated():
+            rows = self._execute(sql + _page_clause(limit, offset), params)
+            while chunk := rows.fetchmany(page):
+                stories = [Story(**{k: v for k, v in dict(row).items() if k != "latest"}) for row in chunk]
+                self._add_outlets_and_languages(stories)
+                yield stories
 
+    def _add_outlets_and_languages(self, stories: list[Story]) -> None:
+        """Outlets and languages of a page of stories, in one query."""
+        marks = ", ".join("?" * len(stories))
+        found = {row[0]: (json.loads(row[1]), json.loads(row[2])) for row in self._all(
+            f"""SELECT story_id, json_group_array(DISTINCT outlet), json_group_array(DISTINCT language)
+                FROM articles WHERE story_id IN ({marks}) GROUP BY story_id""", [s.id for s in stories])}
+        for story in stories:
+            outlets, languages = found.get(story.id, ([], []))
+            story.outlets = sorted({o for o in outlets if o}, key=str.casefold)
+            story.languages = sorted({lang for lang in languages if lang})
 
     # --- analyses (the understand stage's findings per article) -----------------
 
@@ -310,22 +584,23 @@ class Store:
         for start in range(0, len(article_ids), 500):
             chunk = list(article_ids[start:start + 500])
             marks = ", ".join("?" * len(chunk))
-            for row in self._db.execute(
+            for row in self._all(
                     f"SELECT article_id, data, vectors FROM analyses WHERE version = ? AND article_id IN ({marks})",
                     [version, *chunk]):
                 found[row["article_id"]] = Analysis.from_dict(json.loads(row["data"]), row["vectors"])
         return found
 
     def save_analysis(self, analysis: Analysis) -> None:
-        self._db.execute(
-            "INSERT OR REPLACE INTO analyses (article_id, version, data, vectors) VALUES (?, ?, ?, ?)",
-            (analysis.article_id, analysis.version,
-             json.dumps(analysis.to_dict(), ensure_ascii=False, separators=(",", ":")), analysis.vectors),
-        )
+        with self._writer() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO analyses (article_id, version, data, vectors) VALUES (?, ?, ?, ?)",
+                (analysis.article_id, analysis.version,
+                 json.dumps(analysis.to_dict(), ensure_ascii=False, separators=(",", ":")), analysis.vectors),
+            )
 
 
-def open_store(path: str | Path) -> Store:
-    return Store(path)
+def open_store(path: str | Path, *, readonly: bool = False) -> Store:
+    return Store(path, readonly=readonly)
 
 
 def fts_query(text: str) -> str:
@@ -335,16 +610,54 @@ def fts_query(text: str) -> str:
 
 
 def utc_key(value: str | None) -> str | None:
-    """A sortable UTC timestamp for an ISO 8601 value; a naive value counts as UTC."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment.isoformat(timespec="seconds")
+    """A sortable UTC timestamp (naive, to the second) for an ISO 8601 value; a naive value counts as UTC."""
+    moment = as_utc(value)
+    return moment.replace(tzinfo=None).isoformat(timespec="seconds") if moment else None
+
+
+def _classify(path: Path, probe: sqlite3.Connection) -> _Found:
+    """Ours (marked, or from before the mark), empty, or refused with the reason."""
+    application_id = probe.execute("PRAGMA application_id").fetchone()[0]
+    user_version = probe.execute("PRAGMA user_version").fetchone()[0]
+    tables = [row[0] for row in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    if application_id == APPLICATION_ID:
+        found = _Found("newsprism", user_version, marked=True)
+    elif application_id == 0 and {"migrations", "articles"} <= set(tables):  # a store from before the mark
+        found = _Found("newsprism", probe.execute("SELECT coalesce(max(version), 0) FROM migrations").fetchone()[0])
+    elif application_id == 0 and not tables:
+        return _Found("empty")
+    else:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        what = f"tables: {shown}" if tables else f"application id {application_id:#x}"
+        raise StoreError(f"{path}: not a newsprism store (an SQLite database with {what}); left untouched")
+    if found.version > SCHEMA_VERSION:
+        raise StoreError(f"{path}: written by a newer newsprism (schema {found.version}, this one knows "
+                         f"{SCHEMA_VERSION}); upgrade newsprism")
+    return found
+
+
+def _quick_check(path: Path, probe: sqlite3.Connection) -> None:
+    """PRAGMA quick_check before a store is written: writing into a damaged file would spread the damage."""
+    problems = [row[0] for row in probe.execute("PRAGMA quick_check(3)")]
+    if problems != ["ok"]:
+        raise StoreError(f"{path}: the store is damaged ({'; '.join(problems)[:200]}); restore a backup "
+                         "or re-ingest the sources into a new store")
+
+
+def _is_busy(exc: sqlite3.DatabaseError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _trouble(exc: sqlite3.DatabaseError) -> bool:
+    """A failure of the file or of another process, not of the statement: a damaged or busy store."""
+    message = str(exc)
+    return _is_busy(exc) or "malformed" in message or "not a database" in message or "disk image" in message
+
+
+def _page_clause(limit: int | None, offset: int) -> str:
+    if not limit and not offset:
+        return ""
+    return f" LIMIT {int(limit) if limit else -1} OFFSET {int(offset)}"
 
 
 def _article(row: sqlite3.Row) -> Article:
@@ -364,4 +677,4 @@ def _statements(sql: str) -> list[str]:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
