@@ -63,7 +63,8 @@ def test_an_article_that_cannot_be_stored_is_rejected_alone(tmp_path, monkeypatc
     monkeypatch.setattr(newsprism.cluster, "article_features", failing_features)
     good = [{"url": f"https://ex.com/{i}", "title": f"Report {i}", "text": f"{text} Report {i}."}
             for i, text in enumerate([BRIDGE, ELECTION, STRIKE, STORM, BRIDGE, ELECTION, STRIKE])]
-    bad = {"url": "https://ex.com/far", "text": STORM + " Far future."}
+    bad = {"url": "https://ex.com/far", "text": "Far future: the city museum reopened its east wing on Monday "
+           "after a two-year restoration of the painted ceilings and the old stone staircase."}
     source = write_jsonl(tmp_path / "mixed.jsonl", good[:5] + [bad] + good[5:])
     report, stored = ingest(tmp_path, source)
     assert report.new == 7 and len(stored) == 7
@@ -164,6 +165,8 @@ def test_migration_5_rewrites_old_ids_everywhere(tmp_path):
         for new, previous in old.items():
             connection.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (previous, new))
     connection.execute("DELETE FROM migrations WHERE version = 5")
+    connection.execute("PRAGMA application_id = 0")  # stores before migration 5 were not marked
+    connection.execute("PRAGMA user_version = 0")
     connection.commit()
     connection.close()
 

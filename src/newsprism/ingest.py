@@ -121,7 +121,9 @@ class _Writer:
 
     def write(self, articles: list[Article]) -> None:
         """One transaction: the articles, their near-copy links and story assignments commit together,
-        then count. Earlier articles of the batch are visible to later ones."""
+        then count. Earlier articles of the batch are visible to later ones. The articles are copied
+        first: storing sets their id, near-copy link and story, which a rolled-back try must not keep."""
+        articles = [replace(article) for article in articles]
         with self.store.write():
             outcomes = [_store_one(self.store, self.index, article) for article in articles]
             started = time.perf_counter()
