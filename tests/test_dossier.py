@@ -12,7 +12,7 @@ from newsprism.compare import build_dossier, compare_files
 from newsprism.compare.quotes import same_quote
 from newsprism.model import Article
 
-from .conftest import EXAMPLES, SEEDS, needs_shared
+from .conftest import SEEDS, needs_shared
 
 GUARDIAN, NATIONAL = "000_fdc6c1aa6c633632.txt", "002_cd190427d00c5532.txt"
 
@@ -108,9 +108,8 @@ def test_every_citation_is_verbatim(seeds_dossier):
 
 
 @pytest.fixture(scope="module")
-def bridge_dossier(tmp_path_factory):
-    with newsprism.Store(tmp_path_factory.mktemp("dossier") / "d.db") as store:
-        newsprism.ingest(store, [EXAMPLES])
+def bridge_dossier(examples_db):
+    with newsprism.Store(examples_db) as store:  # the analyses it stores serve tests/test_stories.py too
         biggest = max(store.stories(), key=lambda s: s.article_count)
         from newsprism.compare import dossier
         return dossier(store, biggest.id, with_texts=True)

@@ -167,8 +167,9 @@ def test_stories_listing_filters(store, seeds):
     assert len(store.stories(search="Lavrov")) == 1
 
 
-def test_kill_leaves_stories_consistent(tmp_path):
-    """Every stored article has a story that exists (checked on a store built in batches)."""
+def test_store_built_in_small_batches_has_consistent_stories(tmp_path):
+    """Every stored article has a story that exists, with batches smaller than the corpus.
+    (A process killed mid-write is tests/test_kill_ingest.py, which checks the same of its store.)"""
     db = tmp_path / "k.db"
     with newsprism.Store(db) as opened:
         newsprism.ingest(opened, [EXAMPLES], settings=newsprism.Settings(batch_size=3))
@@ -194,7 +195,7 @@ def test_story_commands_refuse_missing_store(run_cli, args):
     assert "no such store" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_story_cli_json(run_cli, tmp_path):
+def test_story_cli_json(run_cli, tmp_path, examples_db):
     assert run_cli("ingest", "-q", str(EXAMPLES), "--db", "s.db").returncode == 0
     listing = json.loads(run_cli("stories", "--db", "s.db", "--json").stdout)
     assert len(listing) == 3
@@ -202,7 +203,10 @@ def test_story_cli_json(run_cli, tmp_path):
     assert set(top) == {"id", "title", "first_published", "last_published", "article_count", "outlet_count",
                         "outlets", "languages"}
     assert top["article_count"] == 12 and top["languages"] == ["de", "en"]
-    shown = json.loads(run_cli("story", top["id"], "--db", "s.db", "--json").stdout)
+    # The same input makes the same stories in any store; the dossier is shown from the test run's shared
+    # example store, whose articles are analysed (spaCy, sentence vectors) once per run, not once per test.
+    assert json.loads(run_cli("stories", "--db", examples_db, "--json").stdout) == listing
+    shown = json.loads(run_cli("story", top["id"], "--db", examples_db, "--json").stdout)
     assert shown["id"] == top["id"] and len(shown["articles"]) == 12
     assert {"id", "title", "outlet", "url", "published", "language", "duplicate_of"} == set(shown["articles"][0])
     assert {"summary", "quotes", "numbers", "coverage", "timeline", "entities", "article_count"} <= set(shown)
