@@ -22,7 +22,8 @@ def test_every_document_is_read_and_nothing_rejected(example_articles):
     report, articles = example_articles
     assert report.new == 16 and report.rejected == []
     assert report.skipped == 8  # the WARC's warcinfo, requests, 404, image and revisit
-    formats = {a.source_path.split("/corpus/", 1)[1].split("#")[0].split(":")[0].split("[")[0].rsplit(".", 1)[-1] for a in articles}
+    files = {a.source_path.split("/corpus/", 1)[1].split("#")[0].split(":")[0].split("[")[0] for a in articles}
+    formats = {name.rsplit(".", 1)[-1] for name in files}
     assert formats == {"md", "txt", "html", "rss", "atom", "jsonl", "json", "gz"}
     assert not any("manifest" in a.source_path for a in articles)
 

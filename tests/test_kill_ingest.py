@@ -78,7 +78,8 @@ def write_corpus(path: Path, records: int, seed: int = 20240611) -> None:
         for n in range(records):
             paragraphs = [" ".join(_sentence(rng) for _ in range(rng.randint(3, 5))) for _ in range(rng.randint(3, 5))]
             out.write(json.dumps({
-                "title": f"{rng.choice(_ADJECTIVES).capitalize()} review of {rng.choice(_OBJECTS)} in {rng.choice(_PLACES)}, report {n}",
+                "title": f"{rng.choice(_ADJECTIVES).capitalize()} review of {rng.choice(_OBJECTS)} "
+                         f"in {rng.choice(_PLACES)}, report {n}",
                 "url": f"https://news.example.org/{n:06d}",
                 "outlet": rng.choice(("Example News", "The Daily Sample", "Test Gazette")),
                 "published": f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
@@ -176,11 +177,13 @@ def assert_consistent(db: Path) -> int:
         # Exactly one signature per article, none for a missing article.
         assert connection.execute("SELECT count(*) FROM near_copy_signatures").fetchone()[0] == articles
         assert connection.execute(
-            "SELECT count(*) FROM articles a LEFT JOIN near_copy_signatures s ON s.article_id = a.id WHERE s.article_id IS NULL"
+            "SELECT count(*) FROM articles a LEFT JOIN near_copy_signatures s ON s.article_id = a.id "
+            "WHERE s.article_id IS NULL"
         ).fetchone()[0] == 0
         # The same number of LSH bands for every article, and no band of a missing article.
         per_article = connection.execute(
-            "SELECT a.id, count(b.article_id) FROM articles a LEFT JOIN near_copy_bands b ON b.article_id = a.id GROUP BY a.id"
+            "SELECT a.id, count(b.article_id) FROM articles a LEFT JOIN near_copy_bands b ON b.article_id = a.id "
+            "GROUP BY a.id"
         ).fetchall()
         assert len(per_article) == articles
         assert {count for _, count in per_article} <= {bands}, "an article with a partial set of near-copy bands"

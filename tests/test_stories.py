@@ -124,7 +124,7 @@ def test_ecbplus_slice_keeps_its_two_subtopics_apart(tmp_path, topic):
     with newsprism.Store(tmp_path / "slice.db") as opened:
         report = newsprism.ingest(opened, [path])
         predicted = {}
-        for source, article_id in zip(report.sources, report.article_ids):
+        for source, article_id in zip(report.sources, report.article_ids, strict=True):
             predicted[records[int(source.rsplit(":", 1)[1]) - 1]["id"]] = opened.story_of(article_id)
     members = defaultdict(set)
     for doc, story in predicted.items():
@@ -179,9 +179,11 @@ def test_store_built_in_small_batches_has_consistent_stories(tmp_path):
 def check_story_consistency(db) -> None:
     connection = sqlite3.connect(db)
     orphans = connection.execute(
-        "SELECT count(*) FROM articles WHERE story_id IS NULL OR story_id NOT IN (SELECT id FROM stories)").fetchone()[0]
+        "SELECT count(*) FROM articles WHERE story_id IS NULL OR story_id NOT IN (SELECT id FROM stories)"
+    ).fetchone()[0]
     assert orphans == 0
-    empty = connection.execute("SELECT count(*) FROM stories WHERE id NOT IN (SELECT story_id FROM articles)").fetchone()[0]
+    empty = connection.execute(
+        "SELECT count(*) FROM stories WHERE id NOT IN (SELECT story_id FROM articles)").fetchone()[0]
     assert empty == 0
     unordered = connection.execute("SELECT count(*) FROM articles WHERE cluster_seq IS NULL").fetchone()[0]
     assert unordered == 0
@@ -218,7 +220,8 @@ def test_story_cli_json(run_cli, tmp_path, examples_db):
 
 def test_eval_reports_and_skips_bad_records(run_cli, tmp_path):
     lines = [
-        json.dumps({"id": "a", "text": "Kessel Bridge collapses into the Veyra in Varnholm, killing twelve.", "story": "x"}),
+        json.dumps({"id": "a", "text": "Kessel Bridge collapses into the Veyra in Varnholm, killing twelve.",
+                    "story": "x"}),
         "{not json",
         json.dumps({"id": "b", "text": "", "story": "x"}),
         json.dumps({"id": "c", "text": "No label here at all."}),

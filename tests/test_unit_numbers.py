@@ -20,7 +20,7 @@ def compare(*reports: tuple[str, list[Quantity]]) -> list[dict]:
     """One article per (outlet, quantities); article ids a1, a2, ..."""
     articles = [Article(id=f"a{n}", text="", outlet=outlet) for n, (outlet, _) in enumerate(reports, 1)]
     analyses = {a.id: Analysis(article_id=a.id, language="en", version=0, quantities=found)
-                for a, (_, found) in zip(articles, reports)}
+                for a, (_, found) in zip(articles, reports, strict=True)}
     return compare_numbers(articles, analyses)
 
 
@@ -81,8 +81,8 @@ def test_a_number_whose_thing_was_missed_joins_the_group_with_its_exact_value():
     assert compare(("A", [q("5 troops", 5, "troop")]), ("B", [q("five", 5, None)]))[0]["reports"] == [
         {"value": 5, "low": None, "high": None, "approximate": False, "text": "5 troops",
          "cite": {"article_id": "a1", "start": 0, "end": 8}}]
-    assert [len(e["reports"]) for e in compare(("A", [q("40,000", 40000, "troop")]), ("B", [q("41,000", 41000, None)]))] \
-        == [1]
+    different = compare(("A", [q("40,000", 40000, "troop")]), ("B", [q("41,000", 41000, None)]))
+    assert [len(e["reports"]) for e in different] == [1]
 
 
 def test_crowds_in_no_stated_condition_are_not_compared():

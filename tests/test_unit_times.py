@@ -46,8 +46,8 @@ def test_rules_resolve_against_the_anchor(rule, expected):
 def test_without_an_anchor_only_absolute_dates_resolve():
     assert [resolve(rule, None) for rule in ("date:2014-05-25", "year:2019", "year-month:2014-05")] == [
         "2014-05-25", "2019", "2014-05"]
-    assert [resolve(rule, None) for rule in ("offset:-1", "weekday:4:past", "month-day:05-25:future", "month:05:past")] \
-        == [None] * 4
+    relative = ("offset:-1", "weekday:4:past", "month-day:05-25:future", "month:05:past")
+    assert [resolve(rule, None) for rule in relative] == [None] * 4
 
 
 @pytest.fixture(scope="module")
