@@ -99,6 +99,16 @@ def test_quotes(monkeypatch, capsys):
         rows(lines, rf"\| {baseline} \|(?:{scores}| skipped: textacy is not installed .*)")
 
 
+def test_quotes_without_textacy(monkeypatch, capsys):
+    """`make test` installs the test extra only: without textacy (the bench extra) its rows say so."""
+    monkeypatch.setitem(sys.modules, "textacy", None)  # `import textacy` raises ImportError
+    lines = run("quotes", monkeypatch, capsys)
+    rows(lines, r"PolNeAR dev: 4 articles; .*, textacy \(not installed\)")
+    for baseline in ("textacy", "textacy per paragraph"):
+        rows(lines, rf"\| {baseline} \| skipped: textacy is not installed \(it comes with the bench extra: .*\) \|")
+    rows(lines, r"\| newsprism \|.*")
+
+
 def test_facts(monkeypatch, capsys):
     lines = run("facts", monkeypatch, capsys)
     rows(lines, r"ECB\+ annotated sentences \(quick: topics 3\): \d+, cross-document pairs within a topic: \d+ .*")
