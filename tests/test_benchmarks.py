@@ -12,8 +12,6 @@ import json
 import re
 import sys
 
-import pytest
-
 from .conftest import ROOT, SHARED, needs_shared
 
 BENCHMARKS = ROOT / "benchmarks"
@@ -30,7 +28,8 @@ def load(name: str, monkeypatch):
 
 
 def run(name: str, monkeypatch, capsys, *args: str) -> list[str]:
-    """Run the script's main(["--quick", *args]); its standard output as lines."""
+    """Run the script's main(["--quick", *args]) on its slice of ../shared/data; its standard output as lines."""
+    needs_shared(SHARED / "data")
     status = load(name, monkeypatch).main(["--quick", *args])
     out = capsys.readouterr().out
     assert status == 0, out
@@ -41,11 +40,6 @@ def rows(lines: list[str], pattern: str) -> list[re.Match]:
     found = [m for m in (re.fullmatch(pattern, line.rstrip()) for line in lines) if m]
     assert found, f"no line matches {pattern!r} in:\n" + "\n".join(lines)
     return found
-
-
-@pytest.fixture(autouse=True)
-def shared_data():
-    needs_shared(SHARED / "data")
 
 
 def test_ingest(monkeypatch, capsys):
