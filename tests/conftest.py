@@ -63,8 +63,15 @@ def run_as_process(*args, input: bytes | None = None, env: Mapping[str, str] | N
 
 
 def process_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """This process's environment for a child, without the variables a developer may have set."""
+    """This process's environment for a child, without the variables a developer may have set.
+
+    PYTHONPATH is made absolute (`PYTHONPATH=src pytest` is how a checkout is tested in a shared
+    virtual environment), so a child started in another folder imports this checkout's code too.
+    """
     variables = {k: v for k, v in os.environ.items() if k not in USER_VARIABLES}
+    if variables.get("PYTHONPATH"):
+        variables["PYTHONPATH"] = os.pathsep.join(
+            str(Path(entry).resolve()) for entry in variables["PYTHONPATH"].split(os.pathsep) if entry)
     variables.update(extra or {})
     return variables
 
