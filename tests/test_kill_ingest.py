@@ -25,7 +25,7 @@ from newsprism.identify import NearCopyIndex
 
 from .conftest import invoke_cli, process_env
 
-RECORDS = 600  # six batches: the kill lands in the second or third
+RECORDS = 6 * Settings().batch_size  # six transactions: the kill lands in the second or third
 POLL_SECONDS = 0.005
 PROGRESS_TIMEOUT = 300  # seconds without the progress waited for: something is broken, not slow
 
@@ -206,7 +206,7 @@ def test_kill_mid_ingest_then_run_again(tmp_path):
     write_corpus(corpus, records)
     db = tmp_path / "x.db"
     batch = Settings().batch_size
-    target = random.Random(7).randint(batch, records // 3)
+    target = random.Random(7).randint(batch, 2 * batch)
     status, seen, count = kill_mid_write(corpus, db, target)
 
     # Killed by the signal mid-ingest: some, not all, articles are stored, in whole transactions.
