@@ -39,6 +39,10 @@ demo: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 
+# ruff (pinned in the test extra) with the rules in pyproject.toml's [tool.ruff.lint].
+lint: $(BIN)/.installed
+	$(BIN)/ruff check src tests benchmarks
+
 bench: $(BIN)/.installed
 	$(BIN)/python -m pip install $(PIP_FLAGS) -c requirements.lock -e '.[test,bench]'
 	$(BIN)/python benchmarks/ingest.py

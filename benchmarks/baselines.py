@@ -154,7 +154,7 @@ def agglomerative(docs: Sequence[dict], distance_threshold: float, vectors: Vect
     model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
                                     distance_threshold=distance_threshold, memory=memory)
     labels = model.fit_predict(distances)
-    return {vectors.ids[r]: int(c) for r, c in zip(rows, labels)}
+    return {vectors.ids[r]: int(c) for r, c in zip(rows, labels, strict=True)}
 
 
 def hdbscan(docs: Sequence[dict], min_cluster_size: int, vectors: Vectors | None = None,
@@ -170,7 +170,7 @@ def hdbscan(docs: Sequence[dict], min_cluster_size: int, vectors: Vectors | None
                      algorithm="brute" if len(rows) > 2000 else "auto").fit_predict(vectors.svd[rows])
     next_label = int(labels.max()) + 1
     out = {}
-    for r, c in zip(rows, labels):
+    for r, c in zip(rows, labels, strict=True):
         if c < 0:
             c, next_label = next_label, next_label + 1
         out[vectors.ids[r]] = int(c)

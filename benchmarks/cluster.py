@@ -1,6 +1,7 @@
 """Story clustering quality and speed: newsprism's clusterer against baselines tuned in hindsight.
 
-    .venv/bin/python benchmarks/cluster.py [--shared ../shared] [--seeds 5] [--quick] [--skip-baselines] [--json]
+    .venv/bin/python benchmarks/cluster.py [--shared ../shared] [--seeds 5] [--corpus NAME] [--skip-baselines]
+                                           [--quick] [--json]
 
 Corpora: ECB+ (772 articles, gold story = subtopic, text rebuilt from the
 tokens) and the 11,109 Google News headlines of the MStream set (gold = Google
@@ -21,13 +22,16 @@ scikit-learn's TfidfVectorizer.fit_transform over the same texts, measured in
 the same run, as a ratio. Every measurement runs in its own process, so its
 peak resident memory is its own (interpreter and libraries included).
 
---quick: seed 0 and ECB+ only (about 20 s). Default run: about 4 minutes on 2 cores; its largest
-process is the agglomerative baseline on the headlines (about 3 GB: an exact 11k x 11k distance matrix).
+`--seeds 1 --corpus ecbplus`: seed 0 on ECB+ only (about 20 s). Default run: about 4 minutes on 2 cores;
+its largest process is the agglomerative baseline on the headlines (about 3 GB: an exact 11k x 11k distance
+matrix). --quick: seed 0 on the first QUICK_DOCUMENTS ECB+ documents, every measurement in this process (peak
+memory is then the process's so far); a few seconds, what tests/test_benchmarks.py runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -49,13 +53,14 @@ LABELS = {"newsprism": "newsprism", "tfidf_single_pass": "TF-IDF single pass",
           "agglomerative": "agglomerative (batch)", "hdbscan": "HDBSCAN (batch)"}
 SPEED_REPEAT = 3
 NEWSPRISM_KEYS = ("bcubed", "pairwise", "clusters", "gold_clusters", "documents", "seconds", "cluster_seconds")
+QUICK_DOCUMENTS = 120
 
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def write_corpora(shared: Path, folder: Path, names: list[str]) -> dict[str, Path]:
+def write_corpora(shared: Path, folder: Path, names: list[str], limit: int | None = None) -> dict[str, Path]:
     from newsprism.evaluate.datasets import ecbplus_documents, googlenews_documents
 
     readers = {
@@ -66,7 +71,7 @@ def write_corpora(shared: Path, folder: Path, names: list[str]) -> dict[str, Pat
     for name in names:
         path = folder / f"{name}.jsonl"
         with path.open("w", encoding="utf-8") as handle:
-            for record in readers[name]():
+            for record in itertools.islice(readers[name](), limit):
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         paths[name] = path
     return paths
@@ -120,12 +125,14 @@ def run_tfidf_speed(records: list[dict]) -> dict:
 
 
 def run_baseline(name: str, records: list[dict], seeds: list[int]) -> dict:
-    from baselines import tune
+    from baselines import GRIDS, tune
 
-    return tune(name, records, seeds, log=log)
+    # a smallest cluster larger than the corpus finds nothing (only a --quick slice is that small)
+    grid = [value for value in GRIDS[name] if name != "hdbscan" or value < len(records)]
+    return tune(name, records, seeds, grid=grid, log=log)
 
 
-def child(kind: str, path: str, seeds: list[int]) -> None:
+def measured(kind: str, path: str | Path, seeds: list[int]) -> dict:
     records = read_records(path)
     if kind == "newsprism":
         result = run_newsprism(records, seeds)
@@ -134,11 +141,17 @@ def child(kind: str, path: str, seeds: list[int]) -> None:
     else:
         result = run_baseline(kind, records, seeds)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(result))
+    return result
 
 
-def measure(kind: str, path: Path, seeds: list[int]) -> dict:
-    """Run one measurement in a child process (its progress goes to stderr); return its JSON."""
+def child(kind: str, path: str, seeds: list[int]) -> None:
+    print(json.dumps(measured(kind, path, seeds)))
+
+
+def measure(kind: str, path: Path, seeds: list[int], in_process: bool = False) -> dict:
+    """Run one measurement in a child process (its progress goes to stderr), or in this one; return its JSON."""
+    if in_process:
+        return measured(kind, path, seeds)
     command = [sys.executable, __file__, "--child", kind, str(path), "--child-seeds", ",".join(map(str, seeds))]
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
     if done.returncode != 0:
@@ -155,20 +168,21 @@ def _mean(scores: list[dict]) -> dict[str, float]:
 
 def benchmark(args: argparse.Namespace) -> dict:
     seeds = [0] if args.quick else list(range(args.seeds))
-    names = ["ecbplus"] if args.quick else list(CORPORA)
+    names = ["ecbplus"] if args.quick else (args.corpus or list(CORPORA))
+    limit = QUICK_DOCUMENTS if args.quick else None
     command = "benchmarks/cluster.py " + " ".join(sys.argv[1:])
     results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-               "date": date.today().isoformat(), "command": command.strip(), "seeds": seeds,
+               "date": date.today().isoformat(), "command": command.strip(), "seeds": seeds, "quick": args.quick,
                "order": "random.Random(seed).shuffle of the file order", "corpora": {}}
     with tempfile.TemporaryDirectory() as tmp:
-        paths = write_corpora(Path(args.shared), Path(tmp), names)
+        paths = write_corpora(Path(args.shared), Path(tmp), names, limit)
         for name, path in paths.items():
             records = read_records(path)
             corpus = {"title": CORPORA[name], "documents": len(records),
                       "gold_stories": len({r["story"] for r in records}), "methods": {}}
             log(f"{CORPORA[name]}: {corpus['documents']} documents, {corpus['gold_stories']} gold stories")
-            corpus["methods"]["newsprism"] = measure("newsprism", path, seeds)
-            speed = {"tfidf_fit_transform": measure("tfidf_speed", path, seeds)}
+            corpus["methods"]["newsprism"] = measure("newsprism", path, seeds, args.quick)
+            speed = {"tfidf_fit_transform": measure("tfidf_speed", path, seeds, args.quick)}
             base = speed["tfidf_fit_transform"]
             base["docs_per_second"] = base["documents"] / base["seconds"]
             own = corpus["methods"]["newsprism"]
@@ -180,7 +194,7 @@ def benchmark(args: argparse.Namespace) -> dict:
             corpus["speed"] = speed
             if not args.skip_baselines:
                 for baseline in BASELINE_NAMES:
-                    corpus["methods"][baseline] = measure(baseline, path, seeds)
+                    corpus["methods"][baseline] = measure(baseline, path, seeds, args.quick)
             results["corpora"][name] = corpus
     results["peak_rss_mb"] = {
         "parent": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -192,7 +206,8 @@ def benchmark(args: argparse.Namespace) -> dict:
 def print_report(results: dict) -> None:
     seeds = results["seeds"]
     span = f"seed {seeds[0]}" if len(seeds) == 1 else f"seeds {seeds[0]}-{seeds[-1]}"
-    print(f"machine: {results['machine']}; date: {results['date']}; orders: {span}, shuffled")
+    quick = f"; quick: first {QUICK_DOCUMENTS} documents, one process" if results["quick"] else ""
+    print(f"machine: {results['machine']}; date: {results['date']}; orders: {span}, shuffled{quick}")
     for corpus in results["corpora"].values():
         print(f"\n{corpus['title']}: {corpus['documents']} documents, {corpus['gold_stories']} gold stories")
         print(f"{'method':<22} {'parameter (hindsight)':<24} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} "
@@ -227,24 +242,31 @@ def print_report(results: dict) -> None:
                 line += f" (the fit is {1 / speed['ratio']:.0f}x faster)"
         print(line)
     peak = results["peak_rss_mb"]
-    print(f"\npeak RSS: parent {peak['parent']:.0f} MB, largest child {peak['largest_child']:.0f} MB")
+    if results["quick"]:
+        print(f"\npeak RSS: {peak['parent']:.0f} MB (one process)")
+    else:
+        print(f"\npeak RSS: parent {peak['parent']:.0f} MB, largest child {peak['largest_child']:.0f} MB")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
     parser.add_argument("--seeds", type=int, default=5, help="shuffled orders 0..N-1 (default 5)")
-    parser.add_argument("--quick", action="store_true", help="seed 0 and ECB+ only")
+    parser.add_argument("--corpus", action="append", choices=list(CORPORA), help="only this corpus (repeatable)")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"seed 0 on the first {QUICK_DOCUMENTS} ECB+ documents, in this process")
     parser.add_argument("--skip-baselines", action="store_true", help="newsprism and the speed baseline only")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--child-seeds", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.child:
         child(*args.child, [int(s) for s in args.child_seeds.split(",")])
-        return
+        return 0
     if args.seeds < 1:
         parser.error("--seeds must be at least 1")
+    if not (Path(args.shared) / "data" / "ecbplus").is_dir():
+        parser.error(f"{args.shared}/data: not found (the shared evaluation data; see --shared)")
     started = time.perf_counter()
     results = benchmark(args)
     results["wall_seconds"] = time.perf_counter() - started
@@ -253,7 +275,8 @@ def main() -> None:
     else:
         print_report(results)
         print(f"wall time: {results['wall_seconds']:.0f} s")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,8 +1,11 @@
 """Dossier speed: per-article analysis, and building a story's dossier once its articles are analysed.
 
-    .venv/bin/python benchmarks/dossier.py [--shared ../shared] [--repeat 3] [--articles 60] [--sizes 2,10,50] [--json]
+    .venv/bin/python benchmarks/dossier.py [--shared ../shared] [--repeat 3] [--articles 60] [--sizes 2,10,50]
+                                           [--quick] [--json]
 
-About 2 minutes on 2 cores (most of it the analysis rounds).
+About 2 minutes on 2 cores (most of it the analysis rounds). --quick: the first QUICK_DOCUMENTS ECB+ documents,
+QUICK_ARTICLES articles for the analysis rate, stories of QUICK_SIZES articles, one round (a few seconds once the
+models are loaded; what tests/test_benchmarks.py runs).
 
 Data: the ECB+ documents of `../shared/data/ecbplus` (text rebuilt from the tokens, sentence 0 of
 the `ecbplus` files left out), written once as JSON Lines and ingested into a scratch store by
@@ -33,6 +36,7 @@ Target: a 10-article dossier in under 1 second once its articles are analysed.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -50,6 +54,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 TARGET_SIZE, TARGET_SECONDS = 10, 1.0
+QUICK_DOCUMENTS, QUICK_ARTICLES, QUICK_SIZES = 30, 2, [2]
 
 
 def log(message: str) -> None:
@@ -59,12 +64,13 @@ def log(message: str) -> None:
 # --- the corpus, stored once --------------------------------------------------------------------
 
 
-def load_corpus(folder: Path, scratch: Path):
-    """ECB+ ingested into a scratch store; returns (db path, records, article id of each record)."""
+def load_corpus(folder: Path, scratch: Path, limit: int | None = None):
+    """ECB+ (its first `limit` documents) ingested into a scratch store; returns (db path, records, article id of
+    each record, ingest report)."""
     from newsprism import ingest, open_store
     from newsprism.evaluate.datasets import ecbplus_documents
 
-    records = list(ecbplus_documents(folder))
+    records = list(itertools.islice(ecbplus_documents(folder), limit))
     source = scratch / "ecbplus.jsonl"
     with source.open("w", encoding="utf-8") as handle:
         for record in records:
@@ -72,7 +78,8 @@ def load_corpus(folder: Path, scratch: Path):
     db = scratch / "base.db"
     with open_store(db) as store:
         report = ingest(store, [str(source)])
-    article_of = {int(src.rsplit(":", 1)[1]) - 1: aid for src, aid in zip(report.sources, report.article_ids)}
+    article_of = {int(src.rsplit(":", 1)[1]) - 1: aid
+                  for src, aid in zip(report.sources, report.article_ids, strict=True)}
     return db, records, [article_of.get(i) for i in range(len(records))], report
 
 
@@ -113,7 +120,7 @@ def story_members(records: list[dict], article_ids: list[str | None], size: int)
 # --- 1. per-article analysis ----------------------------------------------------------------------
 
 
-def bench_analysis(store, article_ids: list[str], count: int, rounds: int) -> dict:
+def bench_analysis(store, article_ids: list[str], count: int, rounds: int, warmup: int = 3) -> dict:
     from newsprism.understand import analyze
     from newsprism.understand.pipeline import pipeline_for
 
@@ -147,7 +154,7 @@ def bench_analysis(store, article_ids: list[str], count: int, rounds: int) -> di
     except ImportError:
         pass
     steps["newsprism analyze"] = analysis
-    for article in sample[:3]:  # warm-up: first calls allocate
+    for article in sample[:warmup]:  # warm-up: first calls allocate
         for run in steps.values():
             run(article)
     names = list(steps)
@@ -253,16 +260,17 @@ def benchmark(args: argparse.Namespace, folder: Path) -> dict:
     results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
                           f"spaCy {spacy.__version__}",
                "date": date.today().isoformat(), "command": ("benchmarks/dossier.py " + " ".join(sys.argv[1:])).strip(),
-               "repeat": args.repeat}
+               "repeat": args.repeat, "quick": args.quick}
     with tempfile.TemporaryDirectory(prefix="newsprism-bench-") as tmp:
         scratch = Path(tmp)
         log("ingesting ECB+ into a scratch store")
-        db, records, article_ids, report = load_corpus(folder, scratch)
+        db, records, article_ids, report = load_corpus(folder, scratch, QUICK_DOCUMENTS if args.quick else None)
         results["corpus"] = {"documents": len(records), "stored": report.new, "near_copies": report.linked,
                              "exact_duplicates": report.duplicate}
         log("analysis rate")
         with open_store(copy_store(db, scratch / "analysis.db")) as store:
-            results["analysis"] = bench_analysis(store, [i for i in article_ids if i], args.articles, args.repeat)
+            results["analysis"] = bench_analysis(store, [i for i in article_ids if i], args.articles, args.repeat,
+                                                 warmup=1 if args.quick else 3)
         log("dossier builds")
         results["dossier"] = bench_dossier(db, scratch, records, article_ids, args.sizes, args.repeat)
         results["peak_rss_mb_before_pipe"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -278,7 +286,8 @@ def benchmark(args: argparse.Namespace, folder: Path) -> dict:
 
 def print_report(results: dict) -> None:
     corpus = results["corpus"]
-    print(f"machine: {results['machine']}; date: {results['date']}")
+    quick = f"; quick: first {QUICK_DOCUMENTS} documents" if results["quick"] else ""
+    print(f"machine: {results['machine']}; date: {results['date']}{quick}")
     print(f"ECB+: {corpus['documents']} documents -> {corpus['stored']} stored articles "
           f"({corpus['near_copies']} linked as near-copies; exact duplicates: {corpus['exact_duplicates']})")
     a = results["analysis"]
@@ -315,19 +324,24 @@ def print_report(results: dict) -> None:
           f"(model and ingested corpus included); {results['peak_rss_mb']:.0f} MB after the nlp.pipe row")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
     parser.add_argument("--repeat", type=int, default=3,
                         help="analysis rounds (fastest kept) and dossier builds per size (median); default 3")
     parser.add_argument("--articles", type=int, default=60, help="articles for the analysis rate (default 60)")
     parser.add_argument("--sizes", default="2,10,50", help="story sizes in articles (default 2,10,50)")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"the first {QUICK_DOCUMENTS} documents, {QUICK_ARTICLES} articles, sizes "
+                             f"{','.join(map(str, QUICK_SIZES))}, one round")
     parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     try:
         args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
         parser.error(f"--sizes: not a comma-separated list of numbers: {args.sizes!r}")
+    if args.quick:
+        args.repeat, args.articles, args.sizes = 1, QUICK_ARTICLES, QUICK_SIZES
     if args.repeat < 1 or args.articles < 1 or not args.sizes or min(args.sizes) < 1:
         parser.error("--repeat, --articles and every size must be at least 1")
     folder = Path(args.shared) / "data" / "ecbplus"
@@ -341,7 +355,8 @@ def main() -> None:
     else:
         print_report(results)
         print(f"wall time: {results['wall_seconds']:.0f} s")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

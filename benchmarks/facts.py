@@ -1,6 +1,6 @@
 """Facts by meaning: does newsprism's sentence matching find sentences that report the same event?
 
-    .venv/bin/python benchmarks/facts.py [--data ../shared/data/ecbplus] [--json]
+    .venv/bin/python benchmarks/facts.py [--data ../shared/data/ecbplus] [--quick] [--json]
 
 Gold: ECB+'s annotated sentences (ECBplus_coreference_sentences.csv). Two sentences from different
 documents of the same ECB+ topic report the same event when they mention one cross-document event
@@ -15,6 +15,8 @@ Measured in the same run on the same pairs:
 - precision/recall/F1 of the yes/no rules: shared terms alone (the rule before sentence vectors),
   meaning alone, and the rule `newsprism.compare.facts` applies;
 - sentence vectors per second (the cost of meaning, paid once per article at analysis time).
+
+--quick: the sentences of ECB+ topics QUICK_TOPICS only (a few seconds; what tests/test_benchmarks.py runs).
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ from newsprism.cluster.features import text_features  # noqa: E402
 from newsprism.compare import facts  # noqa: E402
 from newsprism.evaluate.datasets import ecbplus_event_sentences  # noqa: E402
 from newsprism.understand import meaning  # noqa: E402
+
+QUICK_TOPICS = ("3",)
 
 
 def pairs(items: list[dict]) -> list[tuple[int, int]]:
@@ -83,20 +87,25 @@ def prf(predicted: np.ndarray, gold: np.ndarray) -> dict:
     return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3)}
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "ecbplus"))
+    parser.add_argument("--quick", action="store_true", help=f"ECB+ topics {', '.join(QUICK_TOPICS)} only")
     parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if not (Path(args.data) / "ECBplus_coreference_sentences.csv").exists():
         print(f"benchmarks/facts.py: no ECB+ at {args.data} (expected ../shared/data/ecbplus)", file=sys.stderr)
         return 2
-    result = scores([x for x in ecbplus_event_sentences(args.data) if x["events"]])
+    items = [x for x in ecbplus_event_sentences(args.data) if x["events"]]
+    if args.quick:
+        items = [x for x in items if x["topic"] in QUICK_TOPICS]
+    result = scores(items)
     result.update(machine=f"{platform.machine()} {platform.processor() or ''}".strip(), date=str(date.today()))
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    print(f"ECB+ annotated sentences: {result['sentences']}, cross-document pairs within a topic: "
+    quick = f" (quick: topics {', '.join(QUICK_TOPICS)})" if args.quick else ""
+    print(f"ECB+ annotated sentences{quick}: {result['sentences']}, cross-document pairs within a topic: "
           f"{result['pairs']} ({result['same_event_pairs']} report the same event)")
     print(f"{'ranking':58s} {'ROC AUC':>8s} {'AP':>6s}")
     for name, r in result["ranking"].items():

@@ -5,7 +5,11 @@ The expected values come from examples/README.md, the corpus's answer key.
 
 from __future__ import annotations
 
+import runpy
+
 import pytest
+
+from .conftest import EXAMPLES
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +22,8 @@ def test_every_document_is_read_and_nothing_rejected(example_articles):
     report, articles = example_articles
     assert report.new == 16 and report.rejected == []
     assert report.skipped == 8  # the WARC's warcinfo, requests, 404, image and revisit
-    formats = {a.source_path.split("/corpus/", 1)[1].split("#")[0].split(":")[0].split("[")[0].rsplit(".", 1)[-1] for a in articles}
+    files = {a.source_path.split("/corpus/", 1)[1].split("#")[0].split(":")[0].split("[")[0] for a in articles}
+    formats = {name.rsplit(".", 1)[-1] for name in files}
     assert formats == {"md", "txt", "html", "rss", "atom", "jsonl", "json", "gz"}
     assert not any("manifest" in a.source_path for a in articles)
 
@@ -56,9 +61,15 @@ def test_only_the_syndicated_pair_is_linked(example_articles):
 
 
 def test_mojibake_file_is_repaired(by_title):
-    harbour = by_title["Varnholm’s river port shut as Kessel Bridge death toll rises to 14"]
-    assert "â€" not in harbour.text and "Ã" not in harbour.text and "\x9d" not in harbour.text
-    assert "Renée" in harbour.text or "’" in harbour.text
+    """The repaired article is exactly the clean text the file was made from (examples/README.md)."""
+    clean = runpy.run_path(str(EXAMPLES.parent / "build_mojibake.py"))["CLEAN"]
+    headline, *paragraphs = clean.strip().split("\n")
+    harbour = by_title[headline]
+    assert harbour.text == "\n\n".join(paragraphs)
+    # the characters the mojibake broke, each back as the outlet wrote it
+    for repaired in ("Varnholm’s", "Søren", "Øystein", "Renée", "Hélène", "café", "“The river is cold and fast… every",
+                     "bridge — including", "every day – every", "€400,000"):
+        assert repaired in harbour.text, repaired
 
 
 def test_null_manifest_date_stays_null(by_title):

@@ -6,7 +6,8 @@ the user; the exit status is 0 when at least one article was stored or was
 already known and non-zero otherwise.
 
 The inputs are generated here (deterministically) in pytest's tmp_path; the
-CLI runs as a subprocess exactly as a user runs it.
+CLI runs in-process (conftest.invoke_cli), and as a real process where standard
+input comes through a pipe.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import os
 import random
 import re
 import sqlite3
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+
+from .conftest import invoke_cli, run_as_process
 
 MAX_BYTES = 20_000
 ESC = "\x1b"
@@ -33,15 +34,8 @@ ESC = "\x1b"
 
 
 def run_cli(*args, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("NEWSPRISM_DEBUG", "NEWSPRISM_DB")}
-    return subprocess.run(
-        [sys.executable, "-m", "newsprism.cli", *map(str, args)],
-        input=stdin if stdin is not None else b"",
-        capture_output=True,
-        cwd=cwd,
-        env=env,
-        timeout=180,
-    )
+    """`newsprism ARGS` in-process; stdout and stderr as bytes, as a process gives them."""
+    return invoke_cli(*args, input=stdin, cwd=cwd, text=False)
 
 
 def text_of(stream: bytes) -> str:
@@ -593,7 +587,8 @@ def test_same_ingest_twice(tmp_path):
 
 def test_stdin(tmp_path):
     db = tmp_path / "x.sqlite"
-    good = run_cli("ingest", "-", "--db", db, stdin=GOOD_TEXT.encode("utf-16"))
+    # a real process: standard input through a pipe, as `cat file | newsprism ingest -` gives it
+    good = run_as_process("ingest", "-", "--db", db, input=GOOD_TEXT.encode("utf-16"))
     assert good.returncode == 0, text_of(good.stderr)
     assert_clean_stderr(text_of(good.stderr))
     [article] = stored(db)

@@ -7,8 +7,15 @@ import pytest
 from newsprism.identify import article_id, canonical_url, content_hash
 from newsprism.model import Article, Hints, RawDocument
 from newsprism.normalize import (
-    clean_byline, clean_text, language_code, looks_like_headline, normalize, parse_date,
-    split_paragraphs, take_credits, take_dateline,
+    clean_byline,
+    clean_text,
+    language_code,
+    looks_like_headline,
+    normalize,
+    parse_date,
+    split_paragraphs,
+    take_credits,
+    take_dateline,
 )
 
 
@@ -65,8 +72,10 @@ def test_credit_lines(last, credit):
 
 
 def test_inline_agency_credit_and_normal_endings():
-    assert take_credits(["He said the talks would go on. (Reuters)"]) == (["Reuters"], ["He said the talks would go on."])
-    assert take_credits(["One.", "It ended with a quote from him."]) == ([], ["One.", "It ended with a quote from him."])
+    assert take_credits(["He said the talks would go on. (Reuters)"]) == (
+        ["Reuters"], ["He said the talks would go on."])
+    assert take_credits(["One.", "It ended with a quote from him."]) == (
+        [], ["One.", "It ended with a quote from him."])
     assert take_credits(["* Bloomberg News"]) == ([], ["* Bloomberg News"])  # never empties an article
 
 
@@ -113,7 +122,8 @@ def test_dates(value, iso):
 
 def test_mojibake_control_characters_and_spaces():
     assert clean_text("Lavrov said: â€œWe find little joyâ€¦â€\x9d") == "Lavrov said: “We find little joy…”"
-    assert clean_text("caf\u0065\u0301\u00a0au\u200blait\x1b[31m  red\x07") == "café aulait red"  # terminal escapes removed
+    # combining accents composed, odd spaces made plain, terminal escapes removed
+    assert clean_text("caf\u0065\u0301\u00a0au\u200blait\x1b[31m  red\x07") == "café aulait red"
     assert clean_text("“curly” ‘quotes’ stay") == "“curly” ‘quotes’ stay"
 
 

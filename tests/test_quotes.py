@@ -7,8 +7,15 @@ import shutil
 
 import pytest
 
-from newsprism.evaluate.quotes import (AnnotationError, Counts, GoldQuote, Predicted, names_agree, parse_ann,
-                                       read_polnear)
+from newsprism.evaluate.quotes import (
+    AnnotationError,
+    Counts,
+    GoldQuote,
+    Predicted,
+    names_agree,
+    parse_ann,
+    read_polnear,
+)
 
 from .conftest import SHARED, needs_shared
 

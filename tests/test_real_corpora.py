@@ -28,8 +28,10 @@ def test_ecbplus_documents_are_rebuilt_from_tokens(ecbplus):
 
 
 def test_detokenize():
-    assert detokenize("He paid 40 , 000 dollars on June 13 , 2013 .".split()) == "He paid 40,000 dollars on June 13, 2013."
-    assert detokenize(["Lohan", "’", "s", "attorney", "(", "Shawn", ")", "said", "it", "was", "a", "90", "-", "day", "stay"]) == \
+    assert detokenize("He paid 40 , 000 dollars on June 13 , 2013 .".split()) == \
+        "He paid 40,000 dollars on June 13, 2013."
+    tokens = ["Lohan", "’", "s", "attorney", "(", "Shawn", ")", "said", "it", "was", "a", "90", "-", "day", "stay"]
+    assert detokenize(tokens) == \
         "Lohan’s attorney (Shawn) said it was a 90-day stay"
 
 

@@ -124,7 +124,7 @@ def test_ecbplus_slice_keeps_its_two_subtopics_apart(tmp_path, topic):
     with newsprism.Store(tmp_path / "slice.db") as opened:
         report = newsprism.ingest(opened, [path])
         predicted = {}
-        for source, article_id in zip(report.sources, report.article_ids):
+        for source, article_id in zip(report.sources, report.article_ids, strict=True):
             predicted[records[int(source.rsplit(":", 1)[1]) - 1]["id"]] = opened.story_of(article_id)
     members = defaultdict(set)
     for doc, story in predicted.items():
@@ -167,8 +167,9 @@ def test_stories_listing_filters(store, seeds):
     assert len(store.stories(search="Lavrov")) == 1
 
 
-def test_kill_leaves_stories_consistent(tmp_path):
-    """Every stored article has a story that exists (checked on a store built in batches)."""
+def test_store_built_in_small_batches_has_consistent_stories(tmp_path):
+    """Every stored article has a story that exists, with batches smaller than the corpus.
+    (A process killed mid-write is tests/test_kill_ingest.py, which checks the same of its store.)"""
     db = tmp_path / "k.db"
     with newsprism.Store(db) as opened:
         newsprism.ingest(opened, [EXAMPLES], settings=newsprism.Settings(batch_size=3))
@@ -178,9 +179,11 @@ def test_kill_leaves_stories_consistent(tmp_path):
 def check_story_consistency(db) -> None:
     connection = sqlite3.connect(db)
     orphans = connection.execute(
-        "SELECT count(*) FROM articles WHERE story_id IS NULL OR story_id NOT IN (SELECT id FROM stories)").fetchone()[0]
+        "SELECT count(*) FROM articles WHERE story_id IS NULL OR story_id NOT IN (SELECT id FROM stories)"
+    ).fetchone()[0]
     assert orphans == 0
-    empty = connection.execute("SELECT count(*) FROM stories WHERE id NOT IN (SELECT story_id FROM articles)").fetchone()[0]
+    empty = connection.execute(
+        "SELECT count(*) FROM stories WHERE id NOT IN (SELECT story_id FROM articles)").fetchone()[0]
     assert empty == 0
     unordered = connection.execute("SELECT count(*) FROM articles WHERE cluster_seq IS NULL").fetchone()[0]
     assert unordered == 0
@@ -194,7 +197,7 @@ def test_story_commands_refuse_missing_store(run_cli, args):
     assert "no such store" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_story_cli_json(run_cli, tmp_path):
+def test_story_cli_json(run_cli, tmp_path, examples_db):
     assert run_cli("ingest", "-q", str(EXAMPLES), "--db", "s.db").returncode == 0
     listing = json.loads(run_cli("stories", "--db", "s.db", "--json").stdout)
     assert len(listing) == 3
@@ -202,7 +205,10 @@ def test_story_cli_json(run_cli, tmp_path):
     assert set(top) == {"id", "title", "first_published", "last_published", "article_count", "outlet_count",
                         "outlets", "languages"}
     assert top["article_count"] == 12 and top["languages"] == ["de", "en"]
-    shown = json.loads(run_cli("story", top["id"], "--db", "s.db", "--json").stdout)
+    # The same input makes the same stories in any store; the dossier is shown from the test run's shared
+    # example store, whose articles are analysed (spaCy, sentence vectors) once per run, not once per test.
+    assert json.loads(run_cli("stories", "--db", examples_db, "--json").stdout) == listing
+    shown = json.loads(run_cli("story", top["id"], "--db", examples_db, "--json").stdout)
     assert shown["id"] == top["id"] and len(shown["articles"]) == 12
     assert {"id", "title", "outlet", "url", "published", "language", "duplicate_of"} == set(shown["articles"][0])
     assert {"summary", "quotes", "numbers", "coverage", "timeline", "entities", "article_count"} <= set(shown)
@@ -214,7 +220,8 @@ def test_story_cli_json(run_cli, tmp_path):
 
 def test_eval_reports_and_skips_bad_records(run_cli, tmp_path):
     lines = [
-        json.dumps({"id": "a", "text": "Kessel Bridge collapses into the Veyra in Varnholm, killing twelve.", "story": "x"}),
+        json.dumps({"id": "a", "text": "Kessel Bridge collapses into the Veyra in Varnholm, killing twelve.",
+                    "story": "x"}),
         "{not json",
         json.dumps({"id": "b", "text": "", "story": "x"}),
         json.dumps({"id": "c", "text": "No label here at all."}),

@@ -1,0 +1,128 @@
+"""Every benchmark script still runs: each in its --quick mode (a tiny slice of the real data, in this process,
+so the models the suite already loaded are reused), checked for the figures it prints.
+
+These are not timed tests: the figures go to BENCHMARKS.md from full runs. They catch a script that rots
+(an import of a removed function, a changed API) before `make bench` does.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+
+from .conftest import ROOT, SHARED, needs_shared
+
+BENCHMARKS = ROOT / "benchmarks"
+NUMBER = r"-?[\d,]+(?:\.\d+)?"
+
+
+def load(name: str, monkeypatch):
+    """benchmarks/NAME.py as a module; the sys.path entries it adds are removed after the test."""
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    spec = importlib.util.spec_from_file_location(f"benchmark_{name}", BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run(name: str, monkeypatch, capsys, *args: str) -> list[str]:
+    """Run the script's main(["--quick", *args]) on its slice of ../shared/data; its standard output as lines."""
+    needs_shared(SHARED / "data")
+    status = load(name, monkeypatch).main(["--quick", *args])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    return out.splitlines()
+
+
+def rows(lines: list[str], pattern: str) -> list[re.Match]:
+    found = [m for m in (re.fullmatch(pattern, line.rstrip()) for line in lines) if m]
+    assert found, f"no line matches {pattern!r} in:\n" + "\n".join(lines)
+    return found
+
+
+def test_ingest(monkeypatch, capsys):
+    lines = run("ingest", monkeypatch, capsys)
+    for corpus in ("ecbplus", "headlines"):
+        for step in ("baseline", "pipeline"):
+            [row] = rows(lines, rf"{corpus}\s+{step}\s+(\d+)\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}")
+            assert int(row.group(1)) == 200
+        rows(lines, rf"{corpus}\s+pipeline costs {NUMBER}x the baseline")
+
+
+def test_cluster(monkeypatch, capsys):
+    lines = run("cluster", monkeypatch, capsys)
+    assert "ECB+ (full articles): 120 documents" in "\n".join(lines)
+    scores = rf"((?:\s+{NUMBER}){{8}})\s+{NUMBER}.*"  # six scores, clusters, peak MB, then B3 F1 per seed
+    for method in ("newsprism", "TF-IDF single pass", "agglomerative \\(batch\\)", "HDBSCAN \\(batch\\)"):
+        [row] = rows(lines, rf"{method}\s+\S+{scores}")
+        values = [float(v) for v in row.group(1).split()]
+        assert all(0 <= v <= 1 for v in values[:6]) and values[6] >= 1, row.group(0)  # scores, then clusters
+    rows(lines, rf"\s+speed: TfidfVectorizer.fit_transform {NUMBER} docs/s .*; newsprism clustering {NUMBER} docs/s .*")
+
+
+def test_cluster_memory(monkeypatch, capsys):
+    lines = run("cluster_memory", monkeypatch, capsys)
+    rows(lines, rf"baseline \(imports and 600 headlines in memory\): {NUMBER} MB")
+    found = rows(lines, rf"\s*(\d+)\s+({NUMBER})\s+({NUMBER})\s+({NUMBER})\s+{NUMBER}\s+{NUMBER}")
+    assert [int(m.group(1)) for m in found] == [3, 6]  # every third day, and the last
+    articles, stored, active = (int(found[-1].group(n).replace(",", "")) for n in (2, 3, 4))
+    assert 0 < active <= stored <= articles <= 600
+
+
+def test_dossier(monkeypatch, capsys):
+    lines = run("dossier", monkeypatch, capsys)
+    steps = ("baseline: nlp\\(text\\)", "nlp \\+ sentence vectors", "newsprism analyze", "spacy nlp.pipe\\(texts\\)")
+    for step in steps:
+        rows(lines, rf"{step}\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}\s+\d+\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}")
+    [row] = rows(lines, rf"\s+2\s+2\s+(\d+)\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}\s+1_\S+ 2/\d+")
+    assert int(row.group(1)) > 0  # sentences of the two articles
+    rows(lines, r"\s+2-article dossier holds \d+ entities, \d+ quotes, \d+ numbers, \d+ timeline events, .*")
+
+
+def test_quotes(monkeypatch, capsys):
+    lines = run("quotes", monkeypatch, capsys)
+    rows(lines, r"PolNeAR dev: 4 articles; .*")
+    scores = rf"((?:\s*{NUMBER}\s*\|){{6}})\s*(\d+)\s*\|\s*(\d+)\s*\|\s*{NUMBER}\s*\|"
+    [row] = rows(lines, rf"\| newsprism \|{scores}")
+    assert all(0 <= float(v) <= 1 for v in row.group(1).split("|") if v.strip())
+    assert int(row.group(2)) > 0 and int(row.group(3)) > 0  # found, gold
+    for baseline in ("textacy", "textacy per paragraph"):
+        # textacy comes with the bench extra: its rows have figures, or say why they are skipped
+        rows(lines, rf"\| {baseline} \|(?:{scores}| skipped: textacy is not installed .*)")
+
+
+def test_quotes_without_textacy(monkeypatch, capsys):
+    """`make test` installs the test extra only: without textacy (the bench extra) its rows say so."""
+    monkeypatch.setitem(sys.modules, "textacy", None)  # `import textacy` raises ImportError
+    lines = run("quotes", monkeypatch, capsys)
+    rows(lines, r"PolNeAR dev: 4 articles; .*, textacy \(not installed\)")
+    for baseline in ("textacy", "textacy per paragraph"):
+        rows(lines, rf"\| {baseline} \| skipped: textacy is not installed \(it comes with the bench extra: .*\) \|")
+    rows(lines, r"\| newsprism \|.*")
+
+
+def test_facts(monkeypatch, capsys):
+    lines = run("facts", monkeypatch, capsys)
+    rows(lines, r"ECB\+ annotated sentences \(quick: topics 3\): \d+, cross-document pairs within a topic: \d+ .*")
+    for name in ("tfidf words \\(baseline\\)", "weighted terms", "meaning \\(MiniLM\\)", "terms \\+ meaning"):
+        [row] = rows(lines, rf"\s+{name}\s+({NUMBER})\s+({NUMBER})")
+        assert 0 <= float(row.group(1)) <= 1 and 0 <= float(row.group(2)) <= 1
+    [row] = rows(lines, rf"\s+newsprism \(terms and related meaning, or same meaning\)((?:\s+{NUMBER}){{3}})")
+    rows(lines, rf"sentence vectors: {NUMBER}/s")
+
+
+def test_googlenews_to_jsonl(monkeypatch, capsys, tmp_path):
+    """The converter the README's `eval clustering` example uses, on a hand-made file with one bad line."""
+    source = tmp_path / "News.jsonl"
+    source.write_text('{"Id": 1, "clusterNo": 7, "textCleaned": "bridge collapses"}\n'
+                      '{"Id": 2, "textCleaned": "no cluster"}\n'
+                      '{"Id": 3, "clusterNo": "8", "textCleaned": "cup final"}\n', encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    status = load("googlenews_to_jsonl", monkeypatch).main([str(source), str(target)])
+    assert status == 1  # a line was skipped
+    assert capsys.readouterr().err.splitlines() == [f"{source}:2: skipped: missing field 'clusterNo'",
+                                                    f"2 records written to {target}, 1 lines skipped"]
+    assert [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()] == [
+        {"id": "1", "text": "bridge collapses", "story": "7"}, {"id": "3", "text": "cup final", "story": "8"}]

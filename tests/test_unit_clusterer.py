@@ -1,0 +1,133 @@
+"""The online clusterer (newsprism.cluster.online) on hand-made term vectors, with values worked out by hand.
+
+No corpus and no store: an article is a `Features` of a few terms whose weights are chosen so the
+similarity is easy to compute (term vectors have L2 norm 1; a shared term adds the product of its
+weights, capped at 1/sqrt(terms in the article)).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from newsprism.cluster.features import Features
+from newsprism.cluster.online import ClusterSettings, OnlineClusterer, as_time, capped_cosine, term_cap
+
+DAY0 = datetime(2024, 5, 1, 12, tzinfo=timezone.utc)
+
+
+def features(terms: dict[str, float], years: tuple[int, ...] = ()) -> Features:
+    return Features(terms=terms, years=Counter(years), names=frozenset())
+
+
+def day(n: float) -> datetime:
+    return DAY0 + timedelta(days=n)
+
+
+BRIDGE = {"bridge": 0.6, "collapse": 0.8}
+BRIDGE_TOLL = {"bridge": 0.6, "toll": 0.8}  # shares "bridge" with BRIDGE: similarity 0.6 * 0.6 = 0.36
+ELECTION = {"election": 0.8, "ballot": 0.6}  # shares nothing with either
+
+
+def test_the_similarity_of_the_worked_examples():
+    assert term_cap(BRIDGE) == pytest.approx(2 ** -0.5)  # two terms: one term adds at most 0.707
+    assert capped_cosine(BRIDGE_TOLL, BRIDGE, 1.0, term_cap(BRIDGE_TOLL)) == pytest.approx(0.36)
+    assert capped_cosine(BRIDGE, BRIDGE, 1.0, term_cap(BRIDGE)) == pytest.approx(1.0)
+    # one shared term counts at most 1/sqrt(terms in the article): a town's name alone is not a story
+    town_fire = {"town": 0.8, "fire": 0.6}
+    assert capped_cosine(town_fire, {"town": 1.0}, 1.0, term_cap(town_fire)) == pytest.approx(2 ** -0.5)
+
+
+def test_an_article_above_the_threshold_joins_the_story():
+    clusterer = OnlineClusterer(ClusterSettings(threshold=0.3))
+    assert clusterer.assign("a", features(BRIDGE), day(0)) == "a"  # the first article starts a story named after it
+    assert clusterer.last_score == 0.0
+    assert clusterer.assign("b", features(BRIDGE_TOLL), day(0)) == "a"
+    assert clusterer.last_score == pytest.approx(0.36)  # centroid and closest member both 0.36
+    story = clusterer.stories["a"]
+    assert story.size == 2 and story.centroid == pytest.approx({"bridge": 1.2, "collapse": 0.8, "toll": 0.8})
+
+
+def test_an_article_below_the_threshold_starts_a_new_story():
+    clusterer = OnlineClusterer(ClusterSettings(threshold=0.4))
+    clusterer.assign("a", features(BRIDGE), day(0))
+    assert clusterer.assign("b", features(BRIDGE_TOLL), day(0)) == "b"  # 0.36 < 0.4
+    assert clusterer.assign("c", features(ELECTION), day(0)) == "c"  # nothing shared: not even a candidate
+    assert sorted(clusterer.stories) == ["a", "b", "c"]
+    assert all(story.size == 1 for story in clusterer.stories.values())
+
+
+def test_distance_in_time_lowers_the_similarity():
+    settings = ClusterSettings(threshold=0.3, window=timedelta(days=7), time_penalty=0.5)
+    clusterer = OnlineClusterer(settings)
+    clusterer.assign("a", features(BRIDGE), day(0))
+    assert clusterer.assign("b", features(BRIDGE), day(3.5)) == "a"
+    assert clusterer.last_score == pytest.approx(1 - 0.5 * 3.5 / 7)  # half a window away: a quarter off
+
+
+def test_years_named_apart_lower_the_similarity():
+    clusterer = OnlineClusterer(ClusterSettings(year_penalty=0.85))
+    clusterer.assign("a", features(BRIDGE, years=(2008, 2008)), day(0))
+    assert clusterer.assign("b", features(BRIDGE, years=(2011,)), day(0)) == "a"
+    assert clusterer.last_score == pytest.approx(0.85)
+    assert clusterer.assign("c", features(BRIDGE, years=(2008,)), day(0)) == "a"
+    assert clusterer.last_score == pytest.approx(1.0)  # a year the story names: no penalty
+
+
+def test_a_story_past_the_window_is_archived_and_a_late_report_still_finds_it():
+    clusterer = OnlineClusterer(ClusterSettings(window=timedelta(days=7)))
+    clusterer.assign("a", features(BRIDGE), day(0))
+    # Ten days on: "a" is older than the window, so it leaves the active set and the same words start a new story.
+    assert clusterer.assign("b", features(BRIDGE), day(10)) == "b"
+    assert sorted(clusterer.stories) == ["b"] and sorted(clusterer.archive.stories) == ["a"]
+    assert all("a" not in holders for holders in clusterer.index.values())
+    # A report dated day 1 arrives late: it is compared with the stories of its own time, archived or not.
+    assert clusterer.assign("c", features(BRIDGE), day(1)) == "a"
+    assert clusterer.last_score == pytest.approx(1 - 0.5 * 1 / 7)
+    assert clusterer.archive.stories["a"].size == 2 and "a" not in clusterer.stories
+
+
+def test_an_undated_report_finds_an_archived_story():
+    clusterer = OnlineClusterer(ClusterSettings(window=timedelta(days=7)))
+    clusterer.assign("a", features(BRIDGE), day(0))
+    clusterer.assign("b", features(ELECTION), day(10))  # the clock moves on: "a" is archived
+    assert sorted(clusterer.archive.stories) == ["a"]
+    assert clusterer.assign("c", features(BRIDGE_TOLL), None) == "a"  # no date: a story of any time may be its own
+    assert clusterer.last_score == pytest.approx(0.36)
+
+
+def test_the_oldest_story_leaves_when_too_many_are_active():
+    clusterer = OnlineClusterer(ClusterSettings(max_active=2))
+    for story_id, terms in (("a", BRIDGE), ("b", ELECTION), ("c", {"harbour": 1.0})):
+        clusterer.assign(story_id, features(terms), day(0))
+    assert sorted(clusterer.stories) == ["b", "c"] and sorted(clusterer.archive.stories) == ["a"]
+
+
+def test_ties_go_to_the_lower_story_id_whatever_the_arrival_order():
+    clusterer = OnlineClusterer(ClusterSettings(threshold=0.5))
+    clusterer.assign("s2", features(BRIDGE), day(0))
+    clusterer.assign("s1", features(BRIDGE_TOLL), day(0))  # 0.36 < 0.5: its own story
+    # {"bridge": 1} scores 0.6 with both (cap 1.0): a tie, broken by id, not by which story came first.
+    assert clusterer.assign("x", features({"bridge": 1.0}), day(0)) == "s1"
+
+
+def test_the_same_stream_gives_the_same_stories_and_state():
+    stream = [("a", BRIDGE, 0), ("b", ELECTION, 0.5), ("c", BRIDGE_TOLL, 1), ("d", {"bridge": 1.0}, 9),
+              ("e", ELECTION, 2), ("f", BRIDGE, None), ("g", {"harbour": 0.6, "ballot": 0.8}, 9.5)]
+    runs = []
+    for _ in range(2):
+        clusterer = OnlineClusterer(ClusterSettings(threshold=0.3))
+        assigned = [clusterer.assign(i, features(dict(t)), None if n is None else day(n)) for i, t, n in stream]
+        state = {s.id: (s.size, s.centroid, s.first_time, s.last_time)
+                 for s in [*clusterer.stories.values(), *clusterer.archive.stories.values()]}
+        runs.append((assigned, state))
+    assert runs[0] == runs[1]
+    assert runs[0][0][:3] == ["a", "b", "a"]
+
+
+def test_publication_times_are_read_as_utc():
+    assert as_time("2024-05-01") == datetime(2024, 5, 1, tzinfo=timezone.utc)
+    assert as_time("2024-05-01T14:00:00+02:00") == datetime(2024, 5, 1, 12, tzinfo=timezone.utc)
+    assert as_time("not a date") is None and as_time(None) is None

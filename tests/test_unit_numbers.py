@@ -1,0 +1,97 @@
+"""Number compatibility across outlets (newsprism.compare.numbers) on hand-made quantities.
+
+The verdicts the module promises: `single` when one outlet reports a number, `agree` when one value
+could be true for every report (exact values, ranges, "at least", approximations), `conflict` otherwise.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newsprism.compare.numbers import compare_numbers
+from newsprism.model import Analysis, Article, Quantity
+
+
+def q(text: str, value: float, what: str | None = "dead", **kw) -> Quantity:
+    return Quantity(text=text, start=0, end=len(text), value=value, what=what, **kw)
+
+
+def compare(*reports: tuple[str, list[Quantity]]) -> list[dict]:
+    """One article per (outlet, quantities); article ids a1, a2, ..."""
+    articles = [Article(id=f"a{n}", text="", outlet=outlet) for n, (outlet, _) in enumerate(reports, 1)]
+    analyses = {a.id: Analysis(article_id=a.id, language="en", version=0, quantities=found)
+                for a, (_, found) in zip(articles, reports, strict=True)}
+    return compare_numbers(articles, analyses)
+
+
+def verdict(*reports: tuple[str, list[Quantity]]) -> str:
+    [entry] = compare(*reports)
+    return entry["verdict"]
+
+
+def test_the_same_number_from_two_outlets_agrees():
+    [entry] = compare(("Guardian", [q("40,000", 40000, "troop")]), ("National", [q("40,000", 40000, "troop")]))
+    assert (entry["what"], entry["unit"], entry["verdict"]) == ("troop", None, "agree")
+    assert [r["value"] for r in entry["reports"]] == [40000, 40000]
+    assert [r["cite"]["article_id"] for r in entry["reports"]] == ["a1", "a2"]
+
+
+def test_different_exact_numbers_conflict():
+    assert verdict(("A", [q("12", 12)]), ("B", [q("13", 13)])) == "conflict"
+
+
+def test_one_outlet_is_single_even_across_its_articles():
+    assert verdict(("A", [q("12", 12)])) == "single"
+    assert verdict(("A", [q("12", 12)]), ("A", [q("13", 13)])) == "single"
+
+
+@pytest.mark.parametrize("hedged, exact, expected", [
+    (q("at least 12", 12, low=12), 14, "agree"),  # 14 is at least 12
+    (q("at least 12", 12, low=12), 12, "agree"),
+    (q("at least 12", 12, low=12), 10, "conflict"),
+    (q("fewer than 20", 20, high=20), 13, "agree"),
+    (q("fewer than 20", 20, high=20), 25, "conflict"),
+    (q("tens of thousands", 55000, low=20000, high=90000), 40000, "agree"),  # a range holds any value inside it
+    (q("tens of thousands", 55000, low=20000, high=90000), 100000, "conflict"),
+    (q("about 400", 400, approximate=True), 430, "agree"),  # "about" leaves 10% either way
+    (q("about 400", 400, approximate=True), 450, "conflict"),
+])
+def test_hedged_numbers_agree_with_every_value_they_allow(hedged, exact, expected):
+    assert verdict(("A", [hedged]), ("B", [q(str(exact), exact)])) == expected
+
+
+def test_two_hedges_agree_when_they_overlap():
+    assert verdict(("A", [q("at least 12", 12, low=12)]), ("B", [q("at least 14", 14, low=14)])) == "agree"
+    assert verdict(("A", [q("at least 20", 20, low=20)]), ("B", [q("at most 10", 10, high=10)])) == "conflict"
+    # every report must allow the one value: 12 and 14 each fit "at least 12", not each other
+    assert verdict(("A", [q("at least 12", 12, low=12)]), ("B", [q("12", 12)]), ("C", [q("14", 14)])) == "conflict"
+
+
+def test_groups_are_what_is_counted_in_which_unit():
+    found = compare(("A", [q("12", 12, "dead"), q("€4m", 4_000_000, "fund", unit="EUR")]),
+                    ("B", [q("38", 38, "injured"), q("$4m", 4_000_000, "fund", unit="USD")]))
+    assert sorted((e["what"], e["unit"], e["verdict"]) for e in found) == [
+        ("dead", None, "single"), ("fund", "EUR", "single"), ("fund", "USD", "single"), ("injured", None, "single")]
+
+
+def test_a_number_whose_thing_was_missed_joins_the_group_with_its_exact_value():
+    found = compare(("A", [q("40,000 troops", 40000, "troop")]), ("B", [q("40,000", 40000, None)]))
+    assert [(e["what"], e["verdict"], len(e["reports"])) for e in found] == [("troop", "agree", 2)]
+    # ... but a small number ("five") is too common to be evidence, and a different value joins nothing
+    assert compare(("A", [q("5 troops", 5, "troop")]), ("B", [q("five", 5, None)]))[0]["reports"] == [
+        {"value": 5, "low": None, "high": None, "approximate": False, "text": "5 troops",
+         "cite": {"article_id": "a1", "start": 0, "end": 8}}]
+    different = compare(("A", [q("40,000", 40000, "troop")]), ("B", [q("41,000", 41000, None)]))
+    assert [len(e["reports"]) for e in different] == [1]
+
+
+def test_crowds_in_no_stated_condition_are_not_compared():
+    found = compare(("A", [q("two people", 2, "people")]), ("B", [q("hundreds of people", 300, "people")]))
+    assert [(e["what"], e["verdict"], len(e["reports"])) for e in found] == [("people", "single", 1)] * 2
+
+
+def test_conflicts_come_first():
+    found = compare(("A", [q("12", 12, "dead"), q("40", 40, "injured"), q("3", 3, "missing"), q("1", 1, "bridge")]),
+                    ("B", [q("13", 13, "dead"), q("40", 40, "injured"), q("3", 3, "missing")]))
+    assert [(e["what"], e["verdict"]) for e in found] == [
+        ("dead", "conflict"), ("injured", "agree"), ("missing", "agree"), ("bridge", "single")]

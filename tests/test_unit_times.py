@@ -1,0 +1,83 @@
+"""Time expressions and their dates (newsprism.understand.times) against a known anchor date.
+
+The anchor is Sunday 30 March 2014, the Guardian seed's date. `resolve` is pure; the phrases at the end
+go through spaCy's English model (installed with the package), which finds the DATE entities and tells
+"will meet on Monday" from "met on Friday".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from newsprism.understand.times import extract_times, resolve, resolve_all
+
+SUNDAY = date(2014, 3, 30)
+
+
+@pytest.mark.parametrize("rule, expected", [
+    ("offset:-1", "2014-03-29"),  # yesterday
+    ("offset:0", "2014-03-30"),  # today
+    ("offset:1", "2014-03-31"),  # tomorrow
+    ("offset:-14", "2014-03-16"),  # two weeks ago
+    ("weekday:4:past", "2014-03-28"),  # (on) Friday: the Friday before
+    ("weekday:0:past", "2014-03-24"),  # Monday, in the past: six days before
+    ("weekday:0:future", "2014-03-31"),  # will ... on Monday: the next day
+    ("weekday:5:future", "2014-04-05"),  # will ... on Saturday: six days on
+    ("month-day:03-24:past", "2014-03-24"),  # 24 March
+    ("month-day:05-25:future", "2014-05-25"),  # will ... on May 25
+    ("month-day:05-25:past", "2014-05-25"),  # "due on May 25": two months ahead is nearer than ten back
+    ("month-day:12-25:past", "2013-12-25"),  # December 25, in the past: last Christmas
+    ("month-day:12-25:future", "2014-12-25"),
+    ("month-day:02-29:past", None),  # no 29 February near 2014
+    ("month:05:past", "2014-05"),  # in May: the nearest May
+    ("month:12:past", "2013-12"),
+    ("year-offset:-1", "2013"),  # last year
+    ("month-offset:-3", "2013-12"),  # three months ago
+    ("date:2014-05-25", "2014-05-25"),  # 25 May 2014
+    ("year-month:2014-05", "2014-05"),  # May 2014
+    ("year:2019", "2019"),  # a year alone stays a year
+])
+def test_rules_resolve_against_the_anchor(rule, expected):
+    assert resolve(rule, SUNDAY) == expected
+
+
+def test_without_an_anchor_only_absolute_dates_resolve():
+    assert [resolve(rule, None) for rule in ("date:2014-05-25", "year:2019", "year-month:2014-05")] == [
+        "2014-05-25", "2019", "2014-05"]
+    relative = ("offset:-1", "weekday:4:past", "month-day:05-25:future", "month:05:past")
+    assert [resolve(rule, None) for rule in relative] == [None] * 4
+
+
+@pytest.fixture(scope="module")
+def dates_in():
+    from newsprism.understand.pipeline import pipeline_for
+
+    nlp = pipeline_for("en").nlp
+    return lambda text, anchor=SUNDAY: [(t.text, t.date) for t in resolve_all(extract_times(nlp(text)), anchor)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The talks ended yesterday.", [("yesterday", "2014-03-29")]),
+    ("Tomorrow the council votes.", [("Tomorrow", "2014-03-31")]),
+    ("Lavrov and Kerry met in Paris on Friday.", [("on Friday", "2014-03-28")]),
+    ("The ministers will meet on Monday.", [("on Monday", "2014-03-31")]),
+    ("Ukraine will hold a presidential election on May 25.", [("May 25", "2014-05-25")]),
+    ("The troops arrived on 24 March.", [("24 March", "2014-03-24")]),
+    ("The treaty was signed on December 25.", [("December 25", "2013-12-25")]),
+    ("Two weeks ago the talks collapsed.", [("Two weeks ago", "2014-03-16")]),
+    ("Crimea voted to join Russia in 2014.", [("2014", "2014")]),
+])
+def test_phrases_in_a_sentence(dates_in, text, expected):
+    assert dates_in(text) == expected
+
+
+@pytest.mark.xfail(strict=True, reason="bug: 'next'/'last' + the anchor's own weekday resolves to the anchor day "
+                   "itself (times._weekday counts 0 days ahead/back); 'next Sunday' in a Sunday report is a week on")
+@pytest.mark.parametrize("text, expected", [
+    ("The ministers will meet again next Sunday.", [("next Sunday", "2014-04-06")]),
+    ("They met last Sunday.", [("last Sunday", "2014-03-23")]),
+])
+def test_next_and_last_of_the_anchors_own_weekday(dates_in, text, expected):
+    assert dates_in(text) == expected
