@@ -8,17 +8,19 @@ broke; the whole records before that point are still read.
 
 from __future__ import annotations
 
-import contextlib
-import io
+import logging
 import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import BufferedReader, ChunkedDataReader, DecompressingBufferedReader
 from warcio.exceptions import ArchiveLoadFailed
 
 from ..model import RawDocument, Rejection, Skipped
 from .html import read_html
+
+log = logging.getLogger(__name__)
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _TRUNCATED = "the archive ends in the middle of a record (truncated)"
@@ -30,16 +32,15 @@ def read_warc(stream: BinaryIO, source_path: str, max_bytes: int) -> Iterator[Ra
     problem = None
     archive = _Archive(stream)
     try:
-        for index, record in enumerate(_records(archive), start=1):
+        for index, record in enumerate(archive, start=1):
             if index == 1 and record.format == "arc" and record.rec_type != "arc_header":
                 # warcio reads any line of five words as an ARC header; a real ARC file starts with filedesc://
                 raise ArchiveLoadFailed("not a WARC or ARC archive")
             page = _is_html_page(record)
-            with _warcio_quiet():
-                payload = record.content_stream().read(max_bytes + 1) if page else b""
-                if _cut_short(record):
-                    problem = _TRUNCATED
-                    break
+            payload = _content_stream(record).read(max_bytes + 1) if page else b""
+            if _cut_short(record):
+                problem = _TRUNCATED
+                break
             complete = index
             if not page:
                 skipped += 1
@@ -74,6 +75,25 @@ class _Archive(ArchiveIterator):
 
     cut_off = False
 
+    def __init__(self, stream: BinaryIO):
+        super().__init__(stream)
+        self.reader = _QuietDecompressingReader(self.fh)  # nothing was read through warcio's own yet
+
+    def _consume_blanklines(self):
+        """warcio's, telling of a record not followed by a blank line through the log, not on stderr."""
+        empty_size, first_line = 0, True
+        while True:
+            line = self.reader.readline()
+            if not line:
+                return None, empty_size
+            if line.strip() and not first_line:
+                return line, empty_size
+            empty_size += len(line)
+            if line.strip():
+                log.info("WARC record not followed by a blank line (its Content-Length may be wrong)")
+                self.err_count += 1
+            first_line = False
+
     def close(self):
         self.cut_off = _cut_off(self)
         super().close()
@@ -91,20 +111,42 @@ def _cut_short(record) -> bool:
     return getattr(record.raw_stream, "limit", 0) > 0
 
 
-def _records(archive: ArchiveIterator) -> Iterator:
-    records = iter(archive)
-    while True:
-        with _warcio_quiet():
-            record = next(records, None)
-        if record is None:
-            return
-        yield record
+class _QuietDecompression:
+    """warcio writes a decompression error in the middle of a stream to sys.stderr itself; these
+    readers log it instead (the reader's one line reports the damage), changing nothing process-wide."""
+
+    def _decompress(self, data):
+        if self.decompressor and data and self.num_block_read:
+            try:
+                return self.decompressor.decompress(data)
+            except Exception as exc:  # noqa: BLE001 - what warcio does: give up on the rest of the stream
+                log.info("WARC: cannot decompress: %s", exc)
+                return b""
+        return super()._decompress(data)  # the first block: warcio's guess of deflate vs plain
 
 
-def _warcio_quiet():
-    """warcio prints its own warnings (bad lengths, zlib errors) on stderr; the reader
-    reports the problem in its one line instead."""
-    return contextlib.redirect_stderr(io.StringIO())
+class _QuietDecompressingReader(_QuietDecompression, DecompressingBufferedReader):
+    pass
+
+
+class _QuietReader(_QuietDecompression, BufferedReader):
+    pass
+
+
+class _QuietChunkedReader(_QuietDecompression, ChunkedDataReader):
+    pass
+
+
+def _content_stream(record):
+    """warcio's `record.content_stream()`, on the quiet readers."""
+    if not record.http_headers:
+        return record.raw_stream
+    encoding = (record.http_headers.get_header("content-encoding") or "").lower() or None
+    if encoding not in BufferedReader.get_supported_decompressors():
+        encoding = None
+    if record.http_headers.get_header("transfer-encoding") == "chunked":
+        return _QuietChunkedReader(record.raw_stream, decomp_type=encoding)
+    return _QuietReader(record.raw_stream, decomp_type=encoding) if encoding else record.raw_stream
 
 
 def _one_line(message: str) -> str:
