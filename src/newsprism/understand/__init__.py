@@ -6,26 +6,29 @@ dates when the article is dated). The pipeline is spaCy's small English model;
 other languages get sentences and what needs no parse (quoted spans, vague
 amounts, dates by pattern), and the analysis lists what was not analysed.
 
-`analyze(article)` works on one article; `analyses_for(store, articles)` returns
-stored analyses and computes (and stores) the missing or outdated ones.
+`analyze(article)` works on one article; `analyses_for(source, articles)` returns
+the analyses a source holds and computes (and saves) the missing or outdated ones.
+A source is anything with `analyses(ids, version)` and `save_analysis(analysis)`: the
+SQLite `Store`, `MemoryAnalyses`, or (later) a Parquet table in a Spark job.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Protocol, runtime_checkable
 
 from ..model import Analysis, Article, Mention
 from ..spans import strip_span
-from ..store import Store
 from . import meaning
 from .pipeline import pipeline_for
 from .quantities import extract_quantities
 from .quotes import extract_quotes
 from .times import extract_times, resolve_all
 
-__all__ = ["ANALYSIS_VERSION", "analyze", "analyses_for", "anchor_date"]
+__all__ = ["ANALYSIS_VERSION", "AnalysisSource", "MemoryAnalyses", "analyze", "analyses_for", "anchor_date"]
 
 # Bump when what is extracted changes: stored analyses of older versions are recomputed.
 ANALYSIS_VERSION = 3
@@ -94,15 +97,45 @@ def sentence_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
     return out
 
 
-def analyses_for(store: Store, articles: Sequence[Article]) -> dict[str, Analysis]:
-    """Each article's analysis: from the store when current, else computed now and stored."""
-    found = store.analyses([a.id for a in articles], ANALYSIS_VERSION)
+@runtime_checkable
+class AnalysisSource(Protocol):
+    """Where analyses are kept between runs, keyed by article id and analysis version."""
+
+    def analyses(self, article_ids: Sequence[str], version: int) -> dict[str, Analysis]:
+        """The kept analyses of these articles made by this version (others are stale)."""
+        ...
+
+    def save_analysis(self, analysis: Analysis) -> None:
+        ...
+
+
+class MemoryAnalyses:
+    """An `AnalysisSource` in a dict: for one process (`compare`, a web request, a test)."""
+
+    def __init__(self, analyses: Sequence[Analysis] = ()):
+        self._kept: dict[str, Analysis] = {a.article_id: a for a in analyses}
+
+    def analyses(self, article_ids: Sequence[str], version: int) -> dict[str, Analysis]:
+        return {i: self._kept[i] for i in article_ids if i in self._kept and self._kept[i].version == version}
+
+    def save_analysis(self, analysis: Analysis) -> None:
+        self._kept[analysis.article_id] = analysis
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+def analyses_for(source: AnalysisSource, articles: Sequence[Article]) -> dict[str, Analysis]:
+    """Each article's analysis: from `source` when current, else computed now and saved there
+    (in one transaction when the source has `write()`, as the SQLite store does)."""
+    found = source.analyses([a.id for a in articles], ANALYSIS_VERSION)
     todo = [a for a in articles if a.id not in found]
     if todo:
         computed = [analyze(a) for a in todo]
-        with store.write():
+        write = getattr(source, "write", None)
+        with write() if callable(write) else contextlib.nullcontext():
             for analysis in computed:
-                store.save_analysis(analysis)
+                source.save_analysis(analysis)
         found.update((a.article_id, a) for a in computed)
     return found
 

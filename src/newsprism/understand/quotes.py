@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..model import Quotation
 from ..spans import strip_span
+from .names import without_titles
 
 OPENERS = {"“": "”", '"': '"', "„": "“”", "«": "»", "‘": "’", "‹": "›", "»": "«"}
 MIN_WORDS = 1
@@ -470,13 +471,10 @@ def _in_quote(doc: Doc, span: Span) -> bool:
 
 def full_name(name: str, names: list[Span]) -> str:
     """"Lavrov" -> "Sergei Lavrov" when the article names him in full; titles dropped ("Mr Lavrov")."""
-    words = [w for w in name.split() if w.rstrip(".").lower() not in HONORIFICS]
+    words = without_titles(name.split())
     if not words:
         return name
     surname = words[-1]
     longer = [e.text for e in names if e.text.split()[-1:] == [surname] and len(e.text.split()) > len(words)]
     best = max(longer, key=len, default=" ".join(words))
-    return " ".join(w for w in best.split() if w.rstrip(".").lower() not in HONORIFICS) or best
-
-
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "mx"}
+    return " ".join(without_titles(best.split())) or best
