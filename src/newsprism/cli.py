@@ -216,12 +216,15 @@ def story(story_id, db, fmt, as_json, output, sentences):
     (spaCy) and the analysis is stored, so the second view is quick.
     """
     from .compare import NoSuchStory, story_dossier
+    from .understand.pipeline import ModelError
 
     with _existing_store(db) as store:
         try:
             found = story_dossier(store, story_id, DossierSettings(summary_sentences=sentences))
         except NoSuchStory as exc:
             _fail(str(exc), 1)
+        except ModelError as exc:
+            _fail(str(exc), 2)
     _show_dossier(found, "json" if as_json else fmt, output)
 
 
@@ -238,6 +241,7 @@ def compare(paths, manifest, fmt, as_json, output, sentences):
     newsprism compare a.html b.txt --format html -o report.html
     """
     from .compare import NoSuchStory, compare_files
+    from .understand.pipeline import ModelError
 
     known = Manifest()
     if manifest:
@@ -249,6 +253,8 @@ def compare(paths, manifest, fmt, as_json, output, sentences):
                               if isinstance(p, Rejection) else None)
     except NoSuchStory as exc:
         _fail(str(exc), 1)
+    except ModelError as exc:
+        _fail(str(exc), 2)
     _show_dossier(found, "json" if as_json else fmt, output)
 
 

@@ -13,8 +13,11 @@ sentences form one fact.
 
 from __future__ import annotations
 
+import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -22,6 +25,10 @@ from ..cluster.features import text_features
 from ..config import DossierSettings
 from ..model import Analysis, Article, Citation
 from ..understand import meaning
+
+log = logging.getLogger(__name__)
+# Scripts written without spaces between words (Chinese, Japanese kana and kanji, Thai, Lao, Khmer, Myanmar).
+_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 
@@ -77,12 +84,36 @@ class Fact:
 def sentences_of(article: Article, analysis: Analysis, settings: DossierSettings = DossierSettings()) -> list[Sentence]:
     vectors = meaning.decode(analysis.vectors, len(analysis.sentences))
     kept = [(i, s, e) for i, (s, e) in enumerate(analysis.sentences)
-            if len(article.text[s:e].split()) >= settings.min_fact_words]
+            if word_count(article.text[s:e]) >= settings.min_fact_words]
     count = max(1, len(kept) - 1)
     return [Sentence(article.id, s, e, article.text[s:e], n / count,
-                     text_features("", article.text[s:e], article.language or "en").terms,
+                     _terms(article.text[s:e], article.language or "en"),
                      None if vectors is None else vectors[i])
             for n, (i, s, e) in enumerate(kept)]
+
+
+def word_count(text: str) -> int:
+    """Words in a sentence: white-space separated, and about one per two characters in scripts that
+    put no spaces between words (a Japanese or Chinese sentence is not one word)."""
+    unspaced = len(_UNSPACED.findall(text))
+    return len(_UNSPACED.sub(" ", text).split()) + (unspaced + 1) // 2
+
+
+def _terms(text: str, language: str) -> dict[str, float]:
+    """A sentence's weighted terms. When the word list of its language needs a tokenizer that is not
+    installed (wordfreq's MeCab for Japanese and Korean, jieba for Chinese), words are weighed as
+    English would weigh them (foreign words count as rare), and the log says so once."""
+    try:
+        return text_features("", text, language).terms
+    except ImportError as exc:
+        _no_tokenizer(language, f"{type(exc).__name__}: {exc}")
+        return text_features("", text, "en").terms
+
+
+@lru_cache(maxsize=None)
+def _no_tokenizer(language: str, reason: str) -> None:
+    log.warning("no word list tokenizer for %r (%s): facts in it are matched by words weighed as English",
+                language, reason)
 
 
 def word_similarity(a: Sentence, b: Sentence) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..config import DossierSettings
 from ..model import Article, SummarySentence
-from .facts import Fact, Sentence, meaning_similarity, word_similarity
+from .facts import Fact, Sentence, meaning_similarity, word_count, word_similarity
 
 
 def summarize(articles: list[Article], facts: list[Fact],
@@ -25,7 +25,7 @@ def summarize(articles: list[Article], facts: list[Fact],
         if len(chosen) >= settings.summary_sentences:
             break
         best = best_of[id(fact)] = fact.representative()
-        if len(best.text.split()) > settings.max_summary_words or best.text.rstrip()[-1:] in (":", "?"):
+        if word_count(best.text) > settings.max_summary_words or best.text.rstrip()[-1:] in (":", "?"):
             continue
         if any(_redundant(best, best_of[id(c)], settings) for c in chosen):
             continue

@@ -31,7 +31,8 @@ from .times import extract_times, resolve_all
 __all__ = ["ANALYSIS_VERSION", "AnalysisSource", "MemoryAnalyses", "analyze", "analyses_for", "anchor_date"]
 
 # Bump when what is extracted changes: stored analyses of older versions are recomputed.
-ANALYSIS_VERSION = 3
+# (4: sentences end at ideographic full stops.)
+ANALYSIS_VERSION = 4
 MAX_CHARS = 200_000  # beyond this an article is analysed in part (and says so)
 ENTITY_TYPES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 
@@ -84,12 +85,20 @@ def _failure(what: str, exc: Exception) -> str:
     return f"{what} ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})"
 
 
+# A line, cut after each Chinese or Japanese full stop, question or exclamation mark, unless a closing
+# mark follows it: 「はい。」と言った。 is one sentence.
+_PIECES = re.compile(r"[^\n]+?(?:[。！？]+(?![」』”’）)】])|(?=\n)|$)")
+
+
 def sentence_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sentences never cross a paragraph break, and carry no surrounding white space."""
+    """Sentences never cross a paragraph break or an ideographic full stop (a tokenizer that splits
+    at spaces only sees a Japanese paragraph as one word), and carry no surrounding white space."""
     out = []
     for start, end in spans:
-        for piece in re.finditer(r"[^\n]+", text[start:end]):
-            s, e = strip_span(text, start + piece.start(), start + piece.end())
+        for piece in _PIECES.finditer(text, start, end):
+            if not piece.group():
+                continue
+            s, e = strip_span(text, piece.start(), piece.end())
             if any(c.isalnum() for c in text[s:e]):
                 out.append((s, e))
             elif out and e > s and out[-1][1] >= s - 1:  # a lone closing quote mark belongs to the sentence before

@@ -58,13 +58,14 @@ _YEARISH = re.compile(r"^(1[89]\d\d|20\d\d)s?$")
 def extract_quantities(doc: Doc, parses: bool = True) -> list[Quantity]:
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
+    text = doc.text  # once: spaCy joins the tokens again on every call
     for ent in doc.ents if parses else ():
         if ent.label_ in AMOUNT_LABELS:
-            quantity = _from_entity(ent)
+            quantity = _from_entity(ent, text)
             if quantity is not None:
                 found.append(quantity)
                 taken.append((quantity.start, quantity.end))
-    for match in _VAGUE.finditer(doc.text):
+    for match in _VAGUE.finditer(text):
         if any(s < match.end() and match.start() < e for s, e in taken):
             continue
         low, high = VAGUE[match.group(1).lower()]
@@ -75,7 +76,7 @@ def extract_quantities(doc: Doc, parses: bool = True) -> list[Quantity]:
     return sorted(found, key=lambda q: q.start)
 
 
-def _from_entity(ent: Span) -> Quantity | None:
+def _from_entity(ent: Span, doc_text: str) -> Quantity | None:
     text = ent.text
     if _YEARISH.match(text.strip()) or _next_to_month(ent):
         return None  # a year or a day of the month is a date, not an amount
@@ -94,7 +95,7 @@ def _from_entity(ent: Span) -> Quantity | None:
     if ent.end < len(doc) and unit is None and doc[ent.end].lower_ in UNITS:
         following = doc[ent.end]  # "2.3 million euro", "15 %"
         unit, end = UNITS[following.lower_], following.idx + len(following)
-    return Quantity(doc.text[start:end], start, end, value, _what(ent), unit, low, high,
+    return Quantity(doc_text[start:end], start, end, value, _what(ent), unit, low, high,
                     approximate=bool(hedge) and lowered in APPROX)
 
 
