@@ -224,7 +224,8 @@ def _counted(noun: Token) -> str | None:
         return _counted(noun.head)
     if noun.lemma_.lower() == "toll":
         return "dead"  # "a death toll of 14"
-    return noun.lemma_.lower()
+    lemma = noun.lemma_.lower()
+    return lemma if any(c.isalpha() for c in lemma) else None  # "the 5+2 format": 5 counts no "2"
 
 
 def _people_state(noun: Token) -> str | None:
