@@ -85,6 +85,8 @@ def _failure(what: str, exc: Exception) -> str:
     return f"{what} ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})"
 
 
+# Quotation marks that only ever open a quotation (German „, French «, ...).
+OPENING_MARKS = "„«‹‚"
 # A line, cut after each Chinese or Japanese full stop, question or exclamation mark, unless a closing
 # mark follows it: 「はい。」と言った。 is one sentence.
 _PIECES = re.compile(r"[^\n]+?(?:[。！？]+(?![」』”’）)】])|(?=\n)|$)")
@@ -93,12 +95,19 @@ _PIECES = re.compile(r"[^\n]+?(?:[。！？]+(?![」』”’）)】])|(?=\n)|$)
 def sentence_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sentences never cross a paragraph break or an ideographic full stop (a tokenizer that splits
     at spaces only sees a Japanese paragraph as one word), and carry no surrounding white space."""
-    out = []
+    out: list[tuple[int, int]] = []
+    carried = None  # an opening mark cut from the end of the sentence before
     for start, end in spans:
         for piece in _PIECES.finditer(text, start, end):
             if not piece.group():
                 continue
             s, e = strip_span(text, piece.start(), piece.end())
+            if carried is not None and "\n" not in text[carried:s]:
+                s = carried
+            carried = None
+            if e - s > 1 and text[e - 1] in OPENING_MARKS and text[e - 2].isspace():
+                # `... an. „Wir werden` split after the full stop: the mark opens the next sentence
+                carried, e = e - 1, strip_span(text, s, e - 1)[1]
             if any(c.isalnum() for c in text[s:e]):
                 out.append((s, e))
             elif out and e > s and out[-1][1] >= s - 1:  # a lone closing quote mark belongs to the sentence before
