@@ -305,13 +305,13 @@ def eval_clustering(fmt, path, order, seed, label, as_json):
     except (OSError, ValueError) as exc:
         _fail(str(exc), 2)
     for problem in found.problems:
-        _err.print(f"skipped: {_shown(problem)}")
+        _err.print(f"skipped: {_shown(problem.source_path)}: {_shown(problem.reason)}")
     if not found.records:
         _fail("no usable documents to evaluate", 1)
     result = clustering_eval.evaluate_clustering(found.records, order=order, seed=seed, label=label,
                                                  problems=found.problems)
     for problem in result["rejected"][len(found.problems):]:
-        _err.print(f"rejected: {_shown(problem)}")
+        _err.print(f"rejected: {_shown(problem['source_path'])}: {_shown(problem['reason'])}")
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
