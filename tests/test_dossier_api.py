@@ -13,8 +13,19 @@ from pathlib import Path
 import pytest
 
 import newsprism
-from newsprism import (AnalysisSource, Article, Dossier, IngestReport, MemoryAnalyses, Rejection, Story, StoryMember,
-                       analyses_for, compare_files, dossier)
+from newsprism import (
+    AnalysisSource,
+    Article,
+    Dossier,
+    IngestReport,
+    MemoryAnalyses,
+    Rejection,
+    Story,
+    StoryMember,
+    analyses_for,
+    compare_files,
+    dossier,
+)
 
 from .conftest import SHARED, needs_shared
 
@@ -192,7 +203,8 @@ def test_cjk_without_their_tokenizers_still_compares(tmp_path):
               "from newsprism.cli import main\nmain()\n")
     source = str(Path(newsprism.__file__).parents[1])  # this checkout's code, wherever the test runs
     env = {**os.environ, "PYTHONPATH": source + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    result = subprocess.run([sys.executable, "-c", script, "compare", str(path), "--json"], capture_output=True,
+    result = subprocess.run([sys.executable, "-c", script, "compare", str(path), "--json"], check=False,
+                            capture_output=True,
                             text=True, timeout=300, cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout)

@@ -20,9 +20,29 @@ import importlib
 
 from .config import DossierSettings, Settings, resolve_db_path
 from .ingest import Progress, ingest
-from .model import (Analysis, Article, Citation, Coverage, CoveredFact, Dossier, Entity, Hints, IngestReport,
-                    NumberGroup, NumberReport, Passage, QuoteGroup, QuoteVariant, RawDocument, Rejection, Skipped,
-                    Story, StoryMember, SummarySentence, TimelineEvent)
+from .model import (
+    Analysis,
+    Article,
+    Citation,
+    Coverage,
+    CoveredFact,
+    Dossier,
+    Entity,
+    Hints,
+    IngestReport,
+    NumberGroup,
+    NumberReport,
+    Passage,
+    QuoteGroup,
+    QuoteVariant,
+    RawDocument,
+    Rejection,
+    Skipped,
+    Story,
+    StoryMember,
+    SummarySentence,
+    TimelineEvent,
+)
 from .read import Manifest, ManifestError, read_paths
 from .store import Store, StoreError
 
@@ -37,12 +57,48 @@ _LAZY = {
 __version__ = "0.1.0"
 
 __all__ = [
-    "Analysis", "AnalysisSource", "Article", "Citation", "Coverage", "CoveredFact", "Dossier", "DossierSettings",
-    "Entity", "Hints", "IngestReport", "Manifest", "ManifestError", "MemoryAnalyses", "NoSuchStory", "NumberGroup",
-    "NumberReport", "Passage", "Progress", "QuoteGroup", "QuoteVariant", "RawDocument", "Rejection", "Settings",
-    "Skipped", "Story", "StoryMember", "Store", "StoreError", "SummarySentence", "TimelineEvent", "analyses_for",
-    "analyze", "compare_files", "dossier", "ingest", "open_store", "read_articles", "read_paths",
-    "resolve_db_path", "story_dossier", "__version__",
+    "Analysis",
+    "AnalysisSource",
+    "Article",
+    "Citation",
+    "Coverage",
+    "CoveredFact",
+    "Dossier",
+    "DossierSettings",
+    "Entity",
+    "Hints",
+    "IngestReport",
+    "Manifest",
+    "ManifestError",
+    "MemoryAnalyses",
+    "NoSuchStory",
+    "NumberGroup",
+    "NumberReport",
+    "Passage",
+    "Progress",
+    "QuoteGroup",
+    "QuoteVariant",
+    "RawDocument",
+    "Rejection",
+    "Settings",
+    "Skipped",
+    "Store",
+    "StoreError",
+    "Story",
+    "StoryMember",
+    "SummarySentence",
+    "TimelineEvent",
+    "__version__",
+    "analyses_for",
+    "analyze",
+    "compare_files",
+    "dossier",
+    "ingest",
+    "open_store",
+    "read_articles",
+    "read_paths",
+    "resolve_db_path",
+    "story_dossier",
 ]
 
 

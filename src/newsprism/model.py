@@ -23,7 +23,7 @@ class Hints:
     language: str | None = None
     title: str | None = None
 
-    def over(self, other: "Hints") -> "Hints":
+    def over(self, other: Hints) -> Hints:
         """These hints, with gaps filled from `other` (self wins)."""
         return Hints(**{k: v if v is not None else getattr(other, k) for k, v in asdict(self).items()})
 
@@ -274,7 +274,7 @@ class Analysis:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], vectors: bytes | None = None) -> "Analysis":
+    def from_dict(cls, data: dict[str, Any], vectors: bytes | None = None) -> Analysis:
         return cls(
             article_id=data["article_id"], language=data["language"], version=data["version"],
             sentences=[tuple(s) for s in data.get("sentences", [])],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Article, CoveredFact, Coverage, Passage
+from ..model import Article, Coverage, CoveredFact, Passage
 from .facts import Fact
 
 

@@ -17,7 +17,7 @@ import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -110,7 +110,7 @@ def _terms(text: str, language: str) -> dict[str, float]:
         return text_features("", text, "en").terms
 
 
-@lru_cache(maxsize=None)
+@cache
 def _no_tokenizer(language: str, reason: str) -> None:
     log.warning("no word list tokenizer for %r (%s): facts in it are matched by words weighed as English",
                 language, reason)

@@ -28,7 +28,7 @@ from .quantities import extract_quantities
 from .quotes import extract_quotes
 from .times import extract_times, resolve_all
 
-__all__ = ["ANALYSIS_VERSION", "AnalysisSource", "MemoryAnalyses", "analyze", "analyses_for", "anchor_date"]
+__all__ = ["ANALYSIS_VERSION", "AnalysisSource", "MemoryAnalyses", "analyses_for", "analyze", "anchor_date"]
 
 # Bump when what is extracted changes: stored analyses of older versions are recomputed.
 # (4: sentences end at ideographic full stops; a number counts no other number.)

@@ -36,8 +36,8 @@ class Pipeline:
     def missing(self) -> list[str]:
         if self.parses:
             return []
-        return [f"entities, quotation speakers and what numbers count (no spaCy model for this language; "
-                f"sentences by punctuation only)"]
+        return ["entities, quotation speakers and what numbers count (no spaCy model for this language; "
+                "sentences by punctuation only)"]
 
 
 @lru_cache(maxsize=8)
