@@ -248,3 +248,32 @@ def test_public_names():
             "story_dossier", "DossierSettings"} <= set(newsprism.__all__)
     assert all(hasattr(newsprism, name) for name in newsprism.__all__)
     assert Path(newsprism.__file__).parent.name == "newsprism"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The bridge carried about 40,000 vehicles a day.", [("vehicle", "per day", 40000)]),
+    ("Police said 23 vehicles had been on the section.", [("vehicle", None, 23)]),
+    ("The storm killed 13 people a day after it made landfall.", [("dead", None, 13)]),
+    ("Roughly a third of the bridge dropped into the river.", [("bridge", "share", 1 / 3)]),
+])
+def test_rates_and_shares_are_not_counts(text, expected):
+    """A rate ("a day") and a share ("a third of") are compared only with their own kind: daily traffic
+    with daily traffic, never with the 23 vehicles on the bridge when it fell."""
+    from newsprism.understand.pipeline import pipeline_for
+    from newsprism.understand.quantities import extract_quantities
+
+    assert [(q.what, q.unit, q.value) for q in extract_quantities(pipeline_for("en").nlp(text))] == expected
+
+
+def test_rounded_figures_that_differ_conflict():
+    """"about 40,000" and "about 45,000" are two different figures; "an estimated 40,000" and 40,000 agree."""
+    from newsprism.compare.numbers import compatible
+    from newsprism.model import Quantity
+
+    def about(value: float) -> Quantity:
+        return Quantity(str(value), 0, 1, value, approximate=True)
+
+    assert not compatible([about(40000), about(45000)])
+    assert compatible([about(40000), Quantity("40,000", 0, 1, 40000)])
+    assert compatible([Quantity("at least 12", 0, 1, 12, low=12), Quantity("13", 0, 1, 13)])
+    assert not compatible([Quantity("12", 0, 1, 12), Quantity("13", 0, 1, 13)])

@@ -41,9 +41,9 @@ class DossierSettings:
     same_first_name: float = 0.7
     # Numbers: a figure whose counted thing was not parsed joins another article's group of the same
     # value only from this value up ("one", "five" elsewhere are chance); an approximate figure
-    # ("about 40,000") covers this fraction either side.
+    # ("about 40,000") covers this fraction either side: "about 40,000" and "about 45,000" differ.
     min_unlabelled_number: float = 10
-    approximate_margin: float = 0.1
+    approximate_margin: float = 0.05
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from .times import extract_times, resolve_all
 __all__ = ["ANALYSIS_VERSION", "AnalysisSource", "MemoryAnalyses", "analyses_for", "analyze", "anchor_date"]
 
 # Bump when what is extracted changes: stored analyses of older versions are recomputed.
-# (4: sentences end at ideographic full stops; a number counts no other number.)
+# (4: sentences end at ideographic full stops; a number counts no other number; rates and shares have units.)
 ANALYSIS_VERSION = 4
 MAX_CHARS = 200_000  # beyond this an article is analysed in part (and says so)
 ENTITY_TYPES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}

@@ -53,6 +53,10 @@ GENERIC = {"people", "person", "persons", "others", "other", "of", "those", "the
 STATES = {"dead", "killed", "died", "injured", "wounded", "hurt", "missing", "unaccounted", "arrested", "detained",
           "rescued", "evacuated", "displaced", "hospitalised", "hospitalized", "stranded", "trapped", "affected"}
 _YEARISH = re.compile(r"^(1[89]\d\d|20\d\d)s?$")
+# A period after the amount and at most two words ("vehicles", "road vehicles") makes it a rate,
+# unless the period dates something ("killed 13 people a day after the storm").
+_RATE = re.compile(r"(?:\s+[^\W\d_][\w'’-]*){0,2}?\s+(?:a|an|per|each|every)\s+(day|week|month|year|hour)\b"
+                   r"(?!\s+(?:after|before|earlier|later|ago|or)\b)", re.IGNORECASE)
 
 
 def extract_quantities(doc: Doc, parses: bool = True) -> list[Quantity]:
@@ -95,6 +99,11 @@ def _from_entity(ent: Span, doc_text: str) -> Quantity | None:
     if ent.end < len(doc) and unit is None and doc[ent.end].lower_ in UNITS:
         following = doc[ent.end]  # "2.3 million euro", "15 %"
         unit, end = UNITS[following.lower_], following.idx + len(following)
+    if unit is None and 0 < value < 1 and not _NUMBER.search(body):
+        unit = "share"  # "roughly a third of the bridge" is a part of it, not a count of bridges
+    rate = _RATE.match(doc_text, end)
+    if rate:  # "about 40,000 vehicles a day", "€400,000 a day": a rate, compared only with rates
+        unit = f"{unit + ' ' if unit else ''}per {rate.group(1).lower()}"
     return Quantity(doc_text[start:end], start, end, value, _what(ent), unit, low, high,
                     approximate=bool(hedge) and lowered in APPROX)
 
