@@ -277,3 +277,11 @@ def test_rounded_figures_that_differ_conflict():
     assert compatible([about(40000), Quantity("40,000", 0, 1, 40000)])
     assert compatible([Quantity("at least 12", 0, 1, 12, low=12), Quantity("13", 0, 1, 13)])
     assert not compatible([Quantity("12", 0, 1, 12), Quantity("13", 0, 1, 13)])
+
+
+def test_compare_second_reading_fills_what_the_first_lacked(tmp_path):
+    records = [{"text": BRIDGE, "outlet": "Courier"}, {"text": BRIDGE, "outlet": "Courier", "published": "2025-10-14"}]
+    (tmp_path / "twice.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    found = compare_files([tmp_path / "twice.jsonl"])
+    (article,) = found.articles
+    assert article.published == "2025-10-14" and found.date == "2025-10-14"

@@ -20,6 +20,7 @@ from ..identify import NearCopyIndex, identify
 from ..model import Analysis, Article, Dossier, Hints, RawDocument, Rejection, Skipped, StoryMember
 from ..normalize import normalize
 from ..read import Manifest, discover, read_input
+from ..store import FILLABLE
 from ..understand import AnalysisSource, MemoryAnalyses, analyses_for, anchor_date
 from .coverage import coverage
 from .entities import merge_entities
@@ -147,8 +148,9 @@ def read_articles(paths: Iterable[str | os.PathLike], *, manifest: Manifest, hin
 @dataclass
 class _Reading:
     """The articles read so far, in arrival order, with the duplicate rules `ingest` applies to a store:
-    the same id, or the same text from the same outlet (or where one side has no URL), is one article;
-    a near-copy of an earlier one is linked to that one's original."""
+    the same id, or the same text from the same outlet (or where one side has no URL), is one article
+    (whose missing metadata the later reading fills, as `Store.fill_missing` does); a near-copy of an
+    earlier one is linked to that one's original."""
 
     settings: Settings
     articles: list[Article] = field(default_factory=list)
@@ -163,7 +165,11 @@ class _Reading:
         self.signatures: dict[str, object] = {}
 
     def add(self, article: Article) -> None:
-        if article.id in self.by_id or self._same_text(article):
+        known = self.by_id.get(article.id) or self._same_text(article)
+        if known is not None:  # a second reading of a known article fills what the first lacked
+            for name in FILLABLE:
+                if getattr(known, name) is None and getattr(article, name) is not None:
+                    setattr(known, name, getattr(article, name))
             return
         signature = self.index.signature(f"{article.title or ''}\n{article.text}")
         keys = self.index.band_keys(signature)
@@ -177,10 +183,10 @@ class _Reading:
         for key in keys:
             self.bands.setdefault(key, []).append(article.id)
 
-    def _same_text(self, article: Article) -> bool:
-        return any((known.outlet or "").casefold() == (article.outlet or "").casefold()
-                   or known.url is None or article.url is None
-                   for known in self.by_hash.get(article.content_hash, ()))
+    def _same_text(self, article: Article) -> Article | None:
+        return next((known for known in self.by_hash.get(article.content_hash, ())
+                     if (known.outlet or "").casefold() == (article.outlet or "").casefold()
+                     or known.url is None or article.url is None), None)
 
     def _near_copy_of(self, signature, keys) -> str | None:
         best_id, best = None, self.index.threshold

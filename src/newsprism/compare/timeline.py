@@ -7,6 +7,7 @@ sentences of one fact are one event.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date
 
 from ..model import Analysis, Article, Citation, TimelineEvent
@@ -37,4 +38,8 @@ def timeline(articles: list[Article], analyses: dict[str, Analysis], facts: list
 
 
 def _sentence(analysis: Analysis, char: int) -> tuple[int, int] | None:
-    return next(((s, e) for s, e in analysis.sentences if s <= char < e), None)
+    """The sentence holding a character (sentences are in text order: a binary search)."""
+    index = bisect_right(analysis.sentences, (char, float("inf"))) - 1
+    if index >= 0 and analysis.sentences[index][0] <= char < analysis.sentences[index][1]:
+        return analysis.sentences[index]
+    return None
