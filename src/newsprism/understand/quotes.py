@@ -34,6 +34,14 @@ from .names import without_titles
 
 OPENERS = {"“": "”", '"': '"', "„": "“”", "«": "»", "‘": "’", "‹": "›", "»": "«"}
 MIN_WORDS = 1
+# The rules' sizes (set on PolNeAR's train split; part of what ANALYSIS_VERSION versions, so they are
+# constants here and not user settings: a stored analysis must not depend on who ran it).
+PHRASE_MAX_WORDS = 3  # a quoted phrase this short without closing punctuation is a scare quote
+TITLE_MAX_WORDS = 6  # a longer capitalised stretch is not a title ("The Apprentice")
+CUE_WINDOW = 8  # tokens before a comma searched for the reporting verb (`Trump said, "`)
+CUE_MAX_GAP = 200  # characters of narration between a quotation and its cue, quoted words aside
+SPEAKER_MAX_WORDS = 8  # a longer subject phrase is cut to its head word
+ROLE_MAX_WORDS = 6  # words of a title kept ("Russia's foreign minister")
 REPORTING_VERBS = frozenset("""
     say tell add warn insist claim state declare explain note write ask reply respond argue announce acknowledge
     admit suggest urge describe vow promise deny accuse predict recall conclude comment quip joke shout tweet post
@@ -142,7 +150,7 @@ def is_direct(doc: Doc, span: _Span, text: str | None = None) -> bool:
     """
     text = doc.text if text is None else text
     words = text[span.start:span.end]
-    if _looks_like_title(words) or (len(words.split()) <= 3 and words[-1] not in ".,?!…—-"):
+    if _looks_like_title(words) or (len(words.split()) <= PHRASE_MAX_WORDS and words[-1] not in ".,?!…—-"):
         return False
     if span.opener < 0:
         return True  # goes on from the paragraph before
@@ -162,7 +170,7 @@ def _looks_like_title(words: str) -> bool:
     """ "The Apprentice", "Feel the Bern": a few words, every one that matters capitalised."""
     tokens = re.findall(r"[A-Za-z][\w'’-]*", words)
     content = [t for t in tokens if t.lower() not in TITLE_SMALL_WORDS]
-    return 0 < len(tokens) <= 6 and words[-1:] not in ".?!" and all(t[0].isupper() for t in content)
+    return 0 < len(tokens) <= TITLE_MAX_WORDS and words[-1:] not in ".?!" and all(t[0].isupper() for t in content)
 
 
 def _cue_before(doc: Doc, position: int) -> bool:
@@ -170,7 +178,7 @@ def _cue_before(doc: Doc, position: int) -> bool:
     token = doc.char_span(position, position + 1, alignment_mode="expand")
     if token is None:
         return False
-    start = max(token.sent.start if doc.has_annotation("SENT_START") else 0, token.start - 8)
+    start = max(token.sent.start if doc.has_annotation("SENT_START") else 0, token.start - CUE_WINDOW)
     return any(_is_cue(t) for t in doc[start:token.start])
 
 
@@ -300,7 +308,7 @@ def _same_sentence(article: _Article, quote: Quotation, cue: Token) -> bool:
     else:
         low, high = cue.idx, max(quote.start - 1, cue.idx)
     between = "".join(c for i, c in enumerate(article.text[low:high], start=low) if not _quoted(article, i))
-    return len(between) < 200 and "\n" not in between and not _ends_sentence(between)
+    return len(between) < CUE_MAX_GAP and "\n" not in between and not _ends_sentence(between)
 
 
 ABBREVIATION = re.compile(r"(?:\b[A-Z][a-z]{0,3}|\b[A-Za-z]|[A-Z][\w-]*\.[A-Za-z-]+)\.$")
@@ -366,7 +374,7 @@ def _phrase(token: Token) -> Span:
         return Span(doc, start, end, label=token.ent_type_)
     words = _core(token)
     start, end = min(t.i for t in words), max(t.i for t in words) + 1
-    if end - start > 8:
+    if end - start > SPEAKER_MAX_WORDS:
         return token.doc[token.i:token.i + 1]
     return token.doc[start:end]
 
@@ -397,7 +405,7 @@ def role_names(doc: Doc) -> dict[str, str]:
 
 
 def _phrase_words(token: Token) -> str:
-    return " ".join(t.text for t in _core(token)[:6])
+    return " ".join(t.text for t in _core(token)[:ROLE_MAX_WORDS])
 
 
 CLAUSES = {"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep"}
