@@ -21,7 +21,7 @@ user's would be. ECB+ names no outlets: every article is its own outlet in the d
    `nlp.pipe(texts)` over the same texts is shown too (measured last: its batches raise peak
    memory by about 0.5 GB). Fastest of `--repeat` rounds. Sentences per second count newsprism's
    sentences for `analyze`, spaCy's `doc.sents` otherwise.
-2. Dossier: `newsprism.compare.build_dossier(store, members, story_id=..., title=...)` for stories
+2. Dossier: `newsprism.dossier(members, analyses_for(store, originals), story_id=...)` for stories
    of `--sizes` articles. The story of N articles is the first N documents of ECB+ ordered by
    topic (largest first), then subtopic (largest first), then file order: 2 and 10 are articles of
    one event, 50 is all of topic 1 (both its events) and the first 11 of topic 13's larger event.
@@ -208,9 +208,7 @@ def bench_pipe(analysis: dict, rounds: int) -> None:
 
 
 def bench_dossier(db: Path, scratch: Path, records, article_ids, sizes: list[int], repeat: int) -> list[dict]:
-    from newsprism import open_store
-    from newsprism.compare import build_dossier
-    from newsprism.understand import analyses_for
+    from newsprism import analyses_for, dossier, open_store
 
     rows = []
     for size in sizes:
@@ -221,7 +219,8 @@ def bench_dossier(db: Path, scratch: Path, records, article_ids, sizes: list[int
             with open_store(copy) as store:
                 members = [store.get_article(i) for i in ids]
                 t0 = time.perf_counter()
-                build_dossier(store, members, story_id=f"ecbplus-{size}", title=None)
+                analysed = [a for a in members if a.duplicate_of is None] or members
+                dossier(members, analyses_for(store, analysed), story_id=f"ecbplus-{size}")
                 cold.append(time.perf_counter() - t0)
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{copy}{suffix}").unlink(missing_ok=True)
@@ -232,7 +231,7 @@ def bench_dossier(db: Path, scratch: Path, records, article_ids, sizes: list[int
             warm = []
             for _ in range(repeat):
                 t0 = time.perf_counter()
-                result = build_dossier(store, members, story_id=f"ecbplus-{size}", title=None)
+                result = dossier(members, analyses_for(store, analysed), story_id=f"ecbplus-{size}")
                 warm.append(time.perf_counter() - t0)
         row = {
             "articles": size, "analysed": len(analysed), "near_copies": size - len(analysed),
@@ -240,9 +239,9 @@ def bench_dossier(db: Path, scratch: Path, records, article_ids, sizes: list[int
             "characters": sum(len(a.text) for a in analysed), "story": what["description"],
             "warm_median": statistics.median(warm), "warm_fastest": min(warm), "warm_runs": warm,
             "cold_median": statistics.median(cold), "cold_fastest": min(cold), "cold_runs": cold,
-            "dossier": {"facts_core": len(result["coverage"]["core"]), "entities": len(result["entities"]),
-                        "quotes": len(result["quotes"]), "numbers": len(result["numbers"]),
-                        "timeline": len(result["timeline"]), "summary": len(result["summary"])},
+            "dossier": {"facts_core": len(result.coverage.core), "entities": len(result.entities),
+                        "quotes": len(result.quotes), "numbers": len(result.numbers),
+                        "timeline": len(result.timeline), "summary": len(result.summary)},
         }
         rows.append(row)
         log(f"  dossier of {size}: warm median {row['warm_median']:.3f} s, cold median {row['cold_median']:.2f} s")
@@ -303,7 +302,7 @@ def print_report(results: dict) -> None:
         print(f"{labels[name]:<22} {row['seconds']:>8.2f} {row['ms_per_article']:>10.1f} "
               f"{row['articles_per_second']:>10.1f} {row['sentences']:>9} {row['sentences_per_second']:>11.0f} "
               f"{row['ratio_to_baseline']:>10.2f}  {' '.join(f'{r:.2f}' for r in row['runs'])}")
-    print(f"\n2. Dossier build (build_dossier), {results['repeat']} runs each; warm = analyses already in the "
+    print(f"\n2. Dossier build (newsprism.dossier), {results['repeat']} runs each; warm = analyses already in the "
           f"store, cold = a store without them (analysis included)")
     print(f"{'articles':>8} {'analysed':>8} {'sentences':>9} {'warm median s':>13} {'warm fastest s':>14} "
           f"{'cold median s':>13}  story (ECB+ subtopic: taken/size)")

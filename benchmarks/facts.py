@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from newsprism.cluster.features import text_features  # noqa: E402
 from newsprism.compare import facts  # noqa: E402
+from newsprism.config import DossierSettings  # noqa: E402
 from newsprism.evaluate.datasets import ecbplus_event_sentences  # noqa: E402
 from newsprism.understand import meaning  # noqa: E402
 
@@ -64,15 +65,16 @@ def scores(items: list[dict]) -> dict:
     words = np.array([sum(w * terms[j].get(t, 0.0) for t, w in terms[i].items()) for i, j in index])
     meant = np.array([float(vectors[i] @ vectors[j]) for i, j in index])
     baseline = np.array([float(tfidf[i].multiply(tfidf[j]).sum()) for i, j in index])
-    combined = (1 - facts.MEANING_WEIGHT) * words + facts.MEANING_WEIGHT * meant
+    rule = DossierSettings()
+    combined = facts.combined(words, meant, rule)
     ranking = {name: {"roc_auc": round(roc_auc_score(gold, s), 3), "average_precision":
                       round(average_precision_score(gold, s), 3)}
                for name, s in (("tfidf words (baseline)", baseline), ("weighted terms", words),
                                ("meaning (MiniLM)", meant), ("terms + meaning", combined))}
     rules = {
-        f"terms >= {facts.SAME_FACT_BY_WORDS}": words >= facts.SAME_FACT_BY_WORDS,
-        f"meaning >= {facts.SAME_MEANING}": meant >= facts.SAME_MEANING,
-        "newsprism (terms and related meaning, or same meaning)": facts.may_report_one_fact(words, meant),
+        f"terms >= {rule.same_fact_by_words}": words >= rule.same_fact_by_words,
+        f"meaning >= {rule.same_meaning}": meant >= rule.same_meaning,
+        "newsprism (terms and related meaning, or same meaning)": facts.may_report_one_fact(words, meant, rule),
     }
     return {"sentences": len(items), "pairs": len(index), "same_event_pairs": int(gold.sum()),
             "ranking": ranking, "rules": {name: prf(rule, gold) for name, rule in rules.items()},

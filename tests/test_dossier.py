@@ -8,9 +8,9 @@ import json
 import pytest
 
 import newsprism
-from newsprism.compare import build_dossier, compare_files
+from newsprism import MemoryAnalyses, analyses_for, compare_files, dossier
 from newsprism.compare.quotes import same_quote
-from newsprism.model import Article
+from newsprism.model import Article, Coverage, Dossier, TimelineEvent
 
 from .conftest import SEEDS, needs_shared
 
@@ -20,9 +20,14 @@ GUARDIAN, NATIONAL = "000_fdc6c1aa6c633632.txt", "002_cd190427d00c5532.txt"
 @pytest.fixture(scope="module")
 def seeds_dossier():
     needs_shared(SEEDS)
-    found = compare_files([SEEDS], with_texts=True)
+    found = with_texts(compare_files([SEEDS]))
     by_file = {a["outlet"]: a["id"] for a in found["articles"]}
     return found, by_file["The Guardian"], by_file["The National"]
+
+
+def with_texts(found: Dossier) -> dict:
+    """The dossier's JSON contract, with the article texts its citations point into."""
+    return {**found.to_dict(), "texts": found.texts}
 
 
 def cited(dossier: dict, cite: dict) -> str:
@@ -111,8 +116,7 @@ def test_every_citation_is_verbatim(seeds_dossier):
 def bridge_dossier(examples_db):
     with newsprism.Store(examples_db) as store:  # the analyses it stores serve tests/test_stories.py too
         biggest = max(store.stories(), key=lambda s: s.article_count)
-        from newsprism.compare import dossier
-        return dossier(store, biggest.id, with_texts=True)
+        return with_texts(newsprism.story_dossier(store, biggest.id))
 
 
 def test_example_planted_conflicts(bridge_dossier):
@@ -149,11 +153,15 @@ def _article(article_id: str, text: str, **kw) -> Article:
     return Article(id=article_id, text=text, outlet=kw.pop("outlet", "Test Outlet"), language="en", **kw)
 
 
-def test_one_article_without_quotes_or_numbers(store):
+def _dossier(articles: list[Article], **kw) -> dict:
+    """The dossier of these articles, computed with no store at all."""
+    return with_texts(dossier(articles, analyses_for(MemoryAnalyses(), articles), **kw))
+
+
+def test_one_article_without_quotes_or_numbers():
     text = "The council met in the town hall.\n\nMembers discussed the budget for the library and the park."
     article = _article("a1", text, published="2025-01-10")
-    store.add_article(article)
-    found = build_dossier(store, [article], story_id="a1", title="Council meets")
+    found = _dossier([article], story_id="a1", title="Council meets")
     assert found["quotes"] == [] and found["numbers"] == []
     assert [s["text"] for s in found["summary"]] == ["The council met in the town hall.",
                                                      "Members discussed the budget for the library and the park."]
@@ -161,14 +169,13 @@ def test_one_article_without_quotes_or_numbers(store):
     assert found["articles"][0]["id"] == "a1" and found["timeline"] == []
 
 
-def test_hostile_text_is_escaped_in_html_and_markdown(store):
+def test_hostile_text_is_escaped_in_html_and_markdown():
     from newsprism.render.dossier import to_html, to_markdown
 
     text = ('Officials said "<script>alert(1)</script> is here" on Monday.\n\n'
             "The <img src=x onerror=alert(1)> mayor said 12 people were hurt in the town.")
     article = _article("h1", text, published="2025-01-10", title="<b>bold</b> title")
-    store.add_article(article)
-    found = build_dossier(store, [article], story_id="h1", title=article.title, with_texts=True)
+    found = dossier([article], analyses_for(MemoryAnalyses(), [article]), story_id="h1", title=article.title)
     page = to_html(found)
     assert "<script>" not in page and "<img" not in page and "<b>bold" not in page
     assert "&lt;script&gt;" in page
@@ -262,9 +269,8 @@ def test_timeline_labels_do_not_overlap_on_close_dates():
     from newsprism.render.dossier import to_html
 
     days = ["2025-01-02", "2025-10-10", "2025-10-14", "2025-10-15", "2025-10-16", "2025-10-19", "2025-11-03"]
-    found = {"title": "t", "articles": [], "summary": [], "quotes": [], "numbers": [],
-             "coverage": {"core": [], "shared": [], "unique": {}},
-             "timeline": [{"date": d, "text": f"event <{d}>", "citations": []} for d in days]}
+    found = Dossier(id="t", version=0, title="t", date=None, articles=[], summary=[], entities=[], quotes=[],
+                    numbers=[], coverage=Coverage(), timeline=[TimelineEvent(d, f"event <{d}>", []) for d in days])
     svg = re.search(r"<svg.*</svg>", to_html(found), re.S).group()
     labels = [(float(x), float(y), text, title) for x, y, text, title in re.findall(
         r"<text x='([\d.]+)' y='([\d.]+)'[^>]*>([^<]*)<title>([^<]*)</title></text>", svg)]

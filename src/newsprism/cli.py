@@ -21,11 +21,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__, open_store
-from .config import resolve_db_path
-from .config import Settings
+from .config import DossierSettings, Settings, resolve_db_path
 from .ingest import Progress as IngestProgress
 from .ingest import ingest as run_ingest
-from .model import Hints, Rejection, Skipped
+from .model import Dossier, Hints, Rejection, Skipped
 from .normalize import parse_date
 from .read import Manifest, ManifestError
 from .cluster import recluster as run_recluster
@@ -171,12 +170,7 @@ def ingest(paths, db, manifest, outlet, published, language, max_bytes, follow_l
         report = run_ingest(store, paths, hints=hints, manifest=known, settings=settings, progress=hooks,
                             follow_links=follow_links)
     if as_json:
-        click.echo(json.dumps({
-            "new": report.new, "duplicate": report.duplicate, "linked": report.linked,
-            "skipped": report.skipped, "article_ids": report.article_ids,
-            "rejected": [{"source_path": r.source_path, "reason": r.reason} for r in report.rejected],
-            "db": str(store.path),
-        }, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report.to_dict(db=str(store.path)), ensure_ascii=False, indent=2))
     if not quiet:
         _err.print(f"newsprism: {_shown(report.summary())} -> {_shown(str(store.path))}")
     sys.exit(0 if report.stored_or_known else 1)
@@ -269,17 +263,17 @@ def story(story_id, db, fmt, as_json, output, sentences):
     Every item cites the sentences it comes from. Each article is analysed once
     (spaCy) and the analysis is stored, so the second view is quick.
     """
-    from .compare import NoSuchStory, dossier
+    from .compare import NoSuchStory, story_dossier
+    from .understand.pipeline import ModelError
 
     with _existing_store(db) as store:
-        if store.get_story(story_id) is None:
-            _fail(f"no story with id {story_id}", 1)
         try:
-            found = dossier(store, story_id, sentences=sentences, with_texts=True)
+            found = story_dossier(store, story_id, DossierSettings(summary_sentences=sentences))
         except NoSuchStory as exc:
             _fail(str(exc), 1)
-        record = story_views.story_record(store.get_story(story_id))
-    _show_dossier({**record, **found}, "json" if as_json else fmt, output)
+        except ModelError as exc:
+            _fail(str(exc), 2)
+    _show_dossier(found, "json" if as_json else fmt, output)
 
 
 @main.command()
@@ -295,30 +289,28 @@ def compare(paths, manifest, fmt, as_json, output, sentences):
     newsprism compare a.html b.txt --format html -o report.html
     """
     from .compare import NoSuchStory, compare_files
+    from .understand.pipeline import ModelError
 
     known = Manifest()
     if manifest:
         known.load(manifest)
+    settings = Settings(dossier=DossierSettings(summary_sentences=sentences))
     try:
-        found = compare_files(paths, manifest=known, with_texts=True,
+        found = compare_files(paths, manifest=known, settings=settings,
                               on_problem=lambda p: _err.print(f"rejected: {_shown(p.source_path)}: {_shown(p.reason)}")
-                              if isinstance(p, Rejection) else None, sentences=sentences)
+                              if isinstance(p, Rejection) else None)
     except NoSuchStory as exc:
         _fail(str(exc), 1)
+    except ModelError as exc:
+        _fail(str(exc), 2)
     _show_dossier(found, "json" if as_json else fmt, output)
 
 
-def _show_dossier(found: dict, fmt: str, output: str | None) -> None:
-    if fmt == "json":
-        _emit(dossier_views.to_json(found), output)
-    elif fmt == "markdown":
-        _emit(dossier_views.to_markdown(found), output)
-    elif fmt == "html":
-        _emit(dossier_views.to_html(found), output)
-    elif output:
-        _emit(dossier_views.to_markdown(found), output)
-    else:
+def _show_dossier(found: Dossier, fmt: str, output: str | None) -> None:
+    if fmt == "table" and not output:
         dossier_views.print_terminal(found)
+    else:
+        _emit(dossier_views.render(found, fmt), output)
 
 
 @main.command()
@@ -361,13 +353,13 @@ def eval_clustering(fmt, path, order, seed, label, as_json):
     except (OSError, ValueError) as exc:
         _fail(str(exc), 2)
     for problem in found.problems:
-        _err.print(f"skipped: {_shown(problem)}")
+        _err.print(f"skipped: {_shown(problem.source_path)}: {_shown(problem.reason)}")
     if not found.records:
         _fail("no usable documents to evaluate", 1)
     result = clustering_eval.evaluate_clustering(found.records, order=order, seed=seed, label=label,
                                                  problems=found.problems)
     for problem in result["rejected"][len(found.problems):]:
-        _err.print(f"rejected: {_shown(problem)}")
+        _err.print(f"rejected: {_shown(problem['source_path'])}: {_shown(problem['reason'])}")
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return

@@ -12,6 +12,41 @@ DB_ENV = "NEWSPRISM_DB"
 
 
 @dataclass(frozen=True)
+class DossierSettings:
+    """How a story's dossier compares its articles (compare/). Changing these changes dossiers, not
+    stored analyses. "Terms" are the clustering features (rare words, names, numbers), weighted;
+    "meaning" is the cosine of sentence vectors (understand.meaning, English only)."""
+
+    # Sentences in the summary.
+    summary_sentences: int = 5
+    # Facts (compare.facts): two sentences may report one fact when their terms' cosine reaches
+    # `same_fact_by_words` and their meanings' cosine `related_meaning` (shared words in different
+    # statements are not enough), or when their meanings' cosine alone reaches `same_meaning`.
+    same_fact_by_words: float = 0.3
+    related_meaning: float = 0.65
+    same_meaning: float = 0.7
+    # Share of meaning in the similarity that ranks candidate sentences; terms have the rest.
+    meaning_weight: float = 0.5
+    # Shorter sentences (datelines, credits, "He added:") are not facts.
+    min_fact_words: int = 5
+    # Summary: a candidate sharing this much of a chosen sentence's terms (cosine) says nothing new;
+    # longer sentences make poor summary lines.
+    redundant_words: float = 0.25
+    max_summary_words: int = 60
+    # Quotes: word-level difflib ratio at or above which two quotations with small edits are one;
+    # quotations of fewer words match only exactly.
+    same_quote_ratio: float = 0.8
+    short_quote_words: int = 3
+    # Entities: similarity (difflib ratio) of two first names at or above which they spell one name.
+    same_first_name: float = 0.7
+    # Numbers: a figure whose counted thing was not parsed joins another article's group of the same
+    # value only from this value up ("one", "five" elsewhere are chance); an approximate figure
+    # ("about 40,000") covers this fraction either side: "about 40,000" and "about 45,000" differ.
+    min_unlabelled_number: float = 10
+    approximate_margin: float = 0.05
+
+
+@dataclass(frozen=True)
 class Settings:
     # Largest single document (a file, a JSON record, a WARC payload) read, in bytes.
     max_bytes: int = 10 * 1024 * 1024
@@ -37,6 +72,8 @@ class Settings:
     # Seconds a write waits while another process writes to the same store (a `recluster` of
     # 10,000 articles is one transaction of about 20 s) before giving up with "the store is busy".
     lock_wait: float = 300.0
+    # How dossiers compare a story's articles.
+    dossier: DossierSettings = DossierSettings()
 
 
 def resolve_db_path(db: str | os.PathLike | None = None) -> Path:

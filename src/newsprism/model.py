@@ -23,7 +23,7 @@ class Hints:
     language: str | None = None
     title: str | None = None
 
-    def over(self, other: "Hints") -> "Hints":
+    def over(self, other: Hints) -> Hints:
         """These hints, with gaps filled from `other` (self wins)."""
         return Hints(**{k: v if v is not None else getattr(other, k) for k, v in asdict(self).items()})
 
@@ -49,10 +49,17 @@ class RawDocument:
 
 @dataclass(frozen=True)
 class Rejection:
-    """An input that produced no article, with a one-line reason for the user."""
+    """An input that produced no article, with a one-line reason for the user.
+
+    One shape everywhere (ingest, compare, eval; CLI, web API, Spark): {"source_path", "reason"}.
+    `source_path` names the input as the user gave it, with "#..." or ":line" for a part of it.
+    """
 
     source_path: str
     reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source_path": self.source_path, "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -130,10 +137,14 @@ class Story:
     languages: list[str] = field(default_factory=list)
     articles: list[StoryMember] = field(default_factory=list)
 
-    def to_dict(self, with_articles: bool = True) -> dict[str, Any]:
-        data = asdict(self)
-        if not with_articles:
-            data.pop("articles")
+    # What a story listing carries per story, in this order; `with_articles` adds "articles".
+    FIELDS = ("id", "title", "first_published", "last_published", "article_count", "outlet_count", "outlets",
+              "languages")
+
+    def to_dict(self, with_articles: bool = False) -> dict[str, Any]:
+        data = {name: getattr(self, name) for name in self.FIELDS}
+        if with_articles:
+            data["articles"] = [member.to_dict() for member in self.articles]
         return data
 
 
@@ -150,6 +161,16 @@ class IngestReport:
     article_ids: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # where each of article_ids was read from
     cluster_seconds: float = 0.0  # time spent assigning stories
+
+    def to_dict(self, db: str | None = None) -> dict[str, Any]:
+        """The summary programs read (`ingest --json`); "db" (the store's path) only when given."""
+        data: dict[str, Any] = {
+            "new": self.new, "duplicate": self.duplicate, "linked": self.linked, "skipped": self.skipped,
+            "article_ids": list(self.article_ids), "rejected": [r.to_dict() for r in self.rejected],
+        }
+        if db is not None:
+            data["db"] = db
+        return data
 
     @property
     def stored_or_known(self) -> int:
@@ -253,7 +274,7 @@ class Analysis:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], vectors: bytes | None = None) -> "Analysis":
+    def from_dict(cls, data: dict[str, Any], vectors: bytes | None = None) -> Analysis:
         return cls(
             article_id=data["article_id"], language=data["language"], version=data["version"],
             sentences=[tuple(s) for s in data.get("sentences", [])],
@@ -264,3 +285,201 @@ class Analysis:
             not_analysed=list(data.get("not_analysed", [])),
             vectors=vectors,
         )
+
+
+# -- what the compare stage builds for one story: the dossier ------------------------------------------
+# Every part has `to_dict()`, the JSON contract shared by the command line (`story --json`,
+# `compare --json`), the web API and Spark. Keys and their order are part of the contract.
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Character offsets of a cited passage in an article's text: text[start:end]."""
+
+    article_id: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"article_id": self.article_id, "start": self.start, "end": self.end}
+
+
+def _cites(citations: list[Citation]) -> list[dict[str, Any]]:
+    return [c.to_dict() for c in citations]
+
+
+@dataclass
+class Passage:
+    """A sentence as one article words it."""
+
+    text: str
+    cite: Citation
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "cite": self.cite.to_dict()}
+
+
+@dataclass
+class SummarySentence:
+    """A source's own sentence; the first citation is where it is quoted from, the others state the same fact."""
+
+    text: str
+    citations: list[Citation]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "citations": _cites(self.citations)}
+
+
+@dataclass
+class Entity:
+    """One real-world entity across a story's articles: its name, the other forms used, mentions per article."""
+
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    mentions: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type, "aliases": list(self.aliases), "mentions": dict(self.mentions)}
+
+
+@dataclass
+class QuoteVariant:
+    """One outlet's wording of a quotation, with the speaker it names."""
+
+    text: str
+    speaker: str | None
+    cite: Citation
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "speaker": self.speaker, "cite": self.cite.to_dict()}
+
+
+@dataclass
+class QuoteGroup:
+    """The same quotation across outlets: the speaker most name, the longest wording, every variant."""
+
+    speaker: str | None
+    text: str
+    variants: list[QuoteVariant]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"speaker": self.speaker, "text": self.text, "variants": [v.to_dict() for v in self.variants]}
+
+
+@dataclass
+class NumberReport:
+    """One article's figure for a group's quantity."""
+
+    value: float
+    low: float | None
+    high: float | None
+    approximate: bool
+    text: str
+    cite: Citation
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "low": self.low, "high": self.high, "approximate": self.approximate,
+                "text": self.text, "cite": self.cite.to_dict()}
+
+
+@dataclass
+class NumberGroup:
+    """Quantities of one thing in one unit; verdict "single" (one outlet), "agree" or "conflict"."""
+
+    what: str
+    unit: str | None
+    verdict: str
+    reports: list[NumberReport]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"what": self.what, "unit": self.unit, "verdict": self.verdict,
+                "reports": [r.to_dict() for r in self.reports]}
+
+
+@dataclass
+class CoveredFact:
+    """A fact several outlets carry: its representative sentence, every sentence stating it, the outlets."""
+
+    text: str
+    citations: list[Citation]
+    outlets: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "citations": _cites(self.citations), "outlets": list(self.outlets)}
+
+
+@dataclass
+class Coverage:
+    """Facts every outlet carries (core), several carry (shared), and, per article, facts only it reports."""
+
+    core: list[CoveredFact] = field(default_factory=list)
+    shared: list[CoveredFact] = field(default_factory=list)
+    unique: dict[str, list[Passage]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"core": [c.to_dict() for c in self.core], "shared": [c.to_dict() for c in self.shared],
+                "unique": {article: [p.to_dict() for p in items] for article, items in self.unique.items()}}
+
+
+@dataclass
+class TimelineEvent:
+    """A dated event ("2014", "2014-05", "2014-05-25"): the first sentence dating it and all that do."""
+
+    date: str
+    text: str
+    citations: list[Citation]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"date": self.date, "text": self.text, "citations": _cites(self.citations)}
+
+
+@dataclass
+class Dossier:
+    """A story's dossier: what the outlets agree on, where they differ and who said what, every item cited.
+
+    `texts` (article id -> text) lets views show cited passages; it is not part of `to_dict()`.
+    `story` (a stored story) puts the listing fields first in `to_dict()` (`story ID --json`);
+    `rejected` (the inputs `compare` could not read) adds "rejected" at the end when not None.
+    """
+
+    id: str
+    version: int
+    title: str | None
+    date: str | None
+    articles: list[StoryMember]
+    summary: list[SummarySentence]
+    entities: list[Entity]
+    quotes: list[QuoteGroup]
+    numbers: list[NumberGroup]
+    coverage: Coverage
+    timeline: list[TimelineEvent]
+    not_analysed: dict[str, list[str]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict, repr=False)
+    story: Story | None = None
+    rejected: list[Rejection] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.story.to_dict() if self.story is not None else {}
+        data.update({
+            "id": self.id, "version": self.version, "title": self.title, "date": self.date,
+            "articles": [a.to_dict() for a in self.articles],
+            "summary": [s.to_dict() for s in self.summary],
+            "entities": [e.to_dict() for e in self.entities],
+            "quotes": [q.to_dict() for q in self.quotes],
+            "numbers": [n.to_dict() for n in self.numbers],
+            "coverage": self.coverage.to_dict(),
+            "timeline": [e.to_dict() for e in self.timeline],
+            "not_analysed": {k: list(v) for k, v in self.not_analysed.items()},
+        })
+        if self.rejected is not None:
+            data["rejected"] = [r.to_dict() for r in self.rejected]
+        return data
+
+    def passage(self, cite: Citation) -> str:
+        """The cited words ("" when the dossier carries no texts)."""
+        return self.texts.get(cite.article_id, "")[cite.start:cite.end]
+
+    def outlet_of(self) -> dict[str, str]:
+        """Each article's outlet (its id when the outlet is unknown)."""
+        return {a.id: a.outlet or a.id for a in self.articles}

@@ -1,24 +1,27 @@
 """Compare: a story's dossier, what the outlets agree on, where they differ and who said what.
 
-`dossier(store, story_id)` builds it for a stored story; `compare_files(paths)`
-reads files into a scratch store and builds it for them as one story. Both give
-the JSON contract (a dict) that every view renders: entities, quotes, numbers,
-coverage, timeline and summary, each item citing `{"article_id", "start", "end"}`
-character offsets into the article's stored text.
+`dossier(articles, analyses)` is the computation itself: pure, no store, so a web request or a
+Spark executor can call it. `story_dossier(store, story_id)` builds it for a stored story;
+`compare_files(paths)` reads files in memory and builds it for their articles as one story.
+The result is a `model.Dossier`; its `to_dict()` is the JSON contract every view renders:
+entities, quotes, numbers, coverage, timeline and summary, each item citing
+`{"article_id", "start", "end"}` character offsets into the article's text.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-import tempfile
-from collections.abc import Iterable
-from datetime import date
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from ..config import Settings
-from ..model import Article, Hints
-from ..store import Store, open_store
-from ..understand import analyses_for, anchor_date
+from ..config import DossierSettings, Settings
+from ..identify import NearCopyIndex, identify
+from ..model import Analysis, Article, Dossier, Hints, RawDocument, Rejection, Skipped, StoryMember
+from ..normalize import normalize
+from ..read import Manifest, discover, read_input
+from ..store import FILLABLE
+from ..understand import AnalysisSource, MemoryAnalyses, analyses_for, anchor_date
 from .coverage import coverage
 from .entities import merge_entities
 from .facts import align
@@ -27,74 +30,169 @@ from .quotes import match_quotes
 from .summary import summarize
 from .timeline import timeline
 
-__all__ = ["dossier", "build_dossier", "compare_files"]
+__all__ = ["DOSSIER_VERSION", "NoSuchStory", "compare_files", "dossier", "story_dossier"]
 
-DOSSIER_VERSION = 1
+# Bump when the dossier's JSON shape or meaning changes (2: article entries in the story listing's
+# key order, rejections as {"source_path", "reason"}).
+DOSSIER_VERSION = 2
+
+log = logging.getLogger(__name__)
 
 
 class NoSuchStory(LookupError):
     pass
 
 
-def dossier(store: Store, story_id: str, sentences: int = 5, with_texts: bool = False) -> dict:
-    """The dossier of a stored story (analyses computed once, then read from the store)."""
+def dossier(articles: Sequence[Article], analyses: Mapping[str, Analysis], *, story_id: str,
+            title: str | None = None, settings: DossierSettings = DossierSettings()) -> Dossier:
+    """The dossier of these articles as one story, from their analyses (keyed by article id).
+
+    Near-copies (`duplicate_of` set) are listed, not compared: they would only repeat their
+    original's facts, quotes and numbers as if a second outlet had. Every other article needs
+    its analysis (`understand.analyses_for` computes the missing ones)."""
+    members = sorted(articles, key=lambda a: (a.published or "9999", a.id))
+    compared = [a for a in members if a.duplicate_of is None] or members
+    missing = [a.id for a in compared if a.id not in analyses]
+    if missing:
+        raise ValueError(f"no analysis of article(s) {', '.join(missing)}")
+    story_date = min((d for d in (anchor_date(a.published) for a in compared) if d), default=None)
+    facts = align(compared, analyses, settings)
+    entities = merge_entities([analyses[a.id] for a in compared], settings)
+    return Dossier(
+        id=story_id,
+        version=DOSSIER_VERSION,
+        title=title or next((a.title for a in compared if a.title), None),
+        date=story_date.isoformat() if story_date else None,
+        articles=[_member(a) for a in members],
+        summary=summarize(compared, facts, settings),
+        entities=entities,
+        quotes=match_quotes(compared, analyses, entities, settings),
+        numbers=compare_numbers(compared, analyses, settings),
+        coverage=coverage(compared, facts),
+        timeline=timeline(compared, analyses, facts, story_date),
+        not_analysed={a.id: list(analyses[a.id].not_analysed) for a in compared if analyses[a.id].not_analysed},
+        texts={a.id: a.text for a in compared},
+    )
+
+
+def _member(article: Article) -> StoryMember:
+    return StoryMember(id=article.id, title=article.title, outlet=article.outlet, url=article.url,
+                       published=article.published, language=article.language, duplicate_of=article.duplicate_of)
+
+
+def story_dossier(store, story_id: str, settings: DossierSettings = DossierSettings()) -> Dossier:
+    """The dossier of a stored story; analyses are computed once and kept in the store.
+
+    `store` needs `get_story`, `get_article` and the `AnalysisSource` methods (the SQLite `Store` has them)."""
     story = store.get_story(story_id)
     if story is None:
         raise NoSuchStory(f"no story with id {story_id}")
-    members = [store.get_article(m.id) for m in story.articles]
-    return build_dossier(store, [a for a in members if a is not None], story_id=story.id, title=story.title,
-                         sentences=sentences, with_texts=with_texts)
+    members = [a for a in (store.get_article(m.id) for m in story.articles) if a is not None]
+    found = dossier(members, analyses_for(store, _originals(members)), story_id=story.id, title=story.title,
+                    settings=settings)
+    found.story = story
+    return found
 
 
-def build_dossier(store: Store, members: list[Article], *, story_id: str, title: str | None,
-                  sentences: int = 5, with_texts: bool = False) -> dict:
-    """The dossier of these articles as one story. Near-copies are listed, not analysed again:
-    they would only repeat their original's facts, quotes and numbers as if a second outlet had."""
-    members = sorted(members, key=lambda a: (a.published or "9999", a.id))
-    articles = [a for a in members if a.duplicate_of is None] or members
-    analyses = analyses_for(store, articles)
-    story_date = min((d for d in (anchor_date(a.published) for a in articles) if d), default=None)
-    facts = align(articles, analyses)
-    entities = merge_entities([analyses[a.id] for a in articles])
-    return {
-        "id": story_id,
-        "version": DOSSIER_VERSION,
-        "title": title or next((a.title for a in articles if a.title), None),
-        "date": story_date.isoformat() if isinstance(story_date, date) else None,
-        "articles": [_article(a) for a in members],
-        "summary": summarize(articles, facts, sentences),
-        "entities": [e.to_dict() for e in entities],
-        "quotes": match_quotes(articles, analyses, entities),
-        "numbers": compare_numbers(articles, analyses),
-        "coverage": coverage(articles, facts),
-        "timeline": timeline(articles, analyses, facts, story_date),
-        "not_analysed": {a.id: analyses[a.id].not_analysed for a in articles if analyses[a.id].not_analysed},
-        **({"texts": {a.id: a.text for a in articles}} if with_texts else {}),
-    }
+def _originals(articles: Sequence[Article]) -> list[Article]:
+    """The articles a dossier compares (near-copies only when a story has nothing else)."""
+    return [a for a in articles if a.duplicate_of is None] or list(articles)
 
 
-def _article(article: Article) -> dict:
-    return {"id": article.id, "outlet": article.outlet, "title": article.title, "published": article.published,
-            "url": article.url, "language": article.language, "duplicate_of": article.duplicate_of}
+# -- compare: files in, a dossier out, nothing stored ------------------------------------------------
 
 
-def compare_files(paths: Iterable[str | os.PathLike], *, manifest=None, hints: Hints = Hints(),
-                  settings: Settings = Settings(), sentences: int = 5, on_problem=None,
-                  with_texts: bool = False) -> dict:
-    """Read the files into a scratch store and build the dossier of all their articles as one story."""
-    from ..ingest import Progress, ingest  # the read stages, only when files are compared
+def compare_files(paths: Iterable[str | os.PathLike], *, manifest: Manifest | None = None,
+                  hints: Hints = Hints(), settings: Settings = Settings(),
+                  analyses: AnalysisSource | None = None,
+                  on_problem: Callable[[Rejection | Skipped], None] | None = None) -> Dossier:
+    """Read the files (read -> normalize -> identify, in memory) and build the dossier of all their
+    articles as one story. Exact duplicates count once; near-copies are linked to their original and
+    listed, not compared. Inputs that give no article are in `Dossier.rejected` (and passed to
+    `on_problem` as they happen). `analyses` may hold analyses to reuse (and receives the new ones)."""
+    found = _Reading(settings)
+    for item in read_articles(paths, manifest=manifest or Manifest(), hints=hints, settings=settings):
+        if isinstance(item, Article):
+            found.add(item)
+            continue
+        if isinstance(item, Rejection):
+            found.rejected.append(item)
+        if on_problem is not None:
+            on_problem(item)
+    if not found.articles:
+        raise NoSuchStory("no article could be read from the files given")
+    source = analyses if analyses is not None else MemoryAnalyses()
+    result = dossier(found.articles, analyses_for(source, _originals(found.articles)), story_id="compare",
+                     settings=settings.dossier)
+    result.rejected = found.rejected
+    return result
 
-    with tempfile.TemporaryDirectory(prefix="newsprism-compare-") as scratch:
-        store = open_store(Path(scratch) / "compare.db")
+
+def read_articles(paths: Iterable[str | os.PathLike], *, manifest: Manifest, hints: Hints = Hints(),
+                  settings: Settings = Settings()) -> Iterator[Article | Rejection | Skipped]:
+    """Identified articles and the problems of each input, in input order. A failure no reader
+    foresaw ends that input with one rejection; the other inputs go on."""
+    for path, entry_hints in discover(paths, manifest):
+        yield from manifest.drain_problems()
         try:
-            progress = Progress(on_problem=on_problem) if on_problem else None
-            report = ingest(store, paths, hints=hints, manifest=manifest, settings=settings, progress=progress)
-            articles = store.articles(limit=None)
-            if not articles:
-                raise NoSuchStory("no article could be read from the files given")
-            result = build_dossier(store, articles, story_id="compare", title=None, sentences=sentences,
-                                   with_texts=with_texts)
-            result["rejected"] = [{"source": r.source_path, "reason": r.reason} for r in report.rejected]
-            return result
-        finally:
-            store.close()
+            for item in read_input(path, hints.over(entry_hints), settings.max_bytes):
+                if isinstance(item, RawDocument):
+                    item = normalize(item)
+                yield identify(item) if isinstance(item, Article) else item
+        except Exception as exc:  # noqa: BLE001 - one bad input must not stop the others
+            log.debug("reading %s failed", path, exc_info=True)
+            yield Rejection(path, f"cannot read: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}")
+    yield from manifest.drain_problems()
+
+
+@dataclass
+class _Reading:
+    """The articles read so far, in arrival order, with the duplicate rules `ingest` applies to a store:
+    the same id, or the same text from the same outlet (or where one side has no URL), is one article
+    (whose missing metadata the later reading fills, as `Store.fill_missing` does); a near-copy of an
+    earlier one is linked to that one's original."""
+
+    settings: Settings
+    articles: list[Article] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+
+    def __post_init__(self):
+        s = self.settings
+        self.index = NearCopyIndex(s.near_duplicate_threshold, s.minhash_permutations, s.shingle_words)
+        self.by_id: dict[str, Article] = {}
+        self.by_hash: dict[str, list[Article]] = {}
+        self.bands: dict[tuple[int, int], list[str]] = {}
+        self.signatures: dict[str, object] = {}
+
+    def add(self, article: Article) -> None:
+        known = self.by_id.get(article.id) or self._same_text(article)
+        if known is not None:  # a second reading of a known article fills what the first lacked
+            for name in FILLABLE:
+                if getattr(known, name) is None and getattr(article, name) is not None:
+                    setattr(known, name, getattr(article, name))
+            return
+        signature = self.index.signature(f"{article.title or ''}\n{article.text}")
+        keys = self.index.band_keys(signature)
+        original = self._near_copy_of(signature, keys)
+        if original is not None:
+            article.duplicate_of = self.by_id[original].duplicate_of or original
+        self.articles.append(article)
+        self.by_id[article.id] = article
+        self.by_hash.setdefault(article.content_hash, []).append(article)
+        self.signatures[article.id] = signature
+        for key in keys:
+            self.bands.setdefault(key, []).append(article.id)
+
+    def _same_text(self, article: Article) -> Article | None:
+        return next((known for known in self.by_hash.get(article.content_hash, ())
+                     if (known.outlet or "").casefold() == (article.outlet or "").casefold()
+                     or known.url is None or article.url is None), None)
+
+    def _near_copy_of(self, signature, keys) -> str | None:
+        best_id, best = None, self.index.threshold
+        candidates = dict.fromkeys(i for key in keys for i in self.bands.get(key, ()))
+        for candidate in candidates:
+            similarity = self.index.similarity(signature, self.signatures[candidate])
+            if similarity >= best:
+                best_id, best = candidate, similarity
+        return best_id

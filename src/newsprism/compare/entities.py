@@ -10,36 +10,20 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from ..model import Analysis
-
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "general", "gen",
-              "president", "minister", "senator", "sen", "rep", "governor", "gov", "mayor", "judge", "chancellor",
-              "secretary", "king", "queen", "prince", "princess", "pope", "rev", "father", "captain", "capt",
-              "colonel", "col", "lt", "sgt", "officer", "chief", "commander", "premier", "ambassador", "prime"}
-SAME_FIRST_NAME = 0.7  # similarity of two first names above which they are spellings of one name
+from ..config import DossierSettings
+from ..model import Analysis, Entity
+from ..understand.names import without_titles
 
 
-@dataclass
-class Entity:
-    name: str
-    type: str
-    aliases: list[str] = field(default_factory=list)
-    mentions: dict[str, int] = field(default_factory=dict)
-
-    def to_dict(self) -> dict:
-        return {"name": self.name, "type": self.type, "aliases": self.aliases, "mentions": self.mentions}
-
-
-def merge_entities(analyses: list[Analysis]) -> list[Entity]:
-    people, others = _person_groups(analyses), _other_groups(analyses)
+def merge_entities(analyses: list[Analysis], settings: DossierSettings = DossierSettings()) -> list[Entity]:
+    people, others = _person_groups(analyses, settings), _other_groups(analyses)
     entities = [_entity(forms, "PERSON") for forms in people] + [_entity(forms, None) for forms in others]
     return sorted(entities, key=lambda e: (-len(e.mentions), -sum(e.mentions.values()), e.name))
 
 
-def _person_groups(analyses: list[Analysis]) -> list[list[tuple[str, str, str]]]:
+def _person_groups(analyses: list[Analysis], settings: DossierSettings) -> list[list[tuple[str, str, str]]]:
     """(text, type, article id) mentions of people, grouped; surnames of people also claim other-typed mentions."""
     by_surname: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for analysis in analyses:
@@ -54,11 +38,11 @@ def _person_groups(analyses: list[Analysis]) -> list[list[tuple[str, str, str]]]
                 by_surname[fold(words[0])].append((mention.text, "PERSON", analysis.article_id))
     groups = []
     for mentions in by_surname.values():
-        groups.extend(_split_by_first_name(mentions))
+        groups.extend(_split_by_first_name(mentions, settings.same_first_name))
     return groups
 
 
-def _split_by_first_name(mentions: list[tuple[str, str, str]]) -> list[list[tuple[str, str, str]]]:
+def _split_by_first_name(mentions: list[tuple[str, str, str]], same_name: float) -> list[list[tuple[str, str, str]]]:
     firsts: list[tuple[str, list]] = []  # (first name, mentions with it)
     bare = []
     for mention in mentions:
@@ -67,7 +51,7 @@ def _split_by_first_name(mentions: list[tuple[str, str, str]]) -> list[list[tupl
             bare.append(mention)
             continue
         first = fold(words[0])
-        home = next((group for name, group in firsts if _same_first(name, first)), None)
+        home = next((group for name, group in firsts if _same_first(name, first, same_name)), None)
         if home is None:
             firsts.append((first, [mention]))
         else:
@@ -80,9 +64,10 @@ def _split_by_first_name(mentions: list[tuple[str, str, str]]) -> list[list[tupl
     return groups
 
 
-def _same_first(a: str, b: str) -> bool:
+def _same_first(a: str, b: str, same_name: float) -> bool:
+    """Two first names that spell one name: equal, one an initial or short form of the other, or close."""
     return a == b or a.startswith(b.rstrip(".")) or b.startswith(a.rstrip(".")) \
-        or SequenceMatcher(None, a, b).ratio() >= SAME_FIRST_NAME
+        or SequenceMatcher(None, a, b).ratio() >= same_name
 
 
 def _other_groups(analyses: list[Analysis]) -> list[list[tuple[str, str, str]]]:
@@ -117,7 +102,7 @@ def _entity(mentions: list[tuple[str, str, str]], type_: str | None) -> Entity:
 
 def person_words(text: str) -> list[str]:
     words = [w.strip(".,") for w in text.replace("’s", "").replace("'s", "").split()]
-    return [w for w in words if w and w.lower().rstrip(".") not in HONORIFICS]
+    return without_titles([w for w in words if w])
 
 
 def entity_key(text: str) -> str:

@@ -13,20 +13,24 @@ sentences form one fact.
 
 from __future__ import annotations
 
+import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
 from ..cluster.features import text_features
-from ..model import Analysis, Article
+from ..config import DossierSettings
+from ..model import Analysis, Article, Citation
 from ..understand import meaning
 
-SAME_FACT_BY_WORDS = 0.3  # cosine of weighted terms at or above which two sentences may report one fact ...
-RELATED = 0.65 # ... when the cosine of their meanings is at least this (shared words, different statements)
-SAME_MEANING = 0.7  # cosine of meanings at or above which two sentences may report one fact in other words
-MEANING_WEIGHT = 0.5  # share of meaning in the similarity that ranks candidates; the rest is weighted terms
-MIN_WORDS = 5  # shorter sentences (datelines, credits, "He added:") are not facts
+log = logging.getLogger(__name__)
+# Scripts written without spaces between words (Chinese, Japanese kana and kanji, Thai, Lao, Khmer, Myanmar).
+_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
 
 
 @dataclass
@@ -39,13 +43,14 @@ class Sentence:
     terms: dict[str, float]
     vector: np.ndarray | None = field(default=None, repr=False)
 
-    def cite(self) -> dict:
-        return {"article_id": self.article_id, "start": self.start, "end": self.end}
+    def cite(self) -> Citation:
+        return Citation(self.article_id, self.start, self.end)
 
 
 @dataclass
 class Fact:
     sentences: list[Sentence] = field(default_factory=list)
+    settings: DossierSettings = field(default=DossierSettings(), repr=False, compare=False)
     _representative: Sentence | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -67,23 +72,48 @@ class Fact:
                 self._representative = min(self.sentences, key=lambda s: (s.position, s.article_id))
             else:
                 self._representative = max(self.sentences, key=lambda s: (
-                    sum(similarity(s, o) for o in self.sentences if o is not s), -s.position))
+                    sum(similarity(s, o, self.settings) for o in self.sentences if o is not s), -s.position))
         return self._representative
 
-    def citations(self) -> list[dict]:
+    def citations(self) -> list[Citation]:
         first = self.representative()
         return [first.cite()] + [s.cite() for s in sorted(self.sentences, key=lambda s: (s.article_id, s.start))
                                  if s is not first]
 
 
-def sentences_of(article: Article, analysis: Analysis) -> list[Sentence]:
+def sentences_of(article: Article, analysis: Analysis, settings: DossierSettings = DossierSettings()) -> list[Sentence]:
     vectors = meaning.decode(analysis.vectors, len(analysis.sentences))
-    kept = [(i, s, e) for i, (s, e) in enumerate(analysis.sentences) if len(article.text[s:e].split()) >= MIN_WORDS]
+    kept = [(i, s, e) for i, (s, e) in enumerate(analysis.sentences)
+            if word_count(article.text[s:e]) >= settings.min_fact_words]
     count = max(1, len(kept) - 1)
     return [Sentence(article.id, s, e, article.text[s:e], n / count,
-                     text_features("", article.text[s:e], article.language or "en").terms,
+                     _terms(article.text[s:e], article.language or "en"),
                      None if vectors is None else vectors[i])
             for n, (i, s, e) in enumerate(kept)]
+
+
+def word_count(text: str) -> int:
+    """Words in a sentence: white-space separated, and about one per two characters in scripts that
+    put no spaces between words (a Japanese or Chinese sentence is not one word)."""
+    unspaced = len(_UNSPACED.findall(text))
+    return len(_UNSPACED.sub(" ", text).split()) + (unspaced + 1) // 2
+
+
+def _terms(text: str, language: str) -> dict[str, float]:
+    """A sentence's weighted terms. When the word list of its language needs a tokenizer that is not
+    installed (wordfreq's MeCab for Japanese and Korean, jieba for Chinese), words are weighed as
+    English would weigh them (foreign words count as rare), and the log says so once."""
+    try:
+        return text_features("", text, language).terms
+    except ImportError as exc:
+        _no_tokenizer(language, f"{type(exc).__name__}: {exc}")
+        return text_features("", text, "en").terms
+
+
+@cache
+def _no_tokenizer(language: str, reason: str) -> None:
+    log.warning("no word list tokenizer for %r (%s): facts in it are matched by words weighed as English",
+                language, reason)
 
 
 def word_similarity(a: Sentence, b: Sentence) -> float:
@@ -95,21 +125,28 @@ def meaning_similarity(a: Sentence, b: Sentence) -> float | None:
     return None if a.vector is None or b.vector is None else float(a.vector @ b.vector)
 
 
-def similarity(a: Sentence, b: Sentence) -> float:
+def similarity(a: Sentence, b: Sentence, settings: DossierSettings = DossierSettings()) -> float:
     words, meant = word_similarity(a, b), meaning_similarity(a, b)
-    return words if meant is None else (1 - MEANING_WEIGHT) * words + MEANING_WEIGHT * meant
+    return words if meant is None else combined(words, meant, settings)
 
 
-def may_report_one_fact(words, meant):
+def combined(words, meant, settings: DossierSettings = DossierSettings()):
+    """The similarity that ranks candidates: terms and meaning cosines (numbers or arrays), weighted."""
+    return (1 - settings.meaning_weight) * words + settings.meaning_weight * meant
+
+
+def may_report_one_fact(words, meant, settings: DossierSettings = DossierSettings()):
     """Whether sentences may report one fact, from their terms and meaning cosines (numbers or arrays):
     shared terms with related meanings (shared words in different statements are not enough), or the
     same meaning in other words."""
-    return ((words >= SAME_FACT_BY_WORDS) & (meant >= RELATED)) | (meant >= SAME_MEANING)
+    return (((words >= settings.same_fact_by_words) & (meant >= settings.related_meaning))
+            | (meant >= settings.same_meaning))
 
 
-def align(articles: list[Article], analyses: dict[str, Analysis]) -> list[Fact]:
+def align(articles: list[Article], analyses: dict[str, Analysis],
+          settings: DossierSettings = DossierSettings()) -> list[Fact]:
     """Every sentence in exactly one fact; facts in reading order."""
-    sentences = [s for a in articles for s in sentences_of(a, analyses[a.id])]
+    sentences = [s for a in articles for s in sentences_of(a, analyses[a.id], settings)]
     parent = list(range(len(sentences)))
 
     def root(i: int) -> int:
@@ -118,9 +155,9 @@ def align(articles: list[Article], analyses: dict[str, Analysis]) -> list[Fact]:
             i = parent[i]
         return i
 
-    for i, j in _best_links(sentences):
+    for i, j in _best_links(sentences, settings):
         parent[root(i)] = root(j)
-    groups: dict[int, Fact] = defaultdict(Fact)
+    groups: dict[int, Fact] = defaultdict(lambda: Fact(settings=settings))
     for i, sentence in enumerate(sentences):
         groups[root(i)].sentences.append(sentence)
     return sorted(groups.values(), key=lambda f: (f.position, f.sentences[0].article_id, f.sentences[0].start))
@@ -129,7 +166,8 @@ def align(articles: list[Article], analyses: dict[str, Analysis]) -> list[Fact]:
 class _Similarities:
     """One sentence's similarities to all others at a time: memory stays linear in the story's size."""
 
-    def __init__(self, sentences: list[Sentence]):
+    def __init__(self, sentences: list[Sentence], settings: DossierSettings):
+        self.settings = settings
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for i, sentence in enumerate(sentences):
             for term, weight in sentence.terms.items():
@@ -152,22 +190,22 @@ class _Similarities:
         """Similarity of sentence i to every sentence where the two may report one fact, else -1.
         Where either has no vector (other languages) shared terms decide alone."""
         words = self.words(i)
-        by_words = words >= SAME_FACT_BY_WORDS
+        by_words = words >= self.settings.same_fact_by_words
         if not self.has_vector[i]:
             return np.where(by_words, words, -1.0)
         meant = self.vectors @ self.vectors[i]
         both = self.has_vector
-        score = np.where(both, (1 - MEANING_WEIGHT) * words + MEANING_WEIGHT * meant, words)
-        return np.where(np.where(both, may_report_one_fact(words, meant), by_words), score, -1.0)
+        score = np.where(both, combined(words, meant, self.settings), words)
+        return np.where(np.where(both, may_report_one_fact(words, meant, self.settings), by_words), score, -1.0)
 
 
-def _best_links(sentences: list[Sentence]) -> list[tuple[int, int]]:
+def _best_links(sentences: list[Sentence], settings: DossierSettings) -> list[tuple[int, int]]:
     """Pairs of sentences from two articles that may report one fact and are each other's most similar
     such sentence in the other article (mutual: one broad sentence cannot chain many facts together)."""
     bounds: dict[str, tuple[int, int]] = {}
     for i, sentence in enumerate(sentences):  # an article's sentences are contiguous
         bounds[sentence.article_id] = (bounds.get(sentence.article_id, (i, i))[0], i + 1)
-    similarities = _Similarities(sentences)
+    similarities = _Similarities(sentences, settings)
     best: dict[tuple[int, str], int] = {}
     for i, sentence in enumerate(sentences):
         scores = similarities.row(i)

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..model import Analysis, Article, Quantity
+from ..config import DossierSettings
+from ..model import Analysis, Article, Citation, NumberGroup, NumberReport, Quantity
 
 CROWDS = {"people"}
 
 
-def compare_numbers(articles: list[Article], analyses: dict[str, Analysis]) -> list[dict]:
+def compare_numbers(articles: list[Article], analyses: dict[str, Analysis],
+                    settings: DossierSettings = DossierSettings()) -> list[NumberGroup]:
     outlet = {a.id: a.outlet or a.id for a in articles}
     groups: dict[tuple[str, str | None, str | None], list[tuple[str, Quantity]]] = defaultdict(list)
     orphans = []
@@ -31,46 +33,48 @@ def compare_numbers(articles: list[Article], analyses: dict[str, Analysis]) -> l
             else:
                 orphans.append((article.id, quantity))
     for article_id, quantity in orphans:
-        if quantity.value < 10:
+        if quantity.value < settings.min_unlabelled_number:
             continue  # "one", "five": an equal small number elsewhere is chance, not evidence
         home = [key for key, items in groups.items() if key[1] == quantity.unit and key[2] is None and any(
             q.value == quantity.value and a != article_id for a, q in items)]
         if len(home) == 1:
             groups[home[0]].append((article_id, quantity))
-    entries = [_entry(what, unit, items, outlet) for (what, unit, _), items in groups.items()]
+    entries = [_group(what, unit, items, outlet, settings) for (what, unit, _), items in groups.items()]
     order = {"conflict": 0, "agree": 1, "single": 2}
-    return sorted(entries, key=lambda e: (order[e["verdict"]], -len(e["reports"]), e["what"]))
+    return sorted(entries, key=lambda e: (order[e.verdict], -len(e.reports), e.what))
 
 
-def _entry(what: str, unit: str | None, items: list[tuple[str, Quantity]], outlet: dict[str, str]) -> dict:
-    reports = [{"value": q.value, "low": q.low, "high": q.high, "approximate": q.approximate, "text": q.text,
-                "cite": {"article_id": a, "start": q.start, "end": q.end}} for a, q in items]
+def _group(what: str, unit: str | None, items: list[tuple[str, Quantity]], outlet: dict[str, str],
+           settings: DossierSettings) -> NumberGroup:
+    reports = [NumberReport(q.value, q.low, q.high, q.approximate, q.text, Citation(a, q.start, q.end))
+               for a, q in items]
     outlets = {outlet[a] for a, _ in items}
     if len(outlets) < 2:
         verdict = "single"
     else:
-        verdict = "agree" if _compatible([q for _, q in items]) else "conflict"
-    return {"what": what, "unit": unit, "verdict": verdict, "reports": reports}
+        verdict = "agree" if compatible([q for _, q in items], settings.approximate_margin) else "conflict"
+    return NumberGroup(what=what, unit=unit, verdict=verdict, reports=reports)
 
 
-def _compatible(quantities: list[Quantity]) -> bool:
-    """Whether one value could be true for every report (exact values, ranges and hedges)."""
-    low = max((_low(q) for q in quantities), default=float("-inf"))
-    high = min((_high(q) for q in quantities), default=float("inf"))
+def compatible(quantities: list[Quantity], margin: float = DossierSettings.approximate_margin) -> bool:
+    """Whether one value could be true for every report (exact values, ranges and hedges): "at least 12"
+    and 12 are, 12 and 13 are not, "about 40,000" covers `margin` of 40,000 either side."""
+    low = max((_low(q, margin) for q in quantities), default=float("-inf"))
+    high = min((_high(q, margin) for q in quantities), default=float("inf"))
     return low <= high
 
 
-def _low(q: Quantity) -> float:
+def _low(q: Quantity, margin: float) -> float:
     if q.low is not None:
         return q.low
     if q.high is not None:
         return float("-inf")
-    return q.value * (0.9 if q.approximate else 1.0)
+    return q.value * (1 - margin if q.approximate else 1.0)
 
 
-def _high(q: Quantity) -> float:
+def _high(q: Quantity, margin: float) -> float:
     if q.high is not None:
         return q.high
     if q.low is not None:
         return float("inf")
-    return q.value * (1.1 if q.approximate else 1.0)
+    return q.value * (1 + margin if q.approximate else 1.0)

@@ -12,11 +12,10 @@ import re
 from collections import Counter
 from difflib import SequenceMatcher
 
-from ..model import Analysis, Article
+from ..config import DossierSettings
+from ..model import Analysis, Article, Citation, Entity, Quotation, QuoteGroup, QuoteVariant
 from .entities import canonical_names, fold, person_words
 
-SIMILAR = 0.8  # word-level difflib ratio for quotes with small edits
-SHORT = 3  # quotes with fewer words match only exactly
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\s*")
 
@@ -25,11 +24,11 @@ def words(text: str) -> list[str]:
     return [w.replace("’", "'") for w in _WORD.findall(text.casefold())]
 
 
-def same_quote(a: str, b: str) -> bool:
+def same_quote(a: str, b: str, settings: DossierSettings = DossierSettings()) -> bool:
     wa, wb = words(a), words(b)
     if not wa or not wb:
         return False
-    if min(len(wa), len(wb)) < SHORT:
+    if min(len(wa), len(wb)) < settings.short_quote_words:
         return wa == wb
     short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
     if _contains(long_, short):
@@ -38,7 +37,7 @@ def same_quote(a: str, b: str) -> bool:
         pieces = [words(p) for p in _ELLIPSIS.split(x) if words(p)]
         if len(pieces) > 1 and _in_order(words(y), pieces):
             return True
-    return SequenceMatcher(None, wa, wb, autojunk=False).ratio() >= SIMILAR
+    return SequenceMatcher(None, wa, wb, autojunk=False).ratio() >= settings.same_quote_ratio
 
 
 def _contains(long_: list[str], short: list[str]) -> bool:
@@ -57,32 +56,29 @@ def _in_order(target: list[str], pieces: list[list[str]]) -> bool:
     return True
 
 
-def match_quotes(articles: list[Article], analyses: dict[str, Analysis], entities) -> list[dict]:
+def match_quotes(articles: list[Article], analyses: dict[str, Analysis], entities: list[Entity],
+                 settings: DossierSettings = DossierSettings()) -> list[QuoteGroup]:
     names = canonical_names(entities)
     items = [(a.id, q) for a in articles for q in analyses[a.id].quotes]
-    groups: list[list[tuple[str, object]]] = []
+    groups: list[list[tuple[str, Quotation]]] = []
     for item in items:
-        home = next((g for g in groups if any(same_quote(item[1].text, other.text) for _, other in g)), None)
+        home = next((g for g in groups if any(same_quote(item[1].text, other.text, settings) for _, other in g)), None)
         if home is None:
             groups.append([item])
         else:
             home.append(item)
-    out = [_entry(group, names) for group in groups]
-    return sorted(out, key=lambda q: (-len({v["cite"]["article_id"] for v in q["variants"]}), q["variants"][0]["cite"]["article_id"],
-                                      q["variants"][0]["cite"]["start"]))
+    out = [_group(group, names) for group in groups]
+    return sorted(out, key=lambda q: (-len({v.cite.article_id for v in q.variants}), q.variants[0].cite.article_id,
+                                      q.variants[0].cite.start))
 
 
-def _entry(group, names: dict[str, str]) -> dict:
+def _group(group: list[tuple[str, Quotation]], names: dict[str, str]) -> QuoteGroup:
     speakers = Counter(_canonical(q.speaker, names) for _, q in group if q.speaker)
     speaker = speakers.most_common(1)[0][0] if speakers else None
     longest = max((q.text for _, q in group), key=lambda t: (len(words(t)), t))
-    return {
-        "speaker": speaker,
-        "text": longest,
-        "variants": [{"text": q.text, "speaker": _canonical(q.speaker, names) if q.speaker else None,
-                      "cite": {"article_id": article_id, "start": q.start, "end": q.end}}
-                     for article_id, q in group],
-    }
+    variants = [QuoteVariant(q.text, _canonical(q.speaker, names) if q.speaker else None,
+                             Citation(article_id, q.start, q.end)) for article_id, q in group]
+    return QuoteGroup(speaker=speaker, text=longest, variants=variants)
 
 
 def _canonical(speaker: str, names: dict[str, str]) -> str:

@@ -9,33 +9,33 @@ every article that reports its fact.
 
 from __future__ import annotations
 
-from ..model import Article
-from .facts import SAME_MEANING, Fact, Sentence, meaning_similarity, word_similarity
-
-REDUNDANT = 0.25  # a candidate sharing this many weighted terms with a chosen sentence says nothing new
-MAX_WORDS = 60  # very long sentences make poor summary lines
+from ..config import DossierSettings
+from ..model import Article, SummarySentence
+from .facts import Fact, Sentence, meaning_similarity, word_count, word_similarity
 
 
-def summarize(articles: list[Article], facts: list[Fact], sentences: int = 5) -> list[dict]:
+def summarize(articles: list[Article], facts: list[Fact],
+              settings: DossierSettings = DossierSettings()) -> list[SummarySentence]:
     outlet_of = {a.id: a.outlet or a.id for a in articles}
     ranked = sorted(facts, key=lambda f: (-len(f.outlets(outlet_of)), f.position,
                                           f.sentences[0].article_id, f.sentences[0].start))
     chosen: list[Fact] = []
     best_of: dict[int, Sentence] = {}  # representative() is quadratic in a fact's sentences: once per fact
     for fact in ranked:
-        if len(chosen) >= sentences:
+        if len(chosen) >= settings.summary_sentences:
             break
         best = best_of[id(fact)] = fact.representative()
-        if len(best.text.split()) > MAX_WORDS or best.text.rstrip()[-1:] in (":", "?"):
+        if word_count(best.text) > settings.max_summary_words or best.text.rstrip()[-1:] in (":", "?"):
             continue
-        if any(_redundant(best, best_of[id(c)]) for c in chosen):
+        if any(_redundant(best, best_of[id(c)], settings) for c in chosen):
             continue
         chosen.append(fact)
     chosen.sort(key=lambda f: (f.position, f.sentences[0].article_id))
-    return [{"text": best_of[id(f)].text, "citations": f.citations()} for f in chosen]
+    return [SummarySentence(best_of[id(f)].text, f.citations()) for f in chosen]
 
 
-def _redundant(candidate: Sentence, chosen: Sentence) -> bool:
+def _redundant(candidate: Sentence, chosen: Sentence, settings: DossierSettings) -> bool:
     """Says nothing new: shares many weighted terms, or says the same in other words."""
     meant = meaning_similarity(candidate, chosen)
-    return word_similarity(candidate, chosen) >= REDUNDANT or (meant is not None and meant >= SAME_MEANING)
+    return (word_similarity(candidate, chosen) >= settings.redundant_words
+            or (meant is not None and meant >= settings.same_meaning))

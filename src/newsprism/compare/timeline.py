@@ -7,18 +7,19 @@ sentences of one fact are one event.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date
 
-from ..model import Analysis, Article
+from ..model import Analysis, Article, Citation, TimelineEvent
 from ..understand import anchor_date
 from ..understand.times import resolve
 from .facts import Fact
 
 
 def timeline(articles: list[Article], analyses: dict[str, Analysis], facts: list[Fact],
-             story_date: date | None) -> list[dict]:
+             story_date: date | None) -> list[TimelineEvent]:
     fact_of = {(s.article_id, s.start): n for n, f in enumerate(facts) for s in f.sentences}
-    events: dict[tuple[str, object], dict] = {}
+    events: dict[tuple[str, object], TimelineEvent] = {}
     for article in articles:
         anchor = anchor_date(article.published) or story_date
         analysis = analyses[article.id]
@@ -29,14 +30,16 @@ def timeline(articles: list[Article], analyses: dict[str, Analysis], facts: list
                 continue
             start, end = span
             key = (when, fact_of.get((article.id, start), (article.id, start)))
-            event = events.setdefault(key, {"date": when, "text": article.text[start:end],
-                                            "citations": []})
-            cite = {"article_id": article.id, "start": start, "end": end}
-            if cite not in event["citations"]:
-                event["citations"].append(cite)
-    return sorted(events.values(), key=lambda e: (e["date"], e["citations"][0]["article_id"],
-                                                  e["citations"][0]["start"]))
+            event = events.setdefault(key, TimelineEvent(when, article.text[start:end], []))
+            cite = Citation(article.id, start, end)
+            if cite not in event.citations:
+                event.citations.append(cite)
+    return sorted(events.values(), key=lambda e: (e.date, e.citations[0].article_id, e.citations[0].start))
 
 
 def _sentence(analysis: Analysis, char: int) -> tuple[int, int] | None:
-    return next(((s, e) for s, e in analysis.sentences if s <= char < e), None)
+    """The sentence holding a character (sentences are in text order: a binary search)."""
+    index = bisect_right(analysis.sentences, (char, float("inf"))) - 1
+    if index >= 0 and analysis.sentences[index][0] <= char < analysis.sentences[index][1]:
+        return analysis.sentences[index]
+    return None

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..ingest import ingest
+from ..model import Rejection
 from ..normalize import parse_date
 from ..store import Store, utc_key
 from .datasets import ecbplus_documents
@@ -34,7 +35,7 @@ class EvalSet:
     """Labelled documents ({"id", "text", "story", ...}) and the records that could not be used."""
 
     records: list[dict]
-    problems: list[str] = field(default_factory=list)
+    problems: list[Rejection] = field(default_factory=list)
 
 
 def load_eval_set(fmt: str, path: str | Path, label: str = "story") -> EvalSet:
@@ -57,33 +58,34 @@ def _jsonl_set(path: Path, label: str) -> EvalSet:
                 continue
             problem, record = _eval_record(raw, label, number)
             if record is not None and record["id"] in ids:
-                problem, record = f"line {number}: id {record['id']!r} appears twice; the later line is skipped", None
+                problem, record = f"id {record['id']!r} appears twice; the later line is skipped", None
             if problem:
-                found.problems.append(problem)
+                found.problems.append(Rejection(f"{path} line {number}", problem))
                 continue
             ids.add(record["id"])
             found.records.append(record)
     if not found.records and not found.problems:
-        found.problems.append(f"{path}: no records")
+        found.problems.append(Rejection(str(path), "no records"))
     return found
 
 
 def _eval_record(raw: bytes, label: str, number: int) -> tuple[str | None, dict | None]:
+    """(why line `number` is unusable, None) or (None, the record, its id the line number when it has none)."""
     try:
         value = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        return f"line {number}: not UTF-8", None
+        return "not UTF-8", None
     except json.JSONDecodeError as exc:
-        return f"line {number}: malformed JSON ({exc.msg})", None
+        return f"malformed JSON ({exc.msg})", None
     except RecursionError:
-        return f"line {number}: nested too deeply", None
+        return "nested too deeply", None
     if not isinstance(value, dict):
-        return f"line {number}: a {type(value).__name__}, not a JSON object", None
+        return f"a {type(value).__name__}, not a JSON object", None
     text, gold = value.get("text"), value.get(label)
     if not isinstance(text, str) or not text.strip():
-        return f"line {number}: no text", None
+        return "no text", None
     if gold is None or isinstance(gold, (dict, list)) or str(gold).strip() == "":
-        return f"line {number}: no gold story in field {label!r}", None
+        return f"no gold story in field {label!r}", None
     record = {k: str(value[k]) for k in _ARTICLE_FIELDS if isinstance(value.get(k), (str, int, float))}
     record["id"] = str(value.get("id", number))
     record["story"] = str(gold)
@@ -105,12 +107,12 @@ def ordered(records: list[dict], order: str = "file", seed: int = 0) -> list[dic
 
 
 def evaluate_clustering(records: Iterable[dict], *, order: str = "file", seed: int = 0, label: str = "story",
-                        settings: Settings = Settings(), problems: Iterable[str] = ()) -> dict:
+                        settings: Settings = Settings(), problems: Iterable[Rejection] = ()) -> dict:
     """Stream `records` through ingest into a scratch store and score the stories against the gold labels.
 
     Returns {"bcubed", "pairwise", "clusters", "gold_clusters", "documents", "seconds",
     "cluster_seconds", "rejected"}; documents the reader rejects are left out of the scores
-    and listed under "rejected".
+    and listed under "rejected" (`problems` first), each as `Rejection.to_dict()`.
     """
     stream = ordered(list(records), order, seed)
     rejected = list(problems)
@@ -122,7 +124,7 @@ def evaluate_clustering(records: Iterable[dict], *, order: str = "file", seed: i
             report = ingest(store, [str(source)], settings=settings)
             seconds = time.perf_counter() - started
             predicted, gold = _assignments(store, report, stream)
-    rejected += [f"{_which(r.source_path, stream)}: {r.reason}" for r in report.rejected]
+    rejected += [Rejection(_which(r.source_path, stream), r.reason) for r in report.rejected]
     return {
         "bcubed": bcubed(predicted, gold),
         "pairwise": pairwise(predicted, gold),
@@ -133,7 +135,7 @@ def evaluate_clustering(records: Iterable[dict], *, order: str = "file", seed: i
         "cluster_seconds": round(report.cluster_seconds, 3),
         "order": order,
         "seed": seed if order == "shuffle" else None,
-        "rejected": rejected,
+        "rejected": [r.to_dict() for r in rejected],
     }
 
 

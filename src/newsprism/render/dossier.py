@@ -1,4 +1,4 @@
-"""A story's dossier as Markdown, one self-contained HTML page, or lines for the terminal.
+"""A story's dossier (`model.Dossier`) as JSON, Markdown, one self-contained HTML page, or lines for the terminal.
 
 Every string from an article is untrusted: HTML output escapes it with
 `html.escape`, Markdown with `md_escape`, and the terminal view with rich's
@@ -14,55 +14,53 @@ from datetime import date
 from rich.console import Console
 from rich.markup import escape
 
+from ..model import Citation, Dossier, NumberGroup, StoryMember, TimelineEvent
 from .articles import md_escape
 
 FORMATS = ("table", "json", "markdown", "html")
 
 
-def to_json(dossier: dict) -> str:
-    return json.dumps({k: v for k, v in dossier.items() if k != "texts"}, ensure_ascii=False, indent=2) + "\n"
+def to_json(dossier: Dossier) -> str:
+    return json.dumps(dossier.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
-def passage(dossier: dict, cite: dict) -> str:
-    text = dossier.get("texts", {}).get(cite["article_id"], "")
-    return text[cite["start"]:cite["end"]]
-
-
-def _outlets(dossier: dict) -> dict[str, str]:
-    return {a["id"]: a.get("outlet") or a["id"] for a in dossier["articles"]}
+def render(dossier: Dossier, fmt: str) -> str:
+    """The dossier as text in `fmt` ("table" as Markdown: readable in a file)."""
+    views = {"json": to_json, "markdown": to_markdown, "html": to_html, "table": to_markdown}
+    return views[fmt](dossier)
 
 
 # -- terminal ------------------------------------------------------------------------
 
 
-def print_terminal(dossier: dict, console: Console | None = None) -> None:
+def print_terminal(dossier: Dossier, console: Console | None = None) -> None:
     out = console or Console(highlight=False, soft_wrap=True)
-    outlet = _outlets(dossier)
-    out.print(f"[bold]{escape(dossier.get('title') or '(untitled)')}[/bold]")
-    out.print(f"[dim]{len(dossier['articles'])} article(s) from {len(set(outlet.values()))} outlet(s): "
+    outlet = dossier.outlet_of()
+    out.print(f"[bold]{escape(dossier.title or '(untitled)')}[/bold]")
+    out.print(f"[dim]{len(dossier.articles)} article(s) from {len(set(outlet.values()))} outlet(s): "
               f"{escape(', '.join(sorted(set(outlet.values()))))}[/dim]\n")
     out.print("[bold]Summary[/bold]")
-    for item in dossier["summary"]:
-        sources = ", ".join(sorted({outlet[c["article_id"]] for c in item["citations"]}))
-        out.print(f"  • {escape(item['text'])} [dim]({escape(sources)})[/dim]")
-    _section(out, "Quotes", [f"{escape(q['speaker'] or 'unattributed')}: “{escape(q['text'])}” [dim]("
-                             f"{escape(', '.join(sorted({outlet[v['cite']['article_id']] for v in q['variants']})))})"
-                             f"[/dim]" for q in dossier["quotes"] if len(q["text"].split()) > 2][:15])
-    _section(out, "Numbers", [_number_line(n, outlet) for n in dossier["numbers"] if n["verdict"] != "single"][:20])
-    _section(out, "Timeline", [f"{escape(e['date'])}  {escape(_short(e['text']))}" for e in dossier["timeline"]])
-    coverage = dossier["coverage"]
-    _section(out, "Every outlet reports", [escape(_short(c["text"])) for c in coverage["core"]])
-    for article_id, items in coverage["unique"].items():
-        _section(out, f"Only {outlet[article_id]} ({article_id})", [escape(_short(i["text"])) for i in items][:12])
-    for article_id, missing in dossier.get("not_analysed", {}).items():
+    for item in dossier.summary:
+        sources = ", ".join(sorted({outlet[c.article_id] for c in item.citations}))
+        out.print(f"  • {escape(item.text)} [dim]({escape(sources)})[/dim]")
+    _section(out, "Quotes", [f"{escape(q.speaker or 'unattributed')}: “{escape(q.text)}” [dim]("
+                             f"{escape(', '.join(sorted({outlet[v.cite.article_id] for v in q.variants})))})"
+                             f"[/dim]" for q in dossier.quotes if len(q.text.split()) > 2][:15])
+    _section(out, "Numbers", [_number_line(n, outlet) for n in dossier.numbers if n.verdict != "single"][:20])
+    _section(out, "Timeline", [f"{escape(e.date)}  {escape(_short(e.text))}" for e in dossier.timeline])
+    coverage = dossier.coverage
+    _section(out, "Every outlet reports", [escape(_short(c.text)) for c in coverage.core])
+    for article_id, items in coverage.unique.items():
+        _section(out, f"Only {outlet[article_id]} ({article_id})", [escape(_short(i.text)) for i in items][:12])
+    for article_id, missing in dossier.not_analysed.items():
         out.print(f"[yellow]not analysed in {escape(article_id)}: {escape('; '.join(missing))}[/yellow]")
 
 
-def _number_line(number: dict, outlet: dict[str, str]) -> str:
-    colour = "red" if number["verdict"] == "conflict" else "green"
-    values = "; ".join(f"{escape(r['text'])} ({escape(outlet[r['cite']['article_id']])})" for r in number["reports"])
-    unit = f" [{number['unit']}]" if number["unit"] else ""
-    return f"[{colour}]{number['verdict']}[/{colour}] {escape(number['what'] + unit)}: {values}"
+def _number_line(number: NumberGroup, outlet: dict[str, str]) -> str:
+    colour = "red" if number.verdict == "conflict" else "green"
+    values = "; ".join(f"{escape(r.text)} ({escape(outlet[r.cite.article_id])})" for r in number.reports)
+    unit = f" [{number.unit}]" if number.unit else ""
+    return f"[{colour}]{number.verdict}[/{colour}] {escape(number.what + unit)}: {values}"
 
 
 def _section(out: Console, title: str, lines: list[str]) -> None:
@@ -81,36 +79,36 @@ def _short(text: str, limit: int = 160) -> str:
 # -- Markdown -----------------------------------------------------------------------
 
 
-def to_markdown(dossier: dict) -> str:
-    outlet = _outlets(dossier)
-    lines = [f"# {md_escape(dossier.get('title') or '(untitled)')}", ""]
+def to_markdown(dossier: Dossier) -> str:
+    outlet = dossier.outlet_of()
+    lines = [f"# {md_escape(dossier.title or '(untitled)')}", ""]
     lines += ["| article | outlet | published | title |", "| --- | --- | --- | --- |"]
-    lines += [f"| {md_escape(a['id'])} | {md_escape(a.get('outlet'))} | {md_escape(a.get('published'))} | "
-              f"{md_escape(a.get('title'))} |" for a in dossier["articles"]]
+    lines += [f"| {md_escape(a.id)} | {md_escape(a.outlet)} | {md_escape(a.published)} | "
+              f"{md_escape(a.title)} |" for a in dossier.articles]
     lines += ["", "## Summary", ""]
-    lines += [f"- {md_escape(s['text'])} ({_md_cites(s['citations'], outlet)})" for s in dossier["summary"]]
+    lines += [f"- {md_escape(s.text)} ({_md_cites(s.citations, outlet)})" for s in dossier.summary]
     lines += ["", "## Quotes", "", "| speaker | quote | outlets |", "| --- | --- | --- |"]
-    lines += [f"| {md_escape(q['speaker'] or 'unattributed')} | {md_escape(q['text'])} | "
-              f"{md_escape(', '.join(sorted({outlet[v['cite']['article_id']] for v in q['variants']})))} |"
-              for q in dossier["quotes"]]
+    lines += [f"| {md_escape(q.speaker or 'unattributed')} | {md_escape(q.text)} | "
+              f"{md_escape(', '.join(sorted({outlet[v.cite.article_id] for v in q.variants})))} |"
+              for q in dossier.quotes]
     lines += ["", "## Numbers", "", "| what | verdict | reports |", "| --- | --- | --- |"]
-    lines += [f"| {md_escape(n['what'])}{' (' + md_escape(n['unit']) + ')' if n['unit'] else ''} | "
-              f"{'**conflict**' if n['verdict'] == 'conflict' else n['verdict']} | "
-              + md_escape("; ".join(f"{r['text']} ({outlet[r['cite']['article_id']]})" for r in n["reports"])) + " |"
-              for n in dossier["numbers"]]
+    lines += [f"| {md_escape(n.what)}{' (' + md_escape(n.unit) + ')' if n.unit else ''} | "
+              f"{'**conflict**' if n.verdict == 'conflict' else n.verdict} | "
+              + md_escape("; ".join(f"{r.text} ({outlet[r.cite.article_id]})" for r in n.reports)) + " |"
+              for n in dossier.numbers]
     lines += ["", "## Timeline", ""]
-    lines += [f"- **{md_escape(e['date'])}** {md_escape(e['text'])} ({_md_cites(e['citations'], outlet)})"
-              for e in dossier["timeline"]]
+    lines += [f"- **{md_escape(e.date)}** {md_escape(e.text)} ({_md_cites(e.citations, outlet)})"
+              for e in dossier.timeline]
     lines += ["", "## Coverage", "", "### Every outlet reports", ""]
-    lines += [f"- {md_escape(c['text'])}" for c in dossier["coverage"]["core"]]
-    for article_id, items in dossier["coverage"]["unique"].items():
+    lines += [f"- {md_escape(c.text)}" for c in dossier.coverage.core]
+    for article_id, items in dossier.coverage.unique.items():
         lines += ["", f"### Only {md_escape(outlet[article_id])} ({md_escape(article_id)})", ""]
-        lines += [f"- {md_escape(i['text'])}" for i in items]
+        lines += [f"- {md_escape(i.text)}" for i in items]
     return "\n".join(lines) + "\n"
 
 
-def _md_cites(cites: list[dict], outlet: dict[str, str]) -> str:
-    return ", ".join(f"{md_escape(outlet[c['article_id']])} {c['start']}-{c['end']}" for c in cites)
+def _md_cites(cites: list[Citation], outlet: dict[str, str]) -> str:
+    return ", ".join(f"{md_escape(outlet[c.article_id])} {c.start}-{c.end}" for c in cites)
 
 
 # -- HTML ---------------------------------------------------------------------------
@@ -129,48 +127,47 @@ svg text{font:11px sans-serif}
 """
 
 
-def to_html(dossier: dict) -> str:
-    outlet = _outlets(dossier)
+def to_html(dossier: Dossier) -> str:
+    outlet = dossier.outlet_of()
     e = html.escape
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(dossier.get('title') or 'Story')}"
+    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(dossier.title or 'Story')}"
              f"</title><style>{STYLE}</style></head><body>",
-             f"<h1>{e(dossier.get('title') or '(untitled)')}</h1>",
-             f"<p class='meta'>{len(dossier['articles'])} article(s) from {len(set(outlet.values()))} outlet(s): "
+             f"<h1>{e(dossier.title or '(untitled)')}</h1>",
+             f"<p class='meta'>{len(dossier.articles)} article(s) from {len(set(outlet.values()))} outlet(s): "
              f"{e(', '.join(sorted(set(outlet.values()))))}</p>",
              "<h2>Summary</h2><ul>"]
-    parts += [f"<li>{e(s['text'])} {_html_cites(dossier, s['citations'], outlet)}</li>" for s in dossier["summary"]]
+    parts += [f"<li>{e(s.text)} {_html_cites(dossier, s.citations, outlet)}</li>" for s in dossier.summary]
     parts += ["</ul>", _grid(dossier, outlet), _quotes(dossier, outlet), _numbers(dossier, outlet),
               _timeline(dossier, outlet), "<h2>Articles</h2><table><tr><th>outlet</th><th>published</th><th>title"
               "</th></tr>"]
-    parts += [f"<tr><td>{e(a.get('outlet') or '')}</td><td>{e(a.get('published') or '')}</td><td>"
-              f"{_link(a)}</td></tr>" for a in dossier["articles"]]
+    parts += [f"<tr><td>{e(a.outlet or '')}</td><td>{e(a.published or '')}</td><td>"
+              f"{_link(a)}</td></tr>" for a in dossier.articles]
     parts += ["</table></body></html>"]
     return "\n".join(parts) + "\n"
 
 
-def _link(article: dict) -> str:
-    title = html.escape(article.get("title") or article["id"])
-    url = article.get("url") or ""
+def _link(article: StoryMember) -> str:
+    title = html.escape(article.title or article.id)
+    url = article.url or ""
     if url.startswith(("http://", "https://")):
         return f"<a href='{html.escape(url, quote=True)}' rel='noopener noreferrer'>{title}</a>"
     return title
 
 
-def _html_cites(dossier: dict, cites: list[dict], outlet: dict[str, str]) -> str:
+def _html_cites(dossier: Dossier, cites: list[Citation], outlet: dict[str, str]) -> str:
     marks = []
     for cite in cites:
-        text = passage(dossier, cite)
-        marks.append(f"<span class='cite' tabindex='0'>[{html.escape(outlet[cite['article_id']])}]"
+        text = dossier.passage(cite)
+        marks.append(f"<span class='cite' tabindex='0'>[{html.escape(outlet[cite.article_id])}]"
                      f"<span class='passage'>{html.escape(text)}</span></span>")
     return "".join(marks)
 
 
-def _grid(dossier: dict, outlet: dict[str, str]) -> str:
+def _grid(dossier: Dossier, outlet: dict[str, str]) -> str:
     names = sorted(set(outlet.values()))
-    rows = [(c["text"], set(c["outlets"]), c["citations"]) for c in
-            dossier["coverage"]["core"] + dossier["coverage"].get("shared", [])]
-    for article_id, items in dossier["coverage"]["unique"].items():
-        rows += [(i["text"], {outlet[article_id]}, [i["cite"]]) for i in items]
+    rows = [(c.text, set(c.outlets), c.citations) for c in dossier.coverage.core + dossier.coverage.shared]
+    for article_id, items in dossier.coverage.unique.items():
+        rows += [(i.text, {outlet[article_id]}, [i.cite]) for i in items]
     head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
     body = []
     for text, carried, cites in rows:
@@ -179,40 +176,39 @@ def _grid(dossier: dict, outlet: dict[str, str]) -> str:
     return f"<h2>Who reports what</h2><table><tr><th>fact</th>{head}</tr>{''.join(body)}</table>"
 
 
-def _quotes(dossier: dict, outlet: dict[str, str]) -> str:
+def _quotes(dossier: Dossier, outlet: dict[str, str]) -> str:
     rows = []
-    for q in dossier["quotes"]:
-        variants = "<br>".join(f"“{html.escape(v['text'])}” {_html_cites(dossier, [v['cite']], outlet)}"
-                               for v in q["variants"])
-        rows.append(f"<tr><td>{html.escape(q['speaker'] or 'unattributed')}</td><td>{variants}</td></tr>")
+    for q in dossier.quotes:
+        variants = "<br>".join(f"“{html.escape(v.text)}” {_html_cites(dossier, [v.cite], outlet)}"
+                               for v in q.variants)
+        rows.append(f"<tr><td>{html.escape(q.speaker or 'unattributed')}</td><td>{variants}</td></tr>")
     return f"<h2>Quotes</h2><table><tr><th>speaker</th><th>quoted as</th></tr>{''.join(rows)}</table>"
 
 
-def _numbers(dossier: dict, outlet: dict[str, str]) -> str:
+def _numbers(dossier: Dossier, outlet: dict[str, str]) -> str:
     rows = []
-    for n in dossier["numbers"]:
-        reports = "<br>".join(f"{html.escape(r['text'])} {_html_cites(dossier, [r['cite']], outlet)}"
-                              for r in n["reports"])
-        unit = f" ({html.escape(n['unit'])})" if n["unit"] else ""
-        rows.append(f"<tr class='{n['verdict']}'><td>{html.escape(n['what'])}{unit}</td>"
-                    f"<td class='verdict'>{n['verdict']}</td><td>{reports}</td></tr>")
+    for n in dossier.numbers:
+        reports = "<br>".join(f"{html.escape(r.text)} {_html_cites(dossier, [r.cite], outlet)}" for r in n.reports)
+        unit = f" ({html.escape(n.unit)})" if n.unit else ""
+        rows.append(f"<tr class='{html.escape(n.verdict)}'><td>{html.escape(n.what)}{unit}</td>"
+                    f"<td class='verdict'>{html.escape(n.verdict)}</td><td>{reports}</td></tr>")
     return f"<h2>Numbers</h2><table><tr><th>what</th><th>verdict</th><th>reports</th></tr>{''.join(rows)}</table>"
 
 
-def _timeline(dossier: dict, outlet: dict[str, str]) -> str:
-    days = [ev for ev in dossier["timeline"] if len(ev["date"]) == 10]
+def _timeline(dossier: Dossier, outlet: dict[str, str]) -> str:
+    days = [ev for ev in dossier.timeline if len(ev.date) == 10]
     chart = _timeline_chart(days)
-    items = "".join(f"<li><b>{html.escape(ev['date'])}</b> {html.escape(ev['text'])} "
-                    f"{_html_cites(dossier, ev['citations'], outlet)}</li>" for ev in dossier["timeline"])
+    items = "".join(f"<li><b>{html.escape(ev.date)}</b> {html.escape(ev.text)} "
+                    f"{_html_cites(dossier, ev.citations, outlet)}</li>" for ev in dossier.timeline)
     return f"<h2>Timeline</h2>{chart}<ul>{items}</ul>"
 
 
-def _timeline_chart(events: list[dict]) -> str:
+def _timeline_chart(events: list[TimelineEvent]) -> str:
     """Dated events as dots on a day axis (one dot per event, stacked on busy days), with date
     labels in staggered rows so that none overlaps another."""
     if not events:
         return ""
-    days = [date.fromisoformat(ev["date"]) for ev in events]
+    days = [date.fromisoformat(ev.date) for ev in events]
     first, last = min(days), max(days)
     span = max(1, (last - first).days)
     width, left, right = 900, 40, 40
@@ -225,8 +221,8 @@ def _timeline_chart(events: list[dict]) -> str:
     for day, ev in zip(days, events):
         stacks[day] = stacks.get(day, 0) + 1
         y = 70 - 12 * (stacks[day] - 1)
-        dots.append(f"<circle cx='{x_of(day):.1f}' cy='{y}' r='5' fill='#06c'><title>{html.escape(ev['date'])}: "
-                    f"{html.escape(_short(ev['text'], 200))}</title></circle>")
+        dots.append(f"<circle cx='{x_of(day):.1f}' cy='{y}' r='5' fill='#06c'><title>{html.escape(ev.date)}: "
+                    f"{html.escape(_short(ev.text, 200))}</title></circle>")
     ticks, rows = _tick_labels(sorted(set(days)), x_of, full=first.year != last.year)
     height = 92 + LABEL_ROW * rows
     return (f"<svg viewBox='0 0 {width} {height}' width='100%' role='img' aria-label='timeline'>"

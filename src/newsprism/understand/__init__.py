@@ -6,29 +6,33 @@ dates when the article is dated). The pipeline is spaCy's small English model;
 other languages get sentences and what needs no parse (quoted spans, vague
 amounts, dates by pattern), and the analysis lists what was not analysed.
 
-`analyze(article)` works on one article; `analyses_for(store, articles)` returns
-stored analyses and computes (and stores) the missing or outdated ones.
+`analyze(article)` works on one article; `analyses_for(source, articles)` returns
+the analyses a source holds and computes (and saves) the missing or outdated ones.
+A source is anything with `analyses(ids, version)` and `save_analysis(analysis)`: the
+SQLite `Store`, `MemoryAnalyses`, or (later) a Parquet table in a Spark job.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Protocol, runtime_checkable
 
 from ..model import Analysis, Article, Mention
 from ..spans import strip_span
-from ..store import Store
 from . import meaning
 from .pipeline import pipeline_for
 from .quantities import extract_quantities
 from .quotes import extract_quotes
 from .times import extract_times, resolve_all
 
-__all__ = ["ANALYSIS_VERSION", "analyze", "analyses_for", "anchor_date"]
+__all__ = ["ANALYSIS_VERSION", "AnalysisSource", "MemoryAnalyses", "analyses_for", "analyze", "anchor_date"]
 
 # Bump when what is extracted changes: stored analyses of older versions are recomputed.
-ANALYSIS_VERSION = 3
+# (4: sentences end at ideographic full stops; a number counts no other number; rates and shares have units.)
+ANALYSIS_VERSION = 4
 MAX_CHARS = 200_000  # beyond this an article is analysed in part (and says so)
 ENTITY_TYPES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 
@@ -81,12 +85,29 @@ def _failure(what: str, exc: Exception) -> str:
     return f"{what} ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})"
 
 
+# Quotation marks that only ever open a quotation (German „, French «, ...).
+OPENING_MARKS = "„«‹‚"
+# A line, cut after each Chinese or Japanese full stop, question or exclamation mark, unless a closing
+# mark follows it: 「はい。」と言った。 is one sentence.
+_PIECES = re.compile(r"[^\n]+?(?:[。！？]+(?![」』”’）)】])|(?=\n)|$)")
+
+
 def sentence_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sentences never cross a paragraph break, and carry no surrounding white space."""
-    out = []
+    """Sentences never cross a paragraph break or an ideographic full stop (a tokenizer that splits
+    at spaces only sees a Japanese paragraph as one word), and carry no surrounding white space."""
+    out: list[tuple[int, int]] = []
+    carried = None  # an opening mark cut from the end of the sentence before
     for start, end in spans:
-        for piece in re.finditer(r"[^\n]+", text[start:end]):
-            s, e = strip_span(text, start + piece.start(), start + piece.end())
+        for piece in _PIECES.finditer(text, start, end):
+            if not piece.group():
+                continue
+            s, e = strip_span(text, piece.start(), piece.end())
+            if carried is not None and "\n" not in text[carried:s]:
+                s = carried
+            carried = None
+            if e - s > 1 and text[e - 1] in OPENING_MARKS and text[e - 2].isspace():
+                # `... an. „Wir werden` split after the full stop: the mark opens the next sentence
+                carried, e = e - 1, strip_span(text, s, e - 1)[1]
             if any(c.isalnum() for c in text[s:e]):
                 out.append((s, e))
             elif out and e > s and out[-1][1] >= s - 1:  # a lone closing quote mark belongs to the sentence before
@@ -94,15 +115,45 @@ def sentence_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
     return out
 
 
-def analyses_for(store: Store, articles: Sequence[Article]) -> dict[str, Analysis]:
-    """Each article's analysis: from the store when current, else computed now and stored."""
-    found = store.analyses([a.id for a in articles], ANALYSIS_VERSION)
+@runtime_checkable
+class AnalysisSource(Protocol):
+    """Where analyses are kept between runs, keyed by article id and analysis version."""
+
+    def analyses(self, article_ids: Sequence[str], version: int) -> dict[str, Analysis]:
+        """The kept analyses of these articles made by this version (others are stale)."""
+        ...
+
+    def save_analysis(self, analysis: Analysis) -> None:
+        ...
+
+
+class MemoryAnalyses:
+    """An `AnalysisSource` in a dict: for one process (`compare`, a web request, a test)."""
+
+    def __init__(self, analyses: Sequence[Analysis] = ()):
+        self._kept: dict[str, Analysis] = {a.article_id: a for a in analyses}
+
+    def analyses(self, article_ids: Sequence[str], version: int) -> dict[str, Analysis]:
+        return {i: self._kept[i] for i in article_ids if i in self._kept and self._kept[i].version == version}
+
+    def save_analysis(self, analysis: Analysis) -> None:
+        self._kept[analysis.article_id] = analysis
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+def analyses_for(source: AnalysisSource, articles: Sequence[Article]) -> dict[str, Analysis]:
+    """Each article's analysis: from `source` when current, else computed now and saved there
+    (in one transaction when the source has `write()`, as the SQLite store does)."""
+    found = source.analyses([a.id for a in articles], ANALYSIS_VERSION)
     todo = [a for a in articles if a.id not in found]
     if todo:
         computed = [analyze(a) for a in todo]
-        with store.write():
+        write = getattr(source, "write", None)
+        with write() if callable(write) else contextlib.nullcontext():
             for analysis in computed:
-                store.save_analysis(analysis)
+                source.save_analysis(analysis)
         found.update((a.article_id, a) for a in computed)
     return found
 

@@ -53,18 +53,23 @@ GENERIC = {"people", "person", "persons", "others", "other", "of", "those", "the
 STATES = {"dead", "killed", "died", "injured", "wounded", "hurt", "missing", "unaccounted", "arrested", "detained",
           "rescued", "evacuated", "displaced", "hospitalised", "hospitalized", "stranded", "trapped", "affected"}
 _YEARISH = re.compile(r"^(1[89]\d\d|20\d\d)s?$")
+# A period after the amount and at most two words ("vehicles", "road vehicles") makes it a rate,
+# unless the period dates something ("killed 13 people a day after the storm").
+_RATE = re.compile(r"(?:\s+[^\W\d_][\w'’-]*){0,2}?\s+(?:a|an|per|each|every)\s+(day|week|month|year|hour)\b"
+                   r"(?!\s+(?:after|before|earlier|later|ago|or)\b)", re.IGNORECASE)
 
 
 def extract_quantities(doc: Doc, parses: bool = True) -> list[Quantity]:
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
+    text = doc.text  # once: spaCy joins the tokens again on every call
     for ent in doc.ents if parses else ():
         if ent.label_ in AMOUNT_LABELS:
-            quantity = _from_entity(ent)
+            quantity = _from_entity(ent, text)
             if quantity is not None:
                 found.append(quantity)
                 taken.append((quantity.start, quantity.end))
-    for match in _VAGUE.finditer(doc.text):
+    for match in _VAGUE.finditer(text):
         if any(s < match.end() and match.start() < e for s, e in taken):
             continue
         low, high = VAGUE[match.group(1).lower()]
@@ -75,7 +80,7 @@ def extract_quantities(doc: Doc, parses: bool = True) -> list[Quantity]:
     return sorted(found, key=lambda q: q.start)
 
 
-def _from_entity(ent: Span) -> Quantity | None:
+def _from_entity(ent: Span, doc_text: str) -> Quantity | None:
     text = ent.text
     if _YEARISH.match(text.strip()) or _next_to_month(ent):
         return None  # a year or a day of the month is a date, not an amount
@@ -94,7 +99,12 @@ def _from_entity(ent: Span) -> Quantity | None:
     if ent.end < len(doc) and unit is None and doc[ent.end].lower_ in UNITS:
         following = doc[ent.end]  # "2.3 million euro", "15 %"
         unit, end = UNITS[following.lower_], following.idx + len(following)
-    return Quantity(doc.text[start:end], start, end, value, _what(ent), unit, low, high,
+    if unit is None and 0 < value < 1 and not _NUMBER.search(body):
+        unit = "share"  # "roughly a third of the bridge" is a part of it, not a count of bridges
+    rate = _RATE.match(doc_text, end)
+    if rate:  # "about 40,000 vehicles a day", "€400,000 a day": a rate, compared only with rates
+        unit = f"{unit + ' ' if unit else ''}per {rate.group(1).lower()}"
+    return Quantity(doc_text[start:end], start, end, value, _what(ent), unit, low, high,
                     approximate=bool(hedge) and lowered in APPROX)
 
 
@@ -223,7 +233,8 @@ def _counted(noun: Token) -> str | None:
         return _counted(noun.head)
     if noun.lemma_.lower() == "toll":
         return "dead"  # "a death toll of 14"
-    return noun.lemma_.lower()
+    lemma = noun.lemma_.lower()
+    return lemma if any(c.isalpha() for c in lemma) else None  # "the 5+2 format": 5 counts no "2"
 
 
 def _people_state(noun: Token) -> str | None:

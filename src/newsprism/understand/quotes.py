@@ -23,15 +23,25 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Quotation
 from ..spans import strip_span
+from .names import without_titles
 
 OPENERS = {"“": "”", '"': '"', "„": "“”", "«": "»", "‘": "’", "‹": "›", "»": "«"}
 MIN_WORDS = 1
+# The rules' sizes (set on PolNeAR's train split; part of what ANALYSIS_VERSION versions, so they are
+# constants here and not user settings: a stored analysis must not depend on who ran it).
+PHRASE_MAX_WORDS = 3  # a quoted phrase this short without closing punctuation is a scare quote
+TITLE_MAX_WORDS = 6  # a longer capitalised stretch is not a title ("The Apprentice")
+CUE_WINDOW = 8  # tokens before a comma searched for the reporting verb (`Trump said, "`)
+CUE_MAX_GAP = 200  # characters of narration between a quotation and its cue, quoted words aside
+SPEAKER_MAX_WORDS = 8  # a longer subject phrase is cut to its head word
+ROLE_MAX_WORDS = 6  # words of a title kept ("Russia's foreign minister")
 REPORTING_VERBS = frozenset("""
     say tell add warn insist claim state declare explain note write ask reply respond argue announce acknowledge
     admit suggest urge describe vow promise deny accuse predict recall conclude comment quip joke shout tweet post
@@ -128,21 +138,24 @@ SENTENCE_END = ".?!…" + "”\"’»"
 TITLE_SMALL_WORDS = frozenset("a an the of and or in on at to for with from by is are be my our your his her".split())
 
 
-def is_direct(doc: Doc, span: _Span) -> bool:
+def is_direct(doc: Doc, span: _Span, text: str | None = None) -> bool:
     """Whether the marks quote someone's sentence, not a phrase inside the writer's own sentence.
 
     On PolNeAR's train split, a quotation that opens a paragraph or a sentence, or follows a
     colon or a reporting verb and comma ("Trump said, “..."), is a direct quotation nine times
     in ten; marks after any other word ("called it “peanuts”", "the film “Bloodline”") are scare
-    quotes, titles or mixed quotations nineteen times in twenty.
+    quotes, titles or mixed quotations nineteen times in twenty. `text` is `doc.text`, when the caller
+    has it (spaCy joins the tokens again on every call: asked per quotation, long articles took
+    quadratic time).
     """
-    words = doc.text[span.start:span.end]
-    if _looks_like_title(words) or (len(words.split()) <= 3 and words[-1] not in ".,?!…—-"):
+    text = doc.text if text is None else text
+    words = text[span.start:span.end]
+    if _looks_like_title(words) or (len(words.split()) <= PHRASE_MAX_WORDS and words[-1] not in ".,?!…—-"):
         return False
     if span.opener < 0:
         return True  # goes on from the paragraph before
-    line_start = doc.text.rfind("\n", 0, span.opener) + 1
-    before = doc.text[line_start:span.opener].rstrip()
+    line_start = text.rfind("\n", 0, span.opener) + 1
+    before = text[line_start:span.opener].rstrip()
     if not before or before[-1] in SENTENCE_END or before[-1] == ":":
         return True
     if before[-1] == ",":
@@ -157,7 +170,7 @@ def _looks_like_title(words: str) -> bool:
     """ "The Apprentice", "Feel the Bern": a few words, every one that matters capitalised."""
     tokens = re.findall(r"[A-Za-z][\w'’-]*", words)
     content = [t for t in tokens if t.lower() not in TITLE_SMALL_WORDS]
-    return 0 < len(tokens) <= 6 and words[-1:] not in ".?!" and all(t[0].isupper() for t in content)
+    return 0 < len(tokens) <= TITLE_MAX_WORDS and words[-1:] not in ".?!" and all(t[0].isupper() for t in content)
 
 
 def _cue_before(doc: Doc, position: int) -> bool:
@@ -165,7 +178,7 @@ def _cue_before(doc: Doc, position: int) -> bool:
     token = doc.char_span(position, position + 1, alignment_mode="expand")
     if token is None:
         return False
-    start = max(token.sent.start if doc.has_annotation("SENT_START") else 0, token.start - 8)
+    start = max(token.sent.start if doc.has_annotation("SENT_START") else 0, token.start - CUE_WINDOW)
     return any(_is_cue(t) for t in doc[start:token.start])
 
 
@@ -174,20 +187,27 @@ def _cue_before(doc: Doc, position: int) -> bool:
 
 @dataclass
 class _Article:
-    """What attributing every quotation of one article needs, worked out once."""
+    """What attributing every quotation of one article needs, worked out once (the text too:
+    spaCy's `doc.text` joins every token again on each call)."""
 
     doc: Doc
-    marks: list[tuple[int, int]]  # every quoted stretch with its marks: no cue is inside one
+    text: str
+    marks: list[tuple[int, int]]  # every quoted stretch with its marks, in text order: no cue is inside one
     roles: dict[str, str]
     names: list[Span]
+    _mark_starts: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self):
+        self._mark_starts = [start for start, _ in self.marks]
 
 
 def extract_quotes(doc: Doc, parses: bool = True) -> list[Quotation]:
     text = doc.text
     spans = quoted_spans(text)
-    quotes = [Quotation(text=text[s.start:s.end], start=s.start, end=s.end) for s in spans if is_direct(doc, s)]
+    quotes = [Quotation(text=text[s.start:s.end], start=s.start, end=s.end) for s in spans if is_direct(doc, s, text)]
     if parses:
-        article = _Article(doc, [(max(s.opener, 0), s.end + 1) for s in spans], role_names(doc), person_mentions(doc))
+        article = _Article(doc, text, [(max(s.opener, 0), s.end + 1) for s in spans], role_names(doc),
+                           person_mentions(doc))
         for quote in quotes:
             _attribute(article, quote)
         _continuations(quotes, text)
@@ -226,7 +246,7 @@ def _attribute(article: _Article, quote: Quotation) -> None:
         return
     quote.speaker_text = speaker.text
     quote.speaker_start, quote.speaker_end = speaker.start_char, speaker.end_char
-    quote.speaker = resolve_speaker(article.doc, speaker, article.roles, article.names)
+    quote.speaker = resolve_speaker(article.doc, speaker, article.roles, article.names, article.text)
 
 
 def _is_cue(token: Token) -> bool:
@@ -241,7 +261,7 @@ def _cue(article: _Article, quote: Quotation) -> Token | None:
     """The reporting verb of a quotation: in its paragraph, outside every quotation, in the same
     sentence as the quoted words (`"...," she said` / `Trump said: "..."`), nearest first; else in
     the sentence before it when that one ends in a colon (in the paragraph above, too)."""
-    text = article.doc.text
+    text = article.text
     start = text.rfind("\n", 0, quote.start) + 1
     end = text.find("\n", quote.end)
     paragraph = article.doc.char_span(start, len(text) if end < 0 else end, alignment_mode="expand")
@@ -258,20 +278,24 @@ def _cue(article: _Article, quote: Quotation) -> Token | None:
 def _cue_above(article: _Article, quote: Quotation) -> Token | None:
     """The cue of a quotation that opens its paragraph after one ending in a colon: the last
     reporting verb of that colon's sentence (`Lavrov told reporters:` / `“We are getting closer.”`)."""
-    text = article.doc.text
+    text = article.text
     if not _opens_paragraph(text, quote.start):
         return None
-    above = text[:text.rfind("\n", 0, quote.start) + 1].rstrip()
-    if not above.endswith(":"):
+    end = text.rfind("\n", 0, quote.start) + 1  # the paragraph above ends here, white space aside
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    if end == 0 or text[end - 1] != ":":
         return None
-    paragraph = article.doc.char_span(above.rfind("\n") + 1, len(above), alignment_mode="expand")
+    paragraph = article.doc.char_span(text.rfind("\n", 0, end) + 1, end, alignment_mode="expand")
     found = [t for t in paragraph or () if _is_cue(t) and not _quoted(article, t.idx)
-             and not _ends_sentence(above[t.idx:]) and _speaker_of(article, t, quote)]
+             and not _ends_sentence(text[t.idx:end]) and _speaker_of(article, t, quote)]
     return found[-1] if found else None
 
 
 def _quoted(article: _Article, position: int) -> bool:
-    return any(start <= position < end for start, end in article.marks)
+    """Whether a position is inside a quoted stretch (they do not overlap: the last one starting before it)."""
+    index = bisect_right(article._mark_starts, position) - 1
+    return index >= 0 and position < article.marks[index][1]
 
 
 def _same_sentence(article: _Article, quote: Quotation, cue: Token) -> bool:
@@ -283,8 +307,8 @@ def _same_sentence(article: _Article, quote: Quotation, cue: Token) -> bool:
         low, high = quote.end + 1, cue.idx
     else:
         low, high = cue.idx, max(quote.start - 1, cue.idx)
-    between = "".join(c for i, c in enumerate(article.doc.text[low:high], start=low) if not _quoted(article, i))
-    return len(between) < 200 and "\n" not in between and not _ends_sentence(between)
+    between = "".join(c for i, c in enumerate(article.text[low:high], start=low) if not _quoted(article, i))
+    return len(between) < CUE_MAX_GAP and "\n" not in between and not _ends_sentence(between)
 
 
 ABBREVIATION = re.compile(r"(?:\b[A-Z][a-z]{0,3}|\b[A-Za-z]|[A-Z][\w-]*\.[A-Za-z-]+)\.$")
@@ -300,7 +324,7 @@ def _ends_sentence(text: str) -> bool:
 
 
 def _colon_between(article: _Article, low: int, high: int) -> bool:
-    between = article.doc.text[low:high]
+    between = article.text[low:high]
     return between.rstrip().endswith(":") and not re.search(r"[.?!]\s", between)
 
 
@@ -341,14 +365,16 @@ def _subject_of(verb: Token) -> Span | None:
 
 def _phrase(token: Token) -> Span:
     """The name a subject token belongs to, or its noun phrase without trailing clauses."""
-    if token.ent_type_:
-        doc = token.doc
-        for ent in doc.ents:
-            if ent.start <= token.i < ent.end:
-                return ent
+    if token.ent_type_:  # the entity around the token, from its IOB tags (not a scan of doc.ents)
+        doc, start, end = token.doc, token.i, token.i + 1
+        while doc[start].ent_iob_ == "I":
+            start -= 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        return Span(doc, start, end, label=token.ent_type_)
     words = _core(token)
     start, end = min(t.i for t in words), max(t.i for t in words) + 1
-    if end - start > 8:
+    if end - start > SPEAKER_MAX_WORDS:
         return token.doc[token.i:token.i + 1]
     return token.doc[start:end]
 
@@ -379,7 +405,7 @@ def role_names(doc: Doc) -> dict[str, str]:
 
 
 def _phrase_words(token: Token) -> str:
-    return " ".join(t.text for t in _core(token)[:6])
+    return " ".join(t.text for t in _core(token)[:ROLE_MAX_WORDS])
 
 
 CLAUSES = {"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep"}
@@ -409,11 +435,13 @@ def _clean_title(title: str) -> str:
     return " ".join(words)
 
 
-def resolve_speaker(doc: Doc, speaker: Span, roles: dict[str, str], names: list[Span] | None = None) -> str | None:
+def resolve_speaker(doc: Doc, speaker: Span, roles: dict[str, str], names: list[Span] | None = None,
+                    text: str | None = None) -> str | None:
     """The name the speaker phrase stands for in this article (None when it names no one).
 
-    `names` is `person_mentions(doc)`, when the caller has it already."""
+    `names` is `person_mentions(doc)` and `text` is `doc.text`, when the caller has them already."""
     names = person_mentions(doc) if names is None else names
+    text = doc.text if text is None else text
     person = next((e for e in names if e.start <= speaker.root.i < e.end), None)
     if person is not None:
         return full_name(person.text, names)
@@ -421,9 +449,9 @@ def resolve_speaker(doc: Doc, speaker: Span, roles: dict[str, str], names: list[
         return speaker.text
     lower = speaker.root.lower_
     if lower in ("who", "which", "that") and speaker.root.head.dep_ == "relcl":
-        return resolve_speaker(doc, _phrase(speaker.root.head.head), roles, names)  # "Huffman, who said"
+        return resolve_speaker(doc, _phrase(speaker.root.head.head), roles, names, text)  # "Huffman, who said"
     if lower in PRONOUNS:
-        before = [e for e in names if e.end <= speaker.start and not _in_quote(doc, e)]
+        before = [e for e in names if e.end <= speaker.start and not _in_quote(text, e)]
         return full_name(_antecedent(before, speaker).text, names) if before else None
     title = _clean_title(speaker.text)
     for key in (title, title.split()[-1] if title else ""):
@@ -461,22 +489,19 @@ def person_mentions(doc: Doc) -> list[Span]:
     return sorted(people + others, key=lambda e: e.start)
 
 
-def _in_quote(doc: Doc, span: Span) -> bool:
+def _in_quote(text: str, span: Span) -> bool:
     """Whether a name sits inside quotation marks (cheap check on the line it is on)."""
-    line_start = doc.text.rfind("\n", 0, span.start_char) + 1
-    before = doc.text[line_start:span.start_char]
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    before = text[line_start:span.start_char]
     return sum(before.count(m) for m in '"“”') % 2 == 1
 
 
 def full_name(name: str, names: list[Span]) -> str:
     """"Lavrov" -> "Sergei Lavrov" when the article names him in full; titles dropped ("Mr Lavrov")."""
-    words = [w for w in name.split() if w.rstrip(".").lower() not in HONORIFICS]
+    words = without_titles(name.split())
     if not words:
         return name
     surname = words[-1]
     longer = [e.text for e in names if e.text.split()[-1:] == [surname] and len(e.text.split()) > len(words)]
     best = max(longer, key=len, default=" ".join(words))
-    return " ".join(w for w in best.split() if w.rstrip(".").lower() not in HONORIFICS) or best
-
-
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "mx"}
+    return " ".join(without_titles(best.split())) or best

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Token
 
 from ..model import TimeMention
 
@@ -46,28 +46,29 @@ FUTURE_WORDS = {"will", "'ll", "shall", "next", "due", "scheduled", "planned", "
 
 def extract_times(doc: Doc, parses: bool = True) -> list[TimeMention]:
     """Time expressions in text order; with a parse, only inside spaCy's DATE/TIME entities."""
+    text = doc.text  # once: spaCy joins the tokens again on every call
     if parses:
         regions = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
-        regions = [_widen(doc, s, e) for s, e in regions]
+        regions = [_widen(text, s, e) for s, e in regions]
     else:
-        regions = [(0, len(doc.text))]
+        regions = [(0, len(text))]
     found: list[TimeMention] = []
     for start, end in regions:
-        found.extend(_in_region(doc, start, end))
+        found.extend(_in_region(doc, text, start, end))
     return sorted(found, key=lambda t: t.start)
 
 
-def _widen(doc: Doc, start: int, end: int) -> tuple[int, int]:
+def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     """Take in a "last"/"on" before the entity so "last Friday" keeps its direction."""
-    before = doc.text[max(0, start - 6):start].lower()
+    before = text[max(0, start - 6):start].lower()
     for word in ("last ", "next ", "this ", "on ", "in ", "since ", "until ", "by "):
         if before.endswith(word):
             return start - len(word), end
     return start, end
 
 
-def _in_region(doc: Doc, start: int, end: int) -> list[TimeMention]:
-    text, found, taken = doc.text, [], []
+def _in_region(doc: Doc, text: str, start: int, end: int) -> list[TimeMention]:
+    found, taken = [], []
     for pattern, kind in PATTERNS:
         for match in pattern.finditer(text, start, end):
             if any(s < match.end() and match.start() < e for s, e in taken):
@@ -112,9 +113,21 @@ def _rule(kind: str, match: re.Match, doc: Doc) -> str | None:
     return None
 
 
+def _token_ending_after(doc: Doc, char: int) -> Token | None:
+    """The first token that ends after `char` (a binary search: token ends grow along the doc)."""
+    low, high = 0, len(doc)
+    while low < high:
+        middle = (low + high) // 2
+        if doc[middle].idx + len(doc[middle]) > char:
+            high = middle
+        else:
+            low = middle + 1
+    return doc[low] if low < len(doc) else None
+
+
 def _tense(doc: Doc, char: int) -> str:
     """'future' when the clause around the expression speaks of what will happen, else 'past'."""
-    token = next((t for t in doc if t.idx + len(t) > char), None)
+    token = _token_ending_after(doc, char)
     if token is None or not doc.has_annotation("DEP"):
         return "past"
     verb = next((t for t in [token, *token.ancestors] if t.pos_ in ("VERB", "AUX")), None)

@@ -1,0 +1,24 @@
+"""Personal names: the titles written before a name, in one list for every stage that reads names."""
+
+from __future__ import annotations
+
+# Titles and forms of address that precede a name ("Mr Lavrov", "Prime Minister Tusk", "Gen. Breedlove").
+HONORIFICS = frozenset({
+    "mr", "mrs", "ms", "mx", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "general", "gen",
+    "president", "minister", "senator", "sen", "rep", "governor", "gov", "mayor", "judge", "chancellor",
+    "secretary", "king", "queen", "prince", "princess", "pope", "rev", "father", "captain", "capt",
+    "colonel", "col", "lt", "sgt", "officer", "chief", "commander", "premier", "ambassador", "prime",
+})
+
+
+def is_honorific(word: str) -> bool:
+    return word.rstrip(".").lower() in HONORIFICS
+
+
+def without_titles(words: list[str]) -> list[str]:
+    """The words of a name without the titles before it: "Prime Minister Tusk" -> ["Tusk"]. Only
+    leading words go: "Martin Luther King" keeps "King"."""
+    start = 0
+    while start < len(words) and is_honorific(words[start]):
+        start += 1
+    return words[start:]
