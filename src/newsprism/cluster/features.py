@@ -115,8 +115,7 @@ def _words(text: str, language: str) -> list[str]:
     try:
         return [word for token in tokens for word in _segment(token, language)]
     except Exception as exc:  # noqa: BLE001 - an article is never lost to a tokenizer
-        log.warning("%s tokenizer failed (%s: %s); words of this text are not segmented",
-                    language, type(exc).__name__, exc)
+        _tokenizer_failed(language, f"{type(exc).__name__}: {exc}")
         return tokens
 
 
@@ -124,6 +123,12 @@ def _segment(token: str, language: str) -> list[str]:
     if token[0].isdigit() or token.isascii():
         return [token]
     return [word for word in tokenize(token, language) if _TOKEN.fullmatch(word)] or [token]
+
+
+@lru_cache(maxsize=256)
+def _tokenizer_failed(language: str, reason: str) -> None:
+    """Said once per language and reason, not once per word."""
+    log.warning("no word-list tokenizer for %r (%s): its words are not segmented, and rare", language, reason)
 
 
 @lru_cache(maxsize=256)
@@ -151,7 +156,7 @@ def _zipf(word: str, language: str) -> float:
     try:
         zipf = round(freq_to_zipf(words.frequency(word, language)), 2)
     except Exception as exc:  # noqa: BLE001 - a tokenizer failing on one word leaves it unknown
-        log.warning("no frequency for a %s word (%s: %s)", language, type(exc).__name__, exc)
+        _tokenizer_failed(language, f"{type(exc).__name__}: {exc}")
         zipf = 0.0
     return zipf if zipf > 0 else UNKNOWN_ZIPF
 

@@ -17,7 +17,6 @@ import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 
 import numpy as np
 
@@ -100,20 +99,8 @@ def word_count(text: str) -> int:
 
 
 def _terms(text: str, language: str) -> dict[str, float]:
-    """A sentence's weighted terms. When the word list of its language needs a tokenizer that is not
-    installed (wordfreq's MeCab for Japanese and Korean, jieba for Chinese), words are weighed as
-    English would weigh them (foreign words count as rare), and the log says so once."""
-    try:
-        return text_features("", text, language).terms
-    except ImportError as exc:
-        _no_tokenizer(language, f"{type(exc).__name__}: {exc}")
-        return text_features("", text, "en").terms
-
-
-@cache
-def _no_tokenizer(language: str, reason: str) -> None:
-    log.warning("no word list tokenizer for %r (%s): facts in it are matched by words weighed as English",
-                language, reason)
+    """A sentence's weighted terms (the clustering's; a missing tokenizer is handled there)."""
+    return text_features("", text, language).terms
 
 
 def word_similarity(a: Sentence, b: Sentence) -> float:
