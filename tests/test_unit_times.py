@@ -73,8 +73,6 @@ def test_phrases_in_a_sentence(dates_in, text, expected):
     assert dates_in(text) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="bug: 'next'/'last' + the anchor's own weekday resolves to the anchor day "
-                   "itself (times._weekday counts 0 days ahead/back); 'next Sunday' in a Sunday report is a week on")
 @pytest.mark.parametrize("text, expected", [
     ("The ministers will meet again next Sunday.", [("next Sunday", "2014-04-06")]),
     ("They met last Sunday.", [("last Sunday", "2014-03-23")]),

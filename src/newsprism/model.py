@@ -241,7 +241,7 @@ class TimeMention:
 
     `rule` says how to compute the date from an anchor (the article's publication date,
     or the story's when the article has none): "date:2014-05-25", "month-day:05-25",
-    "weekday:4:past", "offset:-1" (yesterday), "year:2019"...; `date` is filled when
+    "weekday:4:past", "weekday:6:next", "offset:-1" (yesterday), "year:2019"...; `date` is filled when
     the anchor was known, at the precision the expression gives ("2019", "2014-05", "2014-05-25").
     """
 

@@ -65,9 +65,19 @@ def _split_by_first_name(mentions: list[tuple[str, str, str]], same_name: float)
 
 
 def _same_first(a: str, b: str, same_name: float) -> bool:
-    """Two first names that spell one name: equal, one an initial or short form of the other, or close."""
-    return a == b or a.startswith(b.rstrip(".")) or b.startswith(a.rstrip(".")) \
-        or SequenceMatcher(None, a, b).ratio() >= same_name
+    """Two (folded) first names that spell one name: equal, one an initial or short form of the other, or
+    close (Sergej/Sergei, Mohammad/Mohammed). Close is not enough for short names (John/Joan, Jean/Joan)
+    nor for names that differ in their final vowel only (Maria/Mario, Julia/Julio): those are other names."""
+    if a == b or a.startswith(b.rstrip(".")) or b.startswith(a.rstrip(".")):
+        return True
+    if min(len(a), len(b)) <= 4:
+        return False
+    if len(a) == len(b) and a[:-1] == b[:-1] and a[-1] in _VOWELS and b[-1] in _VOWELS:
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= same_name
+
+
+_VOWELS = set("aeiou")
 
 
 def _other_groups(analyses: list[Analysis]) -> list[list[tuple[str, str, str]]]:

@@ -31,8 +31,9 @@ from .times import extract_times, resolve_all
 __all__ = ["ANALYSIS_VERSION", "AnalysisSource", "MemoryAnalyses", "analyses_for", "analyze", "anchor_date"]
 
 # Bump when what is extracted changes: stored analyses of older versions are recomputed.
-# (4: sentences end at ideographic full stops; a number counts no other number; rates and shares have units.)
-ANALYSIS_VERSION = 4
+# (4: sentences end at ideographic full stops; a number counts no other number; rates and shares have units.
+#  5: "next"/"last" + a weekday is never the day of writing.)
+ANALYSIS_VERSION = 5
 MAX_CHARS = 200_000  # beyond this an article is analysed in part (and says so)
 ENTITY_TYPES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 

@@ -93,7 +93,8 @@ def _rule(kind: str, match: re.Match, doc: Doc) -> str | None:
         return f"year-month:{groups['year']}-{MONTHS[groups['month'].lower()]:02d}"
     if kind == "weekday":
         when = (groups.get("when") or "").lower()
-        tense = {"last": "past", "next": "future"}.get(when) or _tense(doc, match.start())
+        # "next"/"last" say the direction themselves, and never mean the day of writing
+        tense = when if when in ("last", "next") else _tense(doc, match.start())
         return f"weekday:{WEEKDAYS[groups['weekday'].lower()]}:{tense}"
     if kind == "relative":
         word = groups["word"].lower()
@@ -179,9 +180,11 @@ def resolve(rule: str, anchor: date | None) -> str | None:
 
 
 def _weekday(anchor: date, weekday: int, tense: str) -> date:
-    if tense == "future":
-        return anchor + timedelta(days=(weekday - anchor.weekday()) % 7)
-    return anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
+    """The nearest such weekday in the tense's direction; "on Sunday" in a Sunday report is that day,
+    "next Sunday" / "last Sunday" a week away."""
+    if tense in ("future", "next"):
+        return anchor + timedelta(days=(weekday - anchor.weekday()) % 7 or (7 if tense == "next" else 0))
+    return anchor - timedelta(days=(anchor.weekday() - weekday) % 7 or (7 if tense == "last" else 0))
 
 
 def _month_day(anchor: date, month: int, day: int, tense: str) -> date | None:
