@@ -21,14 +21,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__, open_store
+from .cluster import recluster as run_recluster
 from .config import DossierSettings, Settings, resolve_db_path
+from .dates import parse_date
+from .evaluate import clustering as clustering_eval
 from .ingest import Progress as IngestProgress
 from .ingest import ingest as run_ingest
 from .model import Dossier, Hints, Rejection, Skipped
-from .normalize import parse_date
+from .oneline import describe
 from .read import Manifest, ManifestError
-from .cluster import recluster as run_recluster
-from .evaluate import clustering as clustering_eval
 from .render import articles as article_views
 from .render import dossier as dossier_views
 from .render import stories as story_views
@@ -45,21 +46,39 @@ def db_option(command):
     )(command)
 
 
-def output_options(command):
+def output_options(formats, help_text="Output format."):
     """`--format`, `--json` and `-o FILE`, shared by every command that prints data."""
-    command = click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of standard output.")(command)
-    command = click.option("--json", "as_json", is_flag=True, help="Shorthand for --format json.")(command)
-    return click.option("--format", "fmt", type=click.Choice(article_views.FORMATS), default="table", show_default=True, help="Output format.")(command)
+
+    def decorate(command):
+        command = click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+                               help="Write to FILE instead of standard output.")(command)
+        command = click.option("--json", "as_json", is_flag=True, help="Shorthand for --format json.")(command)
+        return click.option("--format", "fmt", type=click.Choice(formats), default="table", show_default=True,
+                            help=help_text)(command)
+
+    return decorate
 
 
 def dossier_options(command):
-    """`--format`, `--json`, `-o FILE` and `--sentences N` for the commands that show a dossier."""
+    """The output options and `--sentences N` for the commands that show a dossier."""
     command = click.option("--sentences", type=click.IntRange(1, 50), default=5, show_default=True,
                            help="Sentences in the summary.")(command)
-    command = click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of standard output.")(command)
-    command = click.option("--json", "as_json", is_flag=True, help="Shorthand for --format json.")(command)
-    return click.option("--format", "fmt", type=click.Choice(dossier_views.FORMATS), default="table",
-                        show_default=True, help="Output format (table: readable text in the terminal).")(command)
+    return output_options(dossier_views.FORMATS, "Output format (table: readable text in the terminal).")(command)
+
+
+class DateParam(click.ParamType):
+    """A date or time in any common form, given to the command as ISO 8601."""
+
+    name = "DATE"
+
+    def convert(self, value, param, ctx):
+        found = parse_date(value)
+        if found is None:
+            self.fail(f"cannot read {value!r} as a date (use ISO 8601, e.g. 2014-03-30)", param, ctx)
+        return found
+
+
+DATE = DateParam()
 
 
 def friendly_errors(function):
@@ -83,7 +102,7 @@ def friendly_errors(function):
         except Exception as exc:  # noqa: BLE001 - the promise is: no traceback
             if os.environ.get("NEWSPRISM_DEBUG"):
                 raise
-            _fail(f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]} (NEWSPRISM_DEBUG=1 shows details)", 1)
+            _fail(f"internal error: {describe(exc, 300)} (NEWSPRISM_DEBUG=1 shows details)", 1)
 
     return wrapper
 
@@ -143,7 +162,7 @@ _OWN_HANDLERS = ("jieba",)
 @db_option
 @click.option("--manifest", type=click.Path(dir_okay=False), help="JSON list of {file, url, outlet, published, language, title} for the inputs.")
 @click.option("--outlet", metavar="NAME", help="Outlet of every input of this call.")
-@click.option("--published", metavar="DATE", help="Publication date (ISO 8601) of every input of this call.")
+@click.option("--published", type=DATE, help="Publication date (ISO 8601) of every input of this call.")
 @click.option("--language", metavar="CODE", help="Language of every input of this call (ISO 639-1).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=Settings.max_bytes, show_default=True, help="Largest document read (a file, a record, an archived page).")
 @click.option("--follow-links", is_flag=True,
@@ -159,8 +178,6 @@ def ingest(paths, db, manifest, outlet, published, language, max_bytes, follow_l
     automatically. Exit status is 0 when at least one article was stored or already
     known, 1 otherwise.
     """
-    if published and parse_date(published) is None:
-        raise click.BadParameter(f"cannot read {published!r} as a date (use ISO 8601, e.g. 2014-03-30)", param_hint="--published")
     known = Manifest()
     if manifest:
         known.load(manifest)
@@ -180,18 +197,15 @@ def ingest(paths, db, manifest, outlet, published, language, max_bytes, follow_l
 @db_option
 @click.option("--search", metavar="TEXT", help="Full-text search in title and text (all words must occur).")
 @click.option("--outlet", metavar="NAME", help="Only this outlet (case-insensitive).")
-@click.option("--since", metavar="DATE", help="Only articles published (or captured) at or after DATE.")
+@click.option("--since", type=DATE, help="Only articles published (or captured) at or after DATE.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many articles.")
-@output_options
+@output_options(article_views.FORMATS)
 @friendly_errors
 def articles(db, search, outlet, since, limit, fmt, as_json, output):
     """List stored articles, oldest arrival first."""
-    if since and parse_date(since) is None:
-        raise click.BadParameter(f"cannot read {since!r} as a date", param_hint="--since")
     fmt = "json" if as_json else fmt
     with _existing_store(db, readonly=True) as store:
-        pages = store.article_pages(search=search, outlet=outlet, since=parse_date(since) if since else None,
-                                    limit=limit)
+        pages = store.article_pages(search=search, outlet=outlet, since=since, limit=limit)
         if fmt == "table" and not output:
             _print_table([a for page in pages for a in page])
         elif fmt in ("table", "markdown"):  # a count heads the Markdown: the whole list, for a human to read
@@ -208,12 +222,12 @@ def articles(db, search, outlet, since, limit, fmt, as_json, output):
 @friendly_errors
 def article(article_id, db, as_json):
     """Show one stored article: its metadata and clean text."""
-    with _existing_store(db) as store:
+    with _existing_store(db, readonly=True) as store:
         found = store.get_article(article_id)
     if found is None:
         _fail(f"no article with id {article_id}", 1)
     if as_json:
-        click.echo(json.dumps(article_views.article_record(found), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(found.to_dict(), ensure_ascii=False, indent=2))
         return
     out = Console(highlight=False, soft_wrap=True)
     out.print(f"[bold]{escape(found.title or '(no headline)')}[/bold]")
@@ -228,22 +242,17 @@ def article(article_id, db, as_json):
 @main.command()
 @db_option
 @click.option("--min-outlets", type=click.IntRange(min=0), default=0, help="Only stories reported by at least N outlets.")
-@click.option("--since", metavar="DATE", help="Only stories with an article published at or after DATE.")
+@click.option("--since", type=DATE, help="Only stories with an article published at or after DATE.")
 @click.option("--search", metavar="TEXT", help="Only stories with an article matching this full-text search.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many stories.")
-@click.option("--format", "fmt", type=click.Choice(story_views.FORMATS), default="table", show_default=True, help="Output format.")
-@click.option("--json", "as_json", is_flag=True, help="Shorthand for --format json.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of standard output.")
+@output_options(story_views.FORMATS)
 @friendly_errors
 def stories(db, min_outlets, since, search, limit, fmt, as_json, output):
     """List stories, latest news first: title, first and last publication time,
     article and outlet counts, languages."""
-    if since and parse_date(since) is None:
-        raise click.BadParameter(f"cannot read {since!r} as a date", param_hint="--since")
     fmt = "json" if as_json else fmt
     with _existing_store(db, readonly=True) as store:
-        pages = store.story_pages(min_outlets=min_outlets, since=parse_date(since) if since else None,
-                                  search=search, limit=limit)
+        pages = store.story_pages(min_outlets=min_outlets, since=since, search=search, limit=limit)
         if fmt == "table" and not output:
             _print_stories([s for page in pages for s in page])
         elif fmt in ("table", "markdown"):

@@ -22,6 +22,7 @@ from .config import Settings
 from .identify import NearCopyIndex, identify, url_and_content_id
 from .model import Article, Hints, IngestReport, RawDocument, Rejection, Skipped
 from .normalize import normalize
+from .oneline import describe
 from .read import Manifest, discover, read_input
 from .store import Store, StoreError
 
@@ -95,7 +96,7 @@ def _articles(path: str, hints: Hints, settings: Settings,
     except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
         if os.environ.get("NEWSPRISM_DEBUG"):
             raise
-        yield Rejection("<stdin>" if path == "-" else path, f"cannot read: {_one_line(exc)}")
+        yield Rejection("<stdin>" if path == "-" else path, f"cannot read: {describe(exc)}")
 
 
 def _prepared(raw: RawDocument) -> Article | Rejection:
@@ -106,7 +107,7 @@ def _prepared(raw: RawDocument) -> Article | Rejection:
         if os.environ.get("NEWSPRISM_DEBUG"):
             raise
         log.debug("%s: rejected", raw.source_path, exc_info=True)
-        return Rejection(raw.source_path, f"cannot process: {_one_line(exc)}")
+        return Rejection(raw.source_path, f"cannot process: {describe(exc)}")
 
 
 class _Writer:
@@ -173,7 +174,7 @@ def _store_alone(writer: _Writer, article: Article, progress: Progress) -> None:
             raise
         writer.reset()
         log.debug("%s: rejected", article.source_path, exc_info=True)
-        _problem(writer.report, progress, Rejection(article.source_path, f"cannot store: {_one_line(exc)}"))
+        _problem(writer.report, progress, Rejection(article.source_path, f"cannot store: {describe(exc)}"))
 
 
 def _database_failure(exc: Exception) -> bool:
@@ -237,8 +238,7 @@ def _near_copy_of(index: NearCopyIndex, signature, candidates) -> str | None:
     return best_id
 
 
-def _one_line(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+
 
 
 def _problem(report: IngestReport, progress: Progress, problem: Rejection | Skipped) -> None:

@@ -71,6 +71,11 @@ class Skipped:
     reason: str
 
 
+def outlet_names(articles) -> dict[str, str]:
+    """Each article's outlet by article id; an article with no outlet named stands for an outlet of its own."""
+    return {a.id: a.outlet or a.id for a in articles}
+
+
 @dataclass
 class Article:
     """A normalized article, as stored.
@@ -95,8 +100,12 @@ class Article:
     duplicate_of: str | None = None
     ingested_at: str | None = None
 
+    # What every machine-readable view of an article carries, in this order (the content hash stays inside).
+    FIELDS = ("id", "url", "outlet", "title", "byline", "dateline", "credit", "published", "captured",
+              "language", "text", "story_id", "duplicate_of", "source_path", "ingested_at")
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in self.FIELDS}
 
     @property
     def paragraphs(self) -> list[str]:
@@ -482,4 +491,4 @@ class Dossier:
 
     def outlet_of(self) -> dict[str, str]:
         """Each article's outlet (its id when the outlet is unknown)."""
-        return {a.id: a.outlet or a.id for a in self.articles}
+        return outlet_names(self.articles)

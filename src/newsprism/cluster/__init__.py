@@ -22,6 +22,7 @@ from datetime import datetime
 
 from ..config import Settings
 from ..model import Article
+from ..oneline import shorten
 from ..store import Store, utc_key
 from .features import Features, article_features
 from .online import ClusterSettings, OnlineClusterer, StoryState, as_time, meets
@@ -205,4 +206,4 @@ def story_from_row(row) -> StoryState:
 def _first_sentence(text: str, limit: int = 120) -> str:
     first = text.split("\n\n", 1)[0]
     sentence = first.split(". ", 1)[0]
-    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
+    return shorten(sentence, limit)

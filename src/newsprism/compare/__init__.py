@@ -16,12 +16,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..config import DossierSettings, Settings
+from ..dates import calendar_date
 from ..identify import NearCopyIndex, identify
 from ..model import Analysis, Article, Dossier, Hints, RawDocument, Rejection, Skipped, StoryMember
 from ..normalize import normalize
+from ..oneline import describe
 from ..read import Manifest, discover, read_input
 from ..store import FILLABLE
-from ..understand import AnalysisSource, MemoryAnalyses, analyses_for, anchor_date
+from ..understand import AnalysisSource, MemoryAnalyses, analyses_for
 from .coverage import coverage
 from .entities import merge_entities
 from .facts import align
@@ -55,7 +57,7 @@ def dossier(articles: Sequence[Article], analyses: Mapping[str, Analysis], *, st
     missing = [a.id for a in compared if a.id not in analyses]
     if missing:
         raise ValueError(f"no analysis of article(s) {', '.join(missing)}")
-    story_date = min((d for d in (anchor_date(a.published) for a in compared) if d), default=None)
+    story_date = min((d for d in (calendar_date(a.published) for a in compared) if d), default=None)
     facts = align(compared, analyses, settings)
     entities = merge_entities([analyses[a.id] for a in compared], settings)
     return Dossier(
@@ -141,7 +143,7 @@ def read_articles(paths: Iterable[str | os.PathLike], *, manifest: Manifest, hin
                 yield identify(item) if isinstance(item, Article) else item
         except Exception as exc:  # noqa: BLE001 - one bad input must not stop the others
             log.debug("reading %s failed", path, exc_info=True)
-            yield Rejection(path, f"cannot read: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}")
+            yield Rejection(path, f"cannot read: {describe(exc)}")
     yield from manifest.drain_problems()
 
 

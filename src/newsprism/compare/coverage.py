@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ..model import Article, Coverage, CoveredFact, Passage
+from ..model import Article, Coverage, CoveredFact, Passage, outlet_names
 from .facts import Fact
 
 
 def coverage(articles: list[Article], facts: list[Fact]) -> Coverage:
-    outlet_of = {a.id: a.outlet or a.id for a in articles}
+    outlet_of = outlet_names(articles)
     outlets = set(outlet_of.values())
     found = Coverage(unique={a.id: [] for a in articles})
     for fact in facts:

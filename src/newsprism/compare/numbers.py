@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..config import DossierSettings
-from ..model import Analysis, Article, Citation, NumberGroup, NumberReport, Quantity
+from ..model import Analysis, Article, Citation, NumberGroup, NumberReport, Quantity, outlet_names
 
 CROWDS = {"people"}
 
 
 def compare_numbers(articles: list[Article], analyses: dict[str, Analysis],
                     settings: DossierSettings = DossierSettings()) -> list[NumberGroup]:
-    outlet = {a.id: a.outlet or a.id for a in articles}
+    outlet = outlet_names(articles)
     groups: dict[tuple[str, str | None, str | None], list[tuple[str, Quantity]]] = defaultdict(list)
     orphans = []
     for article in articles:

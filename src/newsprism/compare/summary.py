@@ -10,13 +10,13 @@ every article that reports its fact.
 from __future__ import annotations
 
 from ..config import DossierSettings
-from ..model import Article, SummarySentence
+from ..model import Article, SummarySentence, outlet_names
 from .facts import Fact, Sentence, meaning_similarity, word_count, word_similarity
 
 
 def summarize(articles: list[Article], facts: list[Fact],
               settings: DossierSettings = DossierSettings()) -> list[SummarySentence]:
-    outlet_of = {a.id: a.outlet or a.id for a in articles}
+    outlet_of = outlet_names(articles)
     ranked = sorted(facts, key=lambda f: (-len(f.outlets(outlet_of)), f.position,
                                           f.sentences[0].article_id, f.sentences[0].start))
     chosen: list[Fact] = []

@@ -10,8 +10,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from datetime import date
 
+from ..dates import calendar_date
 from ..model import Analysis, Article, Citation, TimelineEvent
-from ..understand import anchor_date
 from ..understand.times import resolve
 from .facts import Fact
 
@@ -21,7 +21,7 @@ def timeline(articles: list[Article], analyses: dict[str, Analysis], facts: list
     fact_of = {(s.article_id, s.start): n for n, f in enumerate(facts) for s in f.sentences}
     events: dict[tuple[str, object], TimelineEvent] = {}
     for article in articles:
-        anchor = anchor_date(article.published) or story_date
+        anchor = calendar_date(article.published) or story_date
         analysis = analyses[article.id]
         for mention in analysis.times:
             when = resolve(mention.rule, anchor)

@@ -11,6 +11,7 @@ from xml.sax import SAXException
 import feedparser
 
 from ..model import RawDocument, Rejection
+from ..oneline import one_line
 from .html import extract_fragment
 
 # An internal DTD subset that declares entities: no news feed needs one, and expanding
@@ -74,4 +75,4 @@ def _entry_text(entry) -> str:
 
 
 def _one_line(exc) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
+    return one_line(str(exc)) or type(exc).__name__

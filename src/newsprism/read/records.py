@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from ..model import RawDocument, Rejection
+from ..oneline import one_line
 from .decode import UndecodableError, decode_bytes
 from .html import extract_page
 
@@ -57,7 +58,7 @@ def read_jsonl(stream: BinaryIO, source_path: str, max_bytes: int) -> Iterator[R
     try:
         yield from _records(stream, source_path, max_bytes)
     except (OSError, EOFError) as exc:  # a truncated or corrupt .jsonl.gz
-        yield Rejection(source_path, f"unreadable after the last good line: {' '.join(str(exc).split())[:200]}")
+        yield Rejection(source_path, f"unreadable after the last good line: {one_line(str(exc))}")
 
 
 def _records(stream: BinaryIO, source_path: str, max_bytes: int) -> Iterator[RawDocument | Rejection]:

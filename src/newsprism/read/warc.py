@@ -9,7 +9,6 @@ broke; the whole records before that point are still read.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -18,6 +17,7 @@ from warcio.bufferedreaders import BufferedReader, ChunkedDataReader, Decompress
 from warcio.exceptions import ArchiveLoadFailed
 
 from ..model import RawDocument, Rejection, Skipped
+from ..oneline import one_line
 from .html import read_html
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ def read_warc(stream: BinaryIO, source_path: str, max_bytes: int) -> Iterator[Ra
                     item.captured = record.rec_headers.get_header("WARC-Date")
                 yield item
     except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
-        problem = _one_line(str(exc))
+        problem = one_line(str(exc))
     except Exception as exc:  # noqa: BLE001 - a broken archive must not stop the batch
         problem = type(exc).__name__
     if archive.cut_off or _cut_off(archive):
@@ -149,9 +149,7 @@ def _content_stream(record):
     return _QuietReader(record.raw_stream, decomp_type=encoding) if encoding else record.raw_stream
 
 
-def _one_line(message: str) -> str:
-    """A warcio message, which may quote binary garbage, as one short printable line."""
-    return re.sub(r"[^\x20-\x7e\u00a0-\uffff]", "?", " ".join(message.split()))[:200]
+
 
 
 def _is_html_page(record) -> bool:

@@ -9,24 +9,16 @@ from collections.abc import Sequence
 
 from ..model import Article
 
-# The fields every machine-readable view carries, in this order.
-FIELDS = (
-    "id", "url", "outlet", "title", "byline", "dateline", "credit", "published", "captured",
-    "language", "text", "story_id", "duplicate_of", "source_path", "ingested_at",
-)
+FIELDS = Article.FIELDS
 FORMATS = ("table", "json", "jsonl", "csv", "markdown")
 
 
-def article_record(article: Article) -> dict:
-    return {name: getattr(article, name) for name in FIELDS}
-
-
 def to_json(articles: Sequence[Article]) -> str:
-    return json.dumps([article_record(a) for a in articles], ensure_ascii=False, indent=2) + "\n"
+    return json.dumps([a.to_dict() for a in articles], ensure_ascii=False, indent=2) + "\n"
 
 
 def to_jsonl(articles: Sequence[Article]) -> str:
-    return "".join(json.dumps(article_record(a), ensure_ascii=False) + "\n" for a in articles)
+    return "".join(json.dumps(a.to_dict(), ensure_ascii=False) + "\n" for a in articles)
 
 
 def to_csv(articles: Sequence[Article]) -> str:
@@ -34,7 +26,7 @@ def to_csv(articles: Sequence[Article]) -> str:
     writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
     for article in articles:
-        writer.writerow({k: _csv_safe(v) for k, v in article_record(article).items()})
+        writer.writerow({k: _csv_safe(v) for k, v in article.to_dict().items()})
     return out.getvalue()
 
 

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..model import Citation, Dossier, NumberGroup, StoryMember, TimelineEvent
+from ..oneline import shorten
 from .articles import md_escape
 
 FORMATS = ("table", "json", "markdown", "html")
@@ -72,8 +73,7 @@ def _section(out: Console, title: str, lines: list[str]) -> None:
 
 
 def _short(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return shorten(" ".join(text.split()), limit)
 
 
 # -- Markdown -----------------------------------------------------------------------

@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Self
@@ -48,10 +48,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 PAGE = 500  # rows per page when a listing is walked page by page
 WRITE_POLL = 0.002  # seconds between tries for the write lock while another process holds it
 
-_ARTICLE_COLUMNS = (
-    "id", "url", "outlet", "title", "byline", "dateline", "credit", "published", "captured",
-    "language", "text", "source_path", "content_hash", "story_id", "duplicate_of", "ingested_at",
-)
+_ARTICLE_COLUMNS = tuple(field.name for field in fields(Article))
 _ARTICLE_SELECT = f"SELECT seq, {', '.join(_ARTICLE_COLUMNS)} FROM articles"
 # Metadata that a later reading of an already known article may fill in when missing.
 FILLABLE = ("url", "outlet", "title", "byline", "published")  # never language: stories were built with the first

@@ -20,7 +20,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
+from ..dates import calendar_date
 from ..model import Analysis, Article, Mention
+from ..oneline import describe
 from ..spans import strip_span
 from . import meaning
 from .pipeline import pipeline_for
@@ -28,7 +30,7 @@ from .quantities import extract_quantities
 from .quotes import extract_quotes
 from .times import extract_times, resolve_all
 
-__all__ = ["ANALYSIS_VERSION", "AnalysisSource", "MemoryAnalyses", "analyses_for", "analyze", "anchor_date"]
+__all__ = ["ANALYSIS_VERSION", "AnalysisSource", "MemoryAnalyses", "analyses_for", "analyze"]
 
 # Bump when what is extracted changes: stored analyses of older versions are recomputed.
 # (4: sentences end at ideographic full stops; a number counts no other number; rates and shares have units.
@@ -57,7 +59,7 @@ def analyze(article: Article) -> Analysis:
         quotes=_safely(extract_quotes, doc, pipeline.parses, "quotations", missing),
         quantities=_safely(extract_quantities, doc, pipeline.parses, "numbers", missing),
         times=resolve_all(_safely(extract_times, doc, pipeline.parses, "dates", missing),
-                          anchor_date(article.published)),
+                          calendar_date(article.published)),
         not_analysed=missing,
     )
 
@@ -83,7 +85,7 @@ def _safely(extract, doc, parses: bool, what: str, missing: list[str]) -> list:
 
 
 def _failure(what: str, exc: Exception) -> str:
-    return f"{what} ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})"
+    return f"{what} ({describe(exc, 120)})"
 
 
 # Quotation marks that only ever open a quotation (German „, French «, ...).
@@ -157,16 +159,3 @@ def analyses_for(source: AnalysisSource, articles: Sequence[Article]) -> dict[st
                 source.save_analysis(analysis)
         found.update((a.article_id, a) for a in computed)
     return found
-
-
-def anchor_date(published: str | None) -> date | None:
-    """The calendar date of an ISO publication time as the outlet wrote it (its own time zone)."""
-    if not published:
-        return None
-    try:
-        return datetime.fromisoformat(published).date()
-    except ValueError:
-        try:
-            return date.fromisoformat(published[:10])
-        except ValueError:
-            return None

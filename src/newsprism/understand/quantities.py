@@ -14,6 +14,7 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
+from ..dates import MONTHS
 from ..model import Quantity
 
 AMOUNT_LABELS = {"CARDINAL", "MONEY", "PERCENT", "QUANTITY"}
@@ -108,8 +109,6 @@ def _from_entity(ent: Span, doc_text: str) -> Quantity | None:
                     approximate=bool(hedge) and lowered in APPROX)
 
 
-MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 
 
 def _next_to_month(ent: Span) -> bool:
@@ -218,7 +217,7 @@ def _noun_after(span: Span) -> str | None:
     for token in doc[span.end:span.end + 4]:
         if token.lower_ in ("-", "strong", "-strong"):
             continue
-        if token.pos_ in ("NOUN", "PROPN") and not token.ent_type_ in ("GPE", "NORP", "PERSON"):
+        if token.pos_ in ("NOUN", "PROPN") and token.ent_type_ not in ("GPE", "NORP", "PERSON"):
             return _counted(token)
         if token.pos_ not in ("ADJ", "PROPN", "NOUN") and token.ent_type_ != "NORP":
             return None

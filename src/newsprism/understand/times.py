@@ -14,12 +14,9 @@ from datetime import date, timedelta
 
 from spacy.tokens import Doc, Token
 
+from ..dates import MONTHS
 from ..model import TimeMention
 
-MONTHS = {name: number for number, names in enumerate((
-    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-    ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
-    ("november", "nov"), ("december", "dec")), start=1) for name in names}
 WEEKDAYS = {name: number for number, names in enumerate((
     ("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed"), ("thursday", "thu", "thurs"),
     ("friday", "fri"), ("saturday", "sat"), ("sunday", "sun"))) for name in names}
