@@ -51,6 +51,8 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/dossier.py
 	$(BIN)/python benchmarks/quotes.py --split dev
 	$(BIN)/python benchmarks/facts.py
+	$(BIN)/python benchmarks/long_article.py
+	$(BIN)/python benchmarks/store.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

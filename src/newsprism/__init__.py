@@ -102,9 +102,10 @@ __all__ = [
 ]
 
 
-def open_store(db: str | None = None) -> Store:
-    """Open (creating and migrating if needed) the store at `db`, `$NEWSPRISM_DB` or ./newsprism.db."""
-    return Store(resolve_db_path(db))
+def open_store(db: str | None = None, *, readonly: bool = False) -> Store:
+    """Open the store at `db`, `$NEWSPRISM_DB` or ./newsprism.db: for writing (created and migrated if
+    needed), or `readonly` (never changed; a missing or foreign file is a StoreError)."""
+    return Store(resolve_db_path(db), readonly=readonly)
 
 
 def __getattr__(name: str):
