@@ -286,3 +286,21 @@ def test_compare_second_reading_fills_what_the_first_lacked(tmp_path):
     found = compare_files([tmp_path / "twice.jsonl"])
     (article,) = found.articles
     assert article.published == "2025-10-14" and found.date == "2025-10-14"
+
+
+def test_compare_follows_the_identity_rules_of_ingest(tmp_path):
+    """compare and ingest place articles by one rule (identify.place): two texts at one URL are two
+    articles, and a folder's link to outside it is reported, not followed (it once crashed compare)."""
+    records = [{"url": "https://ex.com/news/1", "text": BRIDGE, "outlet": "Courier"},
+               {"url": "https://ex.com/news/1", "text": BRIDGE_AGAIN, "outlet": "Courier"}]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "two.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    (folder / "passwd").symlink_to("/etc/passwd")
+    found = compare_files([folder])
+    assert len(found.articles) == 2 and len({a.id for a in found.articles}) == 2
+    assert [(r.source_path, r.reason) for r in found.rejected] == [
+        (str(folder / "passwd"), "symbolic link to outside the folder, not followed (--follow-links reads it)")]
+    with newsprism.open_store(str(tmp_path / "x.db")) as store:
+        newsprism.ingest(store, [folder])
+        assert sorted(a.id for a in store.articles()) == sorted(a.id for a in found.articles)

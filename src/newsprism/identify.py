@@ -20,9 +20,13 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
@@ -30,6 +34,8 @@ from courlan import normalize_url
 from datasketch import MinHash, MinHashLSH
 
 from .model import Article
+
+log = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php", "/default.aspx", "/home"})
@@ -135,6 +141,118 @@ class NearCopyIndex:
 
     def similarity(self, a: np.ndarray, b: np.ndarray) -> float:
         return float(np.count_nonzero(a == b)) / len(a)
+
+
+# -- one new article against those already kept: the same rules for a store and for memory ----------
+
+
+class KnownArticles(Protocol):
+    """What identity needs of the articles kept so far: the SQLite `Store` has it, `MemoryArticles` too."""
+
+    def get_article(self, article_id: str) -> Article | None: ...
+    def same_content(self, content_hash: str) -> list[Article]: ...
+    def near_copy_candidates(self, keys: Sequence[tuple[int, int]]) -> list[tuple[str, np.ndarray]]: ...
+    def root_of(self, article_id: str) -> str: ...
+
+
+@dataclass
+class Placement:
+    """What a newly read article is: `known` when it is an article already kept (a duplicate), else a
+    new one (its id final, `duplicate_of` set when it is a near-copy), with its near-copy signature."""
+
+    article: Article
+    known: Article | None
+    signature: np.ndarray
+    keys: list[tuple[int, int]]
+
+
+def place(article: Article, known: KnownArticles, index: NearCopyIndex) -> Placement:
+    """The rules of this module's docstring, in order: same URL (with the same or near-copy text), else
+    the same text from the same outlet or without a URL on one side, else new (and maybe a near-copy)."""
+    signature = index.signature(f"{article.title or ''}\n{article.text}")
+    keys = index.band_keys(signature)
+    candidates = known.near_copy_candidates(keys)
+    found = known.get_article(article.id)
+    if found is not None and not _same_text(index, found, article, signature, candidates):
+        log.info("%s: another text at the URL of %s: a new article", article.source_path, found.id)
+        article.id = url_and_content_id(article)
+        found = known.get_article(article.id)
+    found = found or _same_article(known, article)
+    if found is None:
+        original = _near_copy_of(index, signature, candidates)
+        if original is not None:
+            article.duplicate_of = known.root_of(original)
+            log.info("%s: a near-copy of %s, linked to it", article.source_path, article.duplicate_of)
+    return Placement(article, found, signature, keys)
+
+
+def _same_text(index: NearCopyIndex, known: Article, article: Article, signature, candidates) -> bool:
+    """The kept article and this one have the same content or are near-copies."""
+    if known.content_hash == article.content_hash:
+        return True
+    return any(cid == known.id and index.similarity(signature, other) >= index.threshold for cid, other in candidates)
+
+
+def _same_article(known: KnownArticles, article: Article) -> Article | None:
+    """The same text already kept from the same outlet, or where one side has no URL.
+
+    Identical text at two outlets' URLs is two publications of one wire story:
+    both are kept, and the near-copy check links them.
+    """
+    for kept in known.same_content(article.content_hash):
+        same_outlet = (kept.outlet or "").casefold() == (article.outlet or "").casefold()
+        if same_outlet or kept.url is None or article.url is None:
+            return kept
+    return None
+
+
+def _near_copy_of(index: NearCopyIndex, signature, candidates) -> str | None:
+    best_id, best = None, index.threshold
+    for candidate_id, candidate in candidates:
+        similarity = index.similarity(signature, candidate)
+        if similarity >= best:
+            best_id, best = candidate_id, similarity
+    return best_id
+
+
+@dataclass
+class MemoryArticles:
+    """Articles kept in memory (`newsprism compare`, a Spark partition), in arrival order."""
+
+    articles: list[Article] = field(default_factory=list)
+    _by_id: dict[str, Article] = field(default_factory=dict)
+    _by_hash: dict[str, list[Article]] = field(default_factory=dict)
+    _bands: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+    _signatures: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def get_article(self, article_id: str) -> Article | None:
+        return self._by_id.get(article_id)
+
+    def same_content(self, content_hash: str) -> list[Article]:
+        return list(self._by_hash.get(content_hash, ()))
+
+    def near_copy_candidates(self, keys: Sequence[tuple[int, int]]) -> list[tuple[str, np.ndarray]]:
+        ids = dict.fromkeys(i for key in keys for i in self._bands.get(key, ()))
+        return [(i, self._signatures[i]) for i in ids]
+
+    def root_of(self, article_id: str) -> str:
+        found = self._by_id.get(article_id)
+        return found.duplicate_of or article_id if found else article_id
+
+    def add_article(self, article: Article, signature: np.ndarray, keys: Sequence[tuple[int, int]]) -> None:
+        self.articles.append(article)
+        self._by_id[article.id] = article
+        self._by_hash.setdefault(article.content_hash, []).append(article)
+        self._signatures[article.id] = signature
+        for key in keys:
+            self._bands.setdefault(key, []).append(article.id)
+
+    def fill_missing(self, article_id: str, article: Article, fillable: Sequence[str]) -> list[str]:
+        kept = self._by_id[article_id]
+        filled = [name for name in fillable if getattr(kept, name) is None and getattr(article, name) is not None]
+        for name in filled:
+            setattr(kept, name, getattr(article, name))
+        return filled
 
 
 @lru_cache(maxsize=4)

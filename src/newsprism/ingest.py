@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 from .cluster import StoryAssigner
 from .config import Settings
-from .identify import NearCopyIndex, identify, url_and_content_id
+from .identify import NearCopyIndex, identify, place
 from .model import Article, Hints, IngestReport, RawDocument, Rejection, Skipped
 from .normalize import normalize
 from .oneline import describe
@@ -70,7 +70,7 @@ def ingest(
             _problem(report, progress, entry)
             continue
         path, entry_hints = entry
-        for item in _articles(path, hints.over(entry_hints), settings, stdin):
+        for item in input_articles(path, hints.over(entry_hints), settings, stdin):
             if isinstance(item, (Rejection, Skipped)):
                 _problem(report, progress, item)
                 continue
@@ -82,8 +82,8 @@ def ingest(
     return report
 
 
-def _articles(path: str, hints: Hints, settings: Settings,
-              stdin: BinaryIO | None) -> Iterator[Article | Rejection | Skipped]:
+def input_articles(path: str, hints: Hints, settings: Settings = Settings(),
+                   stdin: BinaryIO | None = None) -> Iterator[Article | Rejection | Skipped]:
     """The identified articles and the problems of one input.
 
     A document that fails in normalize or identify is rejected alone; a failure of the reader
@@ -184,61 +184,24 @@ def _database_failure(exc: Exception) -> bool:
 
 
 def _store_one(store: Store, index: NearCopyIndex, article: Article) -> tuple[str, str]:
-    """Store one article unless it is already known: ("new", its id) or ("duplicate", the known id).
-
-    An article at a stored article's URL with clearly different text is another article
-    (identify.py says the rule) and takes the id of its URL and content.
-    """
-    signature = index.signature(f"{article.title or ''}\n{article.text}")
-    keys = index.band_keys(signature)
-    candidates = store.near_copy_candidates(keys)
-    known = store.get_article(article.id)
-    if known is not None and not _same_text(index, known, article, signature, candidates):
-        article.id = url_and_content_id(article)
-        known = store.get_article(article.id)
-    known = known or _same_article(store, article)
-    if known is not None:
+    """Store one article unless it is already known: ("new", its id) or ("duplicate", the known id)."""
+    placed = place(article, store, index)
+    if placed.known is not None:
         # The language is not filled in later: the article's story and words were computed with
         # the one it had, and a later record's declaration may be wrong (English text marked "ja").
-        store.fill_missing(known.id, replace(article, language=None))
-        return "duplicate", known.id
-    original = _near_copy_of(index, signature, candidates)
-    if original is not None:
-        article.duplicate_of = store.root_of(original)
-    store.add_article(article, signature, keys)
+        filled = store.fill_missing(placed.known.id, replace(article, language=None))
+        _log_known(article, placed.known, filled)
+        return "duplicate", placed.known.id
+    store.add_article(article, placed.signature, placed.keys)
     return "new", article.id
 
 
-def _same_text(index: NearCopyIndex, known: Article, article: Article, signature, candidates) -> bool:
-    """The stored article and this one have the same content or are near-copies."""
-    if known.content_hash == article.content_hash:
-        return True
-    return any(cid == known.id and index.similarity(signature, other) >= index.threshold for cid, other in candidates)
-
-
-def _same_article(store: Store, article: Article) -> Article | None:
-    """The same text already stored from the same outlet, or where one side has no URL.
-
-    Identical text at two outlets' URLs is two publications of one wire story:
-    both are kept, and the near-copy check links them.
-    """
-    for stored in store.same_content(article.content_hash):
-        same_outlet = (stored.outlet or "").casefold() == (article.outlet or "").casefold()
-        if same_outlet or stored.url is None or article.url is None:
-            return stored
-    return None
-
-
-def _near_copy_of(index: NearCopyIndex, signature, candidates) -> str | None:
-    best_id, best = None, index.threshold
-    for candidate_id, candidate in candidates:
-        similarity = index.similarity(signature, candidate)
-        if similarity >= best:
-            best_id, best = candidate_id, similarity
-    return best_id
-
-
-
+def _log_known(article: Article, known: Article, filled: list[str]) -> None:
+    log.info("%s: already stored as %s%s", article.source_path, known.id,
+             f" (filled in: {', '.join(filled)})" if filled else "")
+    if article.language and article.language != known.language:
+        log.info("%s: language %r not taken: %s was stored as %r", article.source_path, article.language,
+                 known.id, known.language)
 
 
 def _problem(report: IngestReport, progress: Progress, problem: Rejection | Skipped) -> None:

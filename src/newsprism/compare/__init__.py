@@ -10,18 +10,18 @@ entities, quotes, numbers, coverage, timeline and summary, each item citing
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..config import DossierSettings, Settings
 from ..dates import calendar_date
-from ..identify import NearCopyIndex, identify
+from ..identify import MemoryArticles, NearCopyIndex, place
+from ..ingest import input_articles
 from ..model import Analysis, Article, Dossier, Hints, RawDocument, Rejection, Skipped, StoryMember
 from ..normalize import normalize
 from ..oneline import describe
-from ..read import Manifest, discover, read_input
+from ..read import Manifest, discover
 from ..store import FILLABLE
 from ..understand import AnalysisSource, MemoryAnalyses, analyses_for
 from .coverage import coverage
@@ -37,9 +37,6 @@ __all__ = ["DOSSIER_VERSION", "NoSuchStory", "compare_files", "dossier", "story_
 # Bump when the dossier's JSON shape or meaning changes (2: article entries in the story listing's
 # key order, rejections as {"source_path", "reason"}).
 DOSSIER_VERSION = 2
-
-log = logging.getLogger(__name__)
-
 
 class NoSuchStory(LookupError):
     pass
@@ -109,92 +106,41 @@ def compare_files(paths: Iterable[str | os.PathLike], *, manifest: Manifest | No
                   analyses: AnalysisSource | None = None,
                   on_problem: Callable[[Rejection | Skipped], None] | None = None) -> Dossier:
     """Read the files (read -> normalize -> identify, in memory) and build the dossier of all their
-    articles as one story. Exact duplicates count once; near-copies are linked to their original and
-    listed, not compared. Inputs that give no article are in `Dossier.rejected` (and passed to
-    `on_problem` as they happen). `analyses` may hold analyses to reuse (and receives the new ones)."""
-    found = _Reading(settings)
+    articles as one story. Duplicates count once and near-copies are linked to their original by the
+    rules `ingest` applies (`identify.place`), and listed, not compared. Inputs that give no article
+    are in `Dossier.rejected` (and passed to `on_problem` as they happen). `analyses` may hold
+    analyses to reuse (and receives the new ones)."""
+    kept, rejected = MemoryArticles(), []
+    index = NearCopyIndex(settings.near_duplicate_threshold, settings.minhash_permutations, settings.shingle_words)
     for item in read_articles(paths, manifest=manifest or Manifest(), hints=hints, settings=settings):
         if isinstance(item, Article):
-            found.add(item)
+            placed = place(item, kept, index)
+            if placed.known is None:
+                kept.add_article(item, placed.signature, placed.keys)
+            else:  # a second reading of a known article fills what the first lacked
+                kept.fill_missing(placed.known.id, item, FILLABLE)
             continue
         if isinstance(item, Rejection):
-            found.rejected.append(item)
+            rejected.append(item)
         if on_problem is not None:
             on_problem(item)
-    if not found.articles:
+    if not kept.articles:
         raise NoSuchStory("no article could be read from the files given")
     source = analyses if analyses is not None else MemoryAnalyses()
-    result = dossier(found.articles, analyses_for(source, _originals(found.articles)), story_id="compare",
+    result = dossier(kept.articles, analyses_for(source, _originals(kept.articles)), story_id="compare",
                      settings=settings.dossier)
-    result.rejected = found.rejected
+    result.rejected = rejected
     return result
 
 
 def read_articles(paths: Iterable[str | os.PathLike], *, manifest: Manifest, hints: Hints = Hints(),
                   settings: Settings = Settings()) -> Iterator[Article | Rejection | Skipped]:
-    """Identified articles and the problems of each input, in input order. A failure no reader
-    foresaw ends that input with one rejection; the other inputs go on."""
-    for path, entry_hints in discover(paths, manifest):
+    """Identified articles and the problems of each input, in input order, as `ingest` reads them."""
+    for entry in discover(paths, manifest):
         yield from manifest.drain_problems()
-        try:
-            for item in read_input(path, hints.over(entry_hints), settings.max_bytes):
-                if isinstance(item, RawDocument):
-                    item = normalize(item)
-                yield identify(item) if isinstance(item, Article) else item
-        except Exception as exc:  # noqa: BLE001 - one bad input must not stop the others
-            log.debug("reading %s failed", path, exc_info=True)
-            yield Rejection(path, f"cannot read: {describe(exc)}")
+        if isinstance(entry, Rejection):  # a link not followed
+            yield entry
+            continue
+        path, entry_hints = entry
+        yield from input_articles(path, hints.over(entry_hints), settings)
     yield from manifest.drain_problems()
-
-
-@dataclass
-class _Reading:
-    """The articles read so far, in arrival order, with the duplicate rules `ingest` applies to a store:
-    the same id, or the same text from the same outlet (or where one side has no URL), is one article
-    (whose missing metadata the later reading fills, as `Store.fill_missing` does); a near-copy of an
-    earlier one is linked to that one's original."""
-
-    settings: Settings
-    articles: list[Article] = field(default_factory=list)
-    rejected: list[Rejection] = field(default_factory=list)
-
-    def __post_init__(self):
-        s = self.settings
-        self.index = NearCopyIndex(s.near_duplicate_threshold, s.minhash_permutations, s.shingle_words)
-        self.by_id: dict[str, Article] = {}
-        self.by_hash: dict[str, list[Article]] = {}
-        self.bands: dict[tuple[int, int], list[str]] = {}
-        self.signatures: dict[str, object] = {}
-
-    def add(self, article: Article) -> None:
-        known = self.by_id.get(article.id) or self._same_text(article)
-        if known is not None:  # a second reading of a known article fills what the first lacked
-            for name in FILLABLE:
-                if getattr(known, name) is None and getattr(article, name) is not None:
-                    setattr(known, name, getattr(article, name))
-            return
-        signature = self.index.signature(f"{article.title or ''}\n{article.text}")
-        keys = self.index.band_keys(signature)
-        original = self._near_copy_of(signature, keys)
-        if original is not None:
-            article.duplicate_of = self.by_id[original].duplicate_of or original
-        self.articles.append(article)
-        self.by_id[article.id] = article
-        self.by_hash.setdefault(article.content_hash, []).append(article)
-        self.signatures[article.id] = signature
-        for key in keys:
-            self.bands.setdefault(key, []).append(article.id)
-
-    def _same_text(self, article: Article) -> Article | None:
-        return next((known for known in self.by_hash.get(article.content_hash, ())
-                     if (known.outlet or "").casefold() == (article.outlet or "").casefold()
-                     or known.url is None or article.url is None), None)
-
-    def _near_copy_of(self, signature, keys) -> str | None:
-        best_id, best = None, self.index.threshold
-        candidates = dict.fromkeys(i for key in keys for i in self.bands.get(key, ()))
-        for candidate in candidates:
-            similarity = self.index.similarity(signature, self.signatures[candidate])
-            if similarity >= best:
-                best_id, best = candidate, similarity
-        return best_id
