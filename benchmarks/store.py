@@ -29,13 +29,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from newsprism.model import Article
-from newsprism.store import Store
+from newsprism.model import Article  # noqa: E402
+from newsprism.store import Store  # noqa: E402
 
 
 def build(path: Path, count: int) -> None:
     rng = random.Random(20240611)
-    words = [f"{rng.choice('bcdfghklmnprstvz')}{rng.choice('aeiou')}{rng.choice('lmnrst')}{n % 97}" for n in range(5000)]
+    words = [f"{rng.choice('bcdfghklmnprstvz')}{rng.choice('aeiou')}{rng.choice('lmnrst')}{n % 97}"
+             for n in range(5000)]
     with Store(path) as store:
         for start in range(0, count, 500):
             with store.write():

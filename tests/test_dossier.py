@@ -143,7 +143,8 @@ def test_quote_variants_match_but_lookalikes_do_not():
     assert same_quote("We will rebuild this bridge, stone by stone ... and we will find out why it fell,",
                       "We will rebuild this bridge, stone by stone, and we will find out why it fell,")
     assert same_quote("We will rebuild this bridge, stone by stone.", "We will rebuild this bridge, stone by stone,")
-    assert same_quote("The river is cold and fast… every hour counts,", "The river is cold and fast, and every hour counts")
+    assert same_quote("The river is cold and fast… every hour counts,",
+                      "The river is cold and fast, and every hour counts")
     assert not same_quote("We will find out why this happened, and we will rebuild,",
                           "We will rebuild this bridge, stone by stone, and we will find out why it fell,")
     assert not same_quote("fascist coup", "a fascist coup attempt")
@@ -277,12 +278,12 @@ def test_timeline_labels_do_not_overlap_on_close_dates():
     assert labels[0][2:] == ("01-02", "2025-01-02") and all(title.endswith(text) for *_, text, title in labels)
     assert {title for *_, title in labels} <= set(days) and len(labels) >= 4
     rows: dict[float, list[float]] = {}
-    for x, y, text, _ in labels:
+    for x, y, _text, _ in labels:
         rows.setdefault(y, []).append(x)
     assert len(rows) > 1  # close dates go to a second row, not on top of each other
     for xs in rows.values():
         # 11px labels of five digits and a hyphen are at most 35 units wide
-        assert all(b - a >= 35 for a, b in zip(sorted(xs), sorted(xs)[1:]))
+        assert all(b - a >= 35 for a, b in zip(sorted(xs), sorted(xs)[1:], strict=False))  # neighbours
     assert all(f"<title>{d}: event &lt;{d}&gt;</title>" in svg for d in days)  # every dot keeps its date
     height = float(re.search(r"viewBox='0 0 \d+ ([\d.]+)'", svg).group(1))
     assert max(y for _, y, _, _ in labels) < height

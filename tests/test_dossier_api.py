@@ -168,7 +168,8 @@ def test_long_article_is_analysed_to_its_end():
     assert last.text == "The repairs on section 800 will take weeks," and last.speaker == "Maria Lund"
     assert len(analysis.quotes) == 800 and all(q.speaker == "Maria Lund" for q in analysis.quotes)
     assert analysis.sentences[-1] == (text.rindex("Crews"), len(text))
-    assert (analysis.quantities[-1].value, analysis.quantities[-1].what, analysis.quantities[-1].unit) == (819, "steel", "t")
+    last_quantity = analysis.quantities[-1]
+    assert (last_quantity.value, last_quantity.what, last_quantity.unit) == (819, "steel", "t")
     assert analysis.times[-1].start > len(text) - 200 and analysis.times[-1].date == "2025-10-10"
 
 
@@ -193,7 +194,8 @@ def test_cjk_without_their_tokenizers_still_compares(tmp_path):
         {"text": JAPANESE, "language": "ja", "outlet": "Tokyo Daily", "url": "https://ja.example/1"},
         {"text": "北京发生地震。官员说，有十二人受伤。\n\n救援人员正在搜索倒塌的建筑物。", "language": "zh",
          "outlet": "Beijing News", "url": "https://zh.example/1"},
-        {"text": "서울에서 지진이 발생했다. 관계자는 열두 명이 다쳤다고 말했다.\n\n구조대가 무너진 건물을 수색하고 있다.",
+        {"text": "서울에서 지진이 발생했다. 관계자는 열두 명이 다쳤다고 말했다.\n\n"
+                 "구조대가 무너진 건물을 수색하고 있다.",
          "language": "ko", "outlet": "Seoul Herald", "url": "https://ko.example/1"},
         {"text": BRIDGE, "language": "ja", "outlet": "Mislabelled", "url": "https://en.example/1"},
     ]

@@ -86,7 +86,8 @@ GOOD_TEXT = (
 
 
 def png_bytes(rng: random.Random) -> bytes:
-    return b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00" + rng.randbytes(3000)
+    header = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00"
+    return header + rng.randbytes(3000)
 
 
 def zip_bytes() -> bytes:
@@ -125,10 +126,12 @@ def warc_bytes(pages: list[bytes], base: str, *, compress: bool = True) -> bytes
 
 def rss(items: list[tuple[str, str]], title: str = "Valley Gazette") -> str:
     body = "".join(
-        f"<item><title>{t}</title><link>https://gazette.example.com/{t.lower().replace(' ', '-')}</link><description>{d}</description></item>"
+        f"<item><title>{t}</title><link>https://gazette.example.com/{t.lower().replace(' ', '-')}</link>"
+        f"<description>{d}</description></item>"
         for i, (t, d) in enumerate(items)
     )
-    return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>{body}</channel></rss>'
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>{body}'
+            "</channel></rss>")
 
 
 HOSTILE_HTML = """<!DOCTYPE html>
@@ -185,7 +188,8 @@ def build_batch(root: Path) -> dict[str, Path]:
     # JSON Lines: good, broken, not an object, no text, good.
     files["mixed.jsonl"] = (
         json_line(title="Tram Line Extension Approved", url="https://metro.example.com/tram",
-                  text="The city approved the tram line extension on Thursday after a long debate in the council chamber.")
+                  text="The city approved the tram line extension on Thursday"
+                       " after a long debate in the council chamber.")
         + '{"title": "Broken", "text": \n'
         + "[1, 2, 3]\n"
         + json_line(title="Record without any text", url="https://metro.example.com/empty")
@@ -218,7 +222,8 @@ def build_batch(root: Path) -> dict[str, Path]:
     archive = warc_bytes([page(0, "wind farm"), page(1, "toll road"), page(2, "ring road")], "https://archive.example.net")
     files["cut.warc.gz"] = archive[: len(archive) * 5 // 6]
     files["stub.warc.gz"] = archive[:100]
-    plain = warc_bytes([page(3, "tunnel"), page(4, "airport"), page(5, "canal")], "https://plain.example.net", compress=False)
+    plain = warc_bytes([page(3, "tunnel"), page(4, "airport"), page(5, "canal")], "https://plain.example.net",
+                       compress=False)
     files["cut-plain.warc"] = plain[: len(plain) * 5 // 6]
     files["garbage.warc"] = b"This is not a web archive, just some words in a file named like one.\n" * 20
     # WARC with one page over --max-bytes.
@@ -285,7 +290,8 @@ def build_batch(root: Path) -> dict[str, Path]:
     (folder / "sub").mkdir(parents=True)
     (folder / "sub" / "junk.dat").write_bytes(b"\x00\xff\xfe\x00" * 64)
     (folder / "sub" / "story.md").write_text(
-        "# Night Trains Return\n\nNight trains between the two capitals return in December, the rail operator said on Friday.\n",
+        "# Night Trains Return\n\n"
+        "Night trains between the two capitals return in December, the rail operator said on Friday.\n",
         encoding="utf-8",
     )
     paths["folder"] = folder
@@ -326,7 +332,8 @@ def test_batch_goes_on_and_exits_0(batch):
     # Every stderr line is one of: a rejection, a skipped-records note, the summary.
     for line in batch["stderr"].splitlines():
         assert line.startswith(("rejected: ", "skipped: ", "newsprism: ")), repr(line)
-    assert re.search(rf"newsprism: {summary['new']} new, 0 duplicate, {len(summary['rejected'])} rejected", batch["stderr"])
+    summary_line = rf"newsprism: {summary['new']} new, 0 duplicate, {len(summary['rejected'])} rejected"
+    assert re.search(summary_line, batch["stderr"])
 
 
 @pytest.mark.parametrize(
@@ -450,7 +457,8 @@ def test_windows_1252_is_decoded(batch):
     assert quotes["text"].endswith("stretch that far\u2026")
     plain = batch["articles"][str(batch["paths"]["cp1252-plain.txt"])]
     assert plain["title"] == "Harbour Wall Repairs Begin"
-    assert plain["text"].startswith("The harbour master said \u201cthe wall will hold\u201d on Monday, and the town\u2019s boat")
+    assert plain["text"].startswith(
+        "The harbour master said \u201cthe wall will hold\u201d on Monday, and the town\u2019s boat")
     french = batch["articles"][str(batch["paths"]["cp1252-french.txt"])]
     assert french["title"] == "Le caf\u00e9 de la gare rouvre ses portes"
     assert "Le caf\u00e9 o\u00f9 l\u2019on d\u00eene pr\u00e8s de la gare a rouvert lundi apr\u00e8s" in french["text"]
@@ -600,7 +608,8 @@ def test_stdin(tmp_path):
     assert result.returncode == 0
     assert json.loads(result.stdout)["new"] == 1
 
-    for data, reason in ((b"\x89PNG\r\n\x1a\n" + bytes(200), "binary"), (b"", "empty"), (b"{\"text\": ", "malformed JSON")):
+    bad_inputs = ((b"\x89PNG\r\n\x1a\n" + bytes(200), "binary"), (b"", "empty"), (b"{\"text\": ", "malformed JSON"))
+    for data, reason in bad_inputs:
         bad = run_cli("ingest", "-", "--db", db, stdin=data)
         stderr = text_of(bad.stderr)
         assert_clean_stderr(stderr)
@@ -672,7 +681,8 @@ def test_an_unforeseen_failure_in_one_input_does_not_stop_the_batch(tmp_path, mo
 
     monkeypatch.setattr(ingest_module, "normalize", fragile_normalize)
     monkeypatch.delenv("NEWSPRISM_DEBUG", raising=False)
-    (tmp_path / "a.txt").write_text("Poison Pill\n\nThis poison text triggers the simulated bug in the pipeline.", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Poison Pill\n\nThis poison text triggers the simulated bug in the pipeline.",
+                                    encoding="utf-8")
     (tmp_path / "b.txt").write_text(GOOD_TEXT, encoding="utf-8")
     with newsprism.open_store(str(tmp_path / "x.sqlite")) as store:
         report = newsprism.ingest(store, [tmp_path / "a.txt", tmp_path / "b.txt"])

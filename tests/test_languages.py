@@ -119,7 +119,7 @@ def test_twelve_languages_in_a_folder_all_stored(tmp_path):
     languages = ["ru", "de", "fr", "en", "es", "ar", "ja", "it", "zh", "uk", "pl", "ko"]
     folder = tmp_path / "pages"
     folder.mkdir()
-    for code, record in zip(languages, one_per_language(languages)):
+    for code, record in zip(languages, one_per_language(languages), strict=True):
         (folder / f"{code}.json").write_text(record_line(record), encoding="utf-8")
     with newsprism.open_store(str(tmp_path / "x.db")) as store:
         report = newsprism.ingest(store, [folder])

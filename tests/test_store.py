@@ -351,7 +351,7 @@ def two_writer_scenario(folder: Path, count: int, batch_size: int = 10) -> dict:
         if len(parts) == 1:  # one writer: no second process needed
             with Store(db) as store:
                 report = newsprism.ingest(store, parts, settings=newsprism.Settings(batch_size=batch_size))
-            pairs = list(zip(report.sources, report.article_ids))
+            pairs = list(zip(report.sources, report.article_ids, strict=True))
         else:
             pairs = _ingest_processes(db, parts, batch_size)
         seconds = time.perf_counter() - started

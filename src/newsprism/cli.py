@@ -160,11 +160,13 @@ _OWN_HANDLERS = ("jieba",)
 @main.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @db_option
-@click.option("--manifest", type=click.Path(dir_okay=False), help="JSON list of {file, url, outlet, published, language, title} for the inputs.")
+@click.option("--manifest", type=click.Path(dir_okay=False),
+              help="JSON list of {file, url, outlet, published, language, title} for the inputs.")
 @click.option("--outlet", metavar="NAME", help="Outlet of every input of this call.")
 @click.option("--published", type=DATE, help="Publication date (ISO 8601) of every input of this call.")
 @click.option("--language", metavar="CODE", help="Language of every input of this call (ISO 639-1).")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=Settings.max_bytes, show_default=True, help="Largest document read (a file, a record, an archived page).")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=Settings.max_bytes, show_default=True,
+              help="Largest document read (a file, a record, an archived page).")
 @click.option("--follow-links", is_flag=True,
               help="In folders, also read symbolic links that lead outside the folder (loops are still skipped).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary; problems are still reported.")
@@ -231,7 +233,8 @@ def article(article_id, db, as_json):
         return
     out = Console(highlight=False, soft_wrap=True)
     out.print(f"[bold]{escape(found.title or '(no headline)')}[/bold]")
-    for name in ("id", "outlet", "byline", "dateline", "credit", "published", "language", "url", "duplicate_of", "source_path"):
+    for name in ("id", "outlet", "byline", "dateline", "credit", "published", "language", "url", "duplicate_of",
+                 "source_path"):
         value = getattr(found, name)
         if value:
             out.print(f"[dim]{name}:[/dim] {_shown(str(value))}")
@@ -241,7 +244,8 @@ def article(article_id, db, as_json):
 
 @main.command()
 @db_option
-@click.option("--min-outlets", type=click.IntRange(min=0), default=0, help="Only stories reported by at least N outlets.")
+@click.option("--min-outlets", type=click.IntRange(min=0), default=0,
+              help="Only stories reported by at least N outlets.")
 @click.option("--since", type=DATE, help="Only stories with an article published at or after DATE.")
 @click.option("--search", metavar="TEXT", help="Only stories with an article matching this full-text search.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many stories.")
@@ -287,7 +291,8 @@ def story(story_id, db, fmt, as_json, output, sentences):
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
-@click.option("--manifest", type=click.Path(dir_okay=False), help="JSON list of {file, url, outlet, published, language, title} for the inputs.")
+@click.option("--manifest", type=click.Path(dir_okay=False),
+              help="JSON list of {file, url, outlet, published, language, title} for the inputs.")
 @dossier_options
 @friendly_errors
 def compare(paths, manifest, fmt, as_json, output, sentences):
@@ -344,7 +349,8 @@ def eval_group():
 @eval_group.command(name="clustering")
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(clustering_eval.FORMATS))
 @click.argument("path", type=click.Path(exists=True))
-@click.option("--order", type=click.Choice(clustering_eval.ORDERS), default="file", show_default=True, help="Order the documents arrive in.")
+@click.option("--order", type=click.Choice(clustering_eval.ORDERS), default="file", show_default=True,
+              help="Order the documents arrive in.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed for --order shuffle.")
 @click.option("--label", default="story", show_default=True, help="JSONL field holding the gold story.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as a JSON object.")
@@ -373,8 +379,8 @@ def eval_clustering(fmt, path, order, seed, label, as_json):
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
     out = Console(highlight=False)
-    out.print(_scores_table(f"story clustering: {escape(str(path))} "
-                            f"({order}{f', seed {seed}' if order == 'shuffle' else ''})", result, ("bcubed", "pairwise")))
+    shown_order = f"{order}, seed {seed}" if order == "shuffle" else order
+    out.print(_scores_table(f"story clustering: {escape(str(path))} ({shown_order})", result, ("bcubed", "pairwise")))
     out.print(f"{result['documents']} documents, {result['clusters']} stories predicted, "
               f"{result['gold_clusters']} gold; {result['seconds']:.2f} s "
               f"({result['cluster_seconds']:.2f} s clustering)")
@@ -484,7 +490,8 @@ def _print_table(found) -> None:
     table.add_column("title", overflow="fold", ratio=1)
     table.add_column("copy of", no_wrap=True)
     for a in found:
-        cells = (a.id, a.outlet, (a.published or "")[:16], a.language, a.title or a.text[:80], (a.duplicate_of or "")[:8])
+        cells = (a.id, a.outlet, (a.published or "")[:16], a.language, a.title or a.text[:80],
+                 (a.duplicate_of or "")[:8])
         table.add_row(*(escape(str(v)) if v else "" for v in cells))
     out.print(table)
 
@@ -516,7 +523,8 @@ class _progress:
             on_file=lambda path: self.bar.update(task, advance=1),
             on_problem=self._problem,
             on_stored=lambda report: self.bar.update(
-                task, description=f"reading: {report.new} new, {report.duplicate} known, {len(report.rejected)} rejected"
+                task,
+                description=f"reading: {report.new} new, {report.duplicate} known, {len(report.rejected)} rejected",
             ),
         )
         return self.bar, hooks
@@ -527,7 +535,8 @@ class _progress:
     def _problem(self, problem: Rejection | Skipped) -> None:
         if isinstance(problem, Skipped):
             if not self.quiet:
-                _err.print(f"skipped: {_shown(problem.source_path)}: {problem.count} record(s), {_shown(problem.reason)}")
+                _err.print(f"skipped: {_shown(problem.source_path)}: {problem.count} record(s), "
+                           f"{_shown(problem.reason)}")
             return
         _err.print(f"rejected: {_shown(problem.source_path)}: {_shown(problem.reason)}")
 

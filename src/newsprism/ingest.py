@@ -128,9 +128,10 @@ class _Writer:
         with self.store.write():
             outcomes = [_store_one(self.store, self.index, article) for article in articles]
             started = time.perf_counter()
-            new_stories = self.stories.assign([a for a, (kind, _) in zip(articles, outcomes) if kind == "new"])
+            stored_new = [a for a, (kind, _) in zip(articles, outcomes, strict=True) if kind == "new"]
+            new_stories = self.stories.assign(stored_new)
             cluster_seconds = time.perf_counter() - started
-        for article, (kind, article_id) in zip(articles, outcomes):
+        for article, (kind, article_id) in zip(articles, outcomes, strict=True):
             self._count(article, kind, article_id)
         self.report.new_stories += new_stories
         self.report.cluster_seconds += cluster_seconds

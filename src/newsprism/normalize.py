@@ -237,10 +237,12 @@ _AGENCIES = r"(?:Reuters|AP|AFP|Bloomberg(?: News)?|dpa|DPA|Xinhua|PA|ANSA|EFE|K
 _CREDIT_LINES = [
     re.compile(r"^\*\s*(?P<credit>[^*]{2,80})$"),
     re.compile(r"^(?:—|–|--|-)\s*(?P<credit>[A-Z][^.]{1,60})$"),
-    re.compile(r"^\(?(?P<credit>(?:(?:Additional )?(?:Reporting|Writing|Editing|Compiled|Research)(?: and \w+)? by)\s.{2,300}?)\)?\.?$", re.I),
+    re.compile(r"^\(?(?P<credit>(?:(?:Additional )?(?:Reporting|Writing|Editing|Compiled|Research)(?: and \w+)? by)"
+               r"\s.{2,300}?)\)?\.?$", re.I),
     re.compile(r"^\((?P<credit>[A-Z][A-Za-z .&\-]{1,40})\)$"),
     re.compile(r"^(?P<credit>(?:With|Additional reporting from)\s.{2,60}?)\.?$"),
-    re.compile(r"^(?P<credit>.{2,80}?\s(?:contributed to|contributed reporting to) this (?:report|story|article))\.?$", re.I),
+    re.compile(r"^(?P<credit>.{2,80}?\s(?:contributed to|contributed reporting to)"
+               r" this (?:report|story|article))\.?$", re.I),
     re.compile(r"^(?P<credit>(?:©|Copyright|\(c\))\s.{2,120}?)\.?$", re.I),
 ]
 _INLINE_AGENCY = re.compile(r"\s*[(\[](?P<credit>" + _AGENCIES + r")[)\]]\s*$")

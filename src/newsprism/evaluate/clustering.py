@@ -148,7 +148,7 @@ def _write_jsonl(path: Path, records: list[dict]) -> None:
 def _assignments(store: Store, report, stream: list[dict]) -> tuple[dict, dict]:
     """Predicted story and gold story of every document that was stored (or found already stored)."""
     predicted, gold = {}, {}
-    for source, article_id in zip(report.sources, report.article_ids):
+    for source, article_id in zip(report.sources, report.article_ids, strict=True):
         record = stream[_line_of(source) - 1]
         predicted[record["id"]] = store.story_of(article_id)
         gold[record["id"]] = record["story"]

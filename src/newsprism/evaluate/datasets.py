@@ -16,7 +16,8 @@ from xml.etree import ElementTree
 # No space before closing punctuation and clitics, none after opening brackets.
 _NO_SPACE_BEFORE = re.compile(r" (?=[,.;:!?%)\]}”]|['’](?:s|re|ve|ll|d|m|S)\b|n['’]t\b)")
 _NO_SPACE_AFTER = re.compile(r"(?<=[(\[{$“]) ")
-_JOINED = re.compile(r"(?<=\d) ?([:.]) ?(?=\d)|(?<=\d) ?(,) ?(?=\d{3}\b)|(?<=\w) (-) (?=\w)|(?<=\w) ?(['’]) (?=(?:s|re|ve|ll|d|m|t)\b)")
+_JOINED = re.compile(r"(?<=\d) ?([:.]) ?(?=\d)|(?<=\d) ?(,) ?(?=\d{3}\b)|(?<=\w) (-) (?=\w)"
+                     r"|(?<=\w) ?(['’]) (?=(?:s|re|ve|ll|d|m|t)\b)")
 _QUOTES = re.compile(r'" (.*?) "')
 
 

@@ -253,7 +253,8 @@ def _sniff_text(head: bytes) -> str:
     if start.startswith((b"<!doctype html", b"<html")) or (start.startswith(b"<") and b"<body" in head.lower()):
         return "html"
     if start.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf")):
-        return "feed" if any(tag in head[:4096].lower() for tag in (b"<rss", b"<feed", b"<rdf:rdf", b"<channel")) else "html"
+        lowered = head[:4096].lower()
+        return "feed" if any(tag in lowered for tag in (b"<rss", b"<feed", b"<rdf:rdf", b"<channel")) else "html"
     if start.startswith(b"["):
         return "json"
     if start.startswith(b"{"):

@@ -172,7 +172,8 @@ def _grid(dossier: Dossier, outlet: dict[str, str]) -> str:
     body = []
     for text, carried, cites in rows:
         cells = "".join(f"<td class='dot'>{'●' if n in carried else ''}</td>" for n in names)
-        body.append(f"<tr><td>{html.escape(_short(text, 220))} {_html_cites(dossier, cites[:1], outlet)}</td>{cells}</tr>")
+        fact = f"{html.escape(_short(text, 220))} {_html_cites(dossier, cites[:1], outlet)}"
+        body.append(f"<tr><td>{fact}</td>{cells}</tr>")
     return f"<h2>Who reports what</h2><table><tr><th>fact</th>{head}</tr>{''.join(body)}</table>"
 
 
@@ -218,7 +219,7 @@ def _timeline_chart(events: list[TimelineEvent]) -> str:
 
     stacks: dict[date, int] = {}
     dots = []
-    for day, ev in zip(days, events):
+    for day, ev in zip(days, events, strict=True):
         stacks[day] = stacks.get(day, 0) + 1
         y = 70 - 12 * (stacks[day] - 1)
         dots.append(f"<circle cx='{x_of(day):.1f}' cy='{y}' r='5' fill='#06c'><title>{html.escape(ev.date)}: "

@@ -180,7 +180,8 @@ class Store:
     def _migrate(self) -> None:
         with self.write():  # one transaction: a second process opening a new store waits, then finds it done
             self._db.execute(
-                "CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                "CREATE TABLE IF NOT EXISTS migrations"
+                " (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
             )
             done = {row[0] for row in self._db.execute("SELECT version FROM migrations")}
             for version, name, sql in MIGRATIONS:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
 from ..dates import calendar_date

@@ -50,9 +50,10 @@ REPORTING_VERBS = frozenset("""
     pledge threaten recount reiterate repeat inform assure tell advise answer retort counter interject
     exclaim proclaim allege charge blame criticise criticize praise hail welcome dismiss reject question wonder
 """.split())
-IRREGULAR = {"say": "said", "tell": "told", "write": "wrote written", "think": "thought", "cry": "cried", "reply": "replied",
-             "deny": "denied", "testify": "testified", "quip": "quipped", "admit": "admitted", "emphasise": "emphasised",
-             "emphasize": "emphasized", "criticise": "criticised", "criticize": "criticized", "plead": "pled"}
+IRREGULAR = {"say": "said", "tell": "told", "write": "wrote written", "think": "thought", "cry": "cried",
+             "reply": "replied", "deny": "denied", "testify": "testified", "quip": "quipped", "admit": "admitted",
+             "emphasise": "emphasised", "emphasize": "emphasized", "criticise": "criticised", "criticize": "criticized",
+             "plead": "pled"}
 # Word forms of the reporting verbs, for text without a tagger: "said", "adds", "warned", "according".
 CUE_FORMS = frozenset(
     [f"{v}{ending}" for v in REPORTING_VERBS for ending in ("", "s", "ed", "d", "ing")]
@@ -218,7 +219,7 @@ def _continuations(quotes: list[Quotation], text: str) -> list[Quotation]:
     """A quotation with no cue of its own goes on from the one before when nothing but its own
     paragraph break or a sentence lies between: `"...," Lavrov said. "We are getting closer."`,
     and the paragraphs of a long quotation. Nothing is carried across a paragraph of narration."""
-    for previous, quote in zip(quotes, quotes[1:]):
+    for previous, quote in zip(quotes, quotes[1:], strict=False):  # each quotation with the one after it
         if quote.cue is not None or previous.speaker is None and previous.speaker_text is None:
             continue
         gap = text[previous.end:quote.start]
