@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 
 from ..config import DossierSettings, Settings
 from ..dates import calendar_date
 from ..identify import MemoryArticles, NearCopyIndex, place
 from ..ingest import input_articles
-from ..model import Analysis, Article, Dossier, Hints, RawDocument, Rejection, Skipped, StoryMember
-from ..normalize import normalize
-from ..oneline import describe
+from ..model import Analysis, Article, Dossier, Hints, Rejection, Skipped, StoryMember
 from ..read import Manifest, discover
 from ..store import FILLABLE
 from ..understand import AnalysisSource, MemoryAnalyses, analyses_for
