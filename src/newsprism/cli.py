@@ -152,6 +152,8 @@ def setup_logging(verbose: int) -> None:
         own.filters = [f for f in own.filters if not isinstance(f, _Shown)]
         own.addFilter(shown)
     logging.captureWarnings(True)
+    if verbose < 2:  # the sentence model's "Loading weights" bar (read when transformers is first imported)
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
 _OWN_HANDLERS = ("jieba",)

