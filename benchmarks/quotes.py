@@ -116,7 +116,7 @@ def run(data: Path, split: str, limit: int | None = None) -> dict:
         versions["textacy"] = textacy.__version__
     return {
         "date": date.today().isoformat(), "machine": _machine(), "split": split, "articles": n,
-        "skipped": corpus.problems, "versions": versions,
+        "skipped": [problem.to_dict() for problem in corpus.problems], "versions": versions,
         "systems": {name: c.scores() for name, c in counts.items()}, "skipped_systems": skipped_systems,
         "seconds_per_article": {name: round(s / n, 5) if n else 0.0 for name, s in seconds.items()},
     }
@@ -132,7 +132,7 @@ def show(result: dict) -> None:
     print(f"PolNeAR {result['split']}: {result['articles']} articles; {result['date']}, {result['machine']}, "
           f"spaCy {result['versions']['spacy']}, textacy {result['versions']['textacy'] or '(not installed)'}")
     for problem in result["skipped"]:
-        print(f"skipped: {problem}")
+        print(f"skipped: {problem['source_path']}: {problem['reason']}")
     print()
     print("| system | content P | content R | content F1 | speaker P | speaker R | speaker F1 | found | gold |"
           " s/article |")

@@ -77,7 +77,7 @@ def test_bad_files_are_reported_and_skipped(polnear, tmp_path):
     corpus = read_polnear(tmp_path, "dev")
     assert [a.name for a in corpus.articles] == [CLINTON]
     assert len(corpus.problems) == 3
-    joined = "\n".join(corpus.problems)
+    joined = "\n".join(f"{p.source_path}: {p.reason}" for p in corpus.problems)
     assert f"{FLYNN}_4b22.ann: line 1: malformed span" in joined
     assert "latin.txt: not UTF-8" in joined and "orphan.txt: missing" in joined
 

@@ -406,7 +406,7 @@ def eval_quotes(path, split, as_json):
     except OSError as exc:
         _fail(str(exc), 2)
     for problem in corpus.problems:
-        _err.print(f"skipped: {_shown(problem)}")
+        _err.print(f"skipped: {_shown(problem.source_path)}: {_shown(problem.reason)}")
     if not corpus.articles:
         _fail("no usable articles to evaluate", 1)
     result = quotes_eval.score(corpus, quotes_eval.newsprism_extractor())

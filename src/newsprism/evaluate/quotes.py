@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..model import Rejection
 from ..spans import strip_span
 
 OPENING = '"“„«'
@@ -85,7 +86,7 @@ class Predicted:
 @dataclass
 class Corpus:
     articles: list[Article]
-    problems: list[str] = field(default_factory=list)
+    problems: list[Rejection] = field(default_factory=list)  # files left out, and why
 
 
 class AnnotationError(ValueError):
@@ -114,21 +115,22 @@ def read_polnear(path: str | Path, split: str = "dev") -> Corpus:
     return corpus
 
 
-def _article(text_path: Path, ann: Path) -> tuple[Article | None, str | None]:
-    """The article, or None and one line saying which file is bad and why."""
+def _article(text_path: Path, ann: Path) -> tuple[Article | None, Rejection | None]:
+    """The article, or None and which file is bad and why."""
     current = text_path
     try:
         text = _read_text(text_path)
         current = ann
         quotes = direct_quotations(text, parse_ann(_read_text(ann), len(text)))
     except FileNotFoundError:
-        return None, f"{current}: missing" + (f" (annotated in {ann.name})" if current == text_path else "")
+        where = f" (annotated in {ann.name})" if current == text_path else ""
+        return None, Rejection(str(current), f"missing{where}")
     except UnicodeDecodeError as exc:
-        return None, f"{current}: not UTF-8 (byte {exc.start})"
+        return None, Rejection(str(current), f"not UTF-8 (byte {exc.start})")
     except OSError as exc:
-        return None, f"{current}: {exc.strerror or exc}"
+        return None, Rejection(str(current), str(exc.strerror or exc))
     except AnnotationError as exc:
-        return None, f"{ann}: {exc}"
+        return None, Rejection(str(ann), str(exc))
     return Article(text_path.stem, text, quotes, ann.name), None
 
 
@@ -415,7 +417,7 @@ def score(corpus: Corpus, extractor: Extractor) -> dict:
     result = counts.scores()
     result.update(articles=len(corpus.articles), seconds=round(seconds, 3),
                   seconds_per_article=round(seconds / len(corpus.articles), 4) if corpus.articles else 0.0,
-                  skipped=list(corpus.problems))
+                  skipped=[problem.to_dict() for problem in corpus.problems])
     return result
 
 
