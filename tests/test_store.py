@@ -449,3 +449,17 @@ def test_pages_give_exactly_the_unpaged_listing(example_db, monkeypatch):
     for fmt, text in whole_stories.items():
         assert cli("stories", "--db", str(example_db), "--format", fmt).output == text
     assert json.loads(cli("articles", "--db", str(example_db), "--json", "--search", "zzzqqq").output) == []
+
+
+def test_threads_that_end_leave_no_connection_open(tmp_path):
+    """A web server may start a thread per request: connections of finished threads are closed."""
+    db = tmp_path / "threads.db"
+    with Store(db) as store:
+        store.add_article(article(1))
+    with Store(db, readonly=True) as store:
+        for _ in range(20):
+            worker = threading.Thread(target=store.count_articles)
+            worker.start()
+            worker.join()
+        store.count_articles()  # this thread's reader: the finished threads' are closed on the way
+        assert len(store._readers) == 1

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from newsprism.cluster.features import Features
-from newsprism.cluster.online import ClusterSettings, OnlineClusterer, as_time, capped_cosine, term_cap
+from newsprism.cluster.online import ClusterSettings, OnlineClusterer, capped_cosine, term_cap
+from newsprism.dates import as_utc as as_time
 
 DAY0 = datetime(2024, 5, 1, 12, tzinfo=timezone.utc)
 

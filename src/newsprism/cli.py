@@ -61,7 +61,8 @@ def output_options(formats, help_text="Output format."):
 
 def dossier_options(command):
     """The output options and `--sentences N` for the commands that show a dossier."""
-    command = click.option("--sentences", type=click.IntRange(1, 50), default=5, show_default=True,
+    command = click.option("--sentences", type=click.IntRange(1, 50), default=DossierSettings.summary_sentences,
+                           show_default=True,
                            help="Sentences in the summary.")(command)
     return output_options(dossier_views.FORMATS, "Output format (table: readable text in the terminal).")(command)
 
@@ -146,7 +147,7 @@ def setup_logging(verbose: int) -> None:
         root.removeHandler(old)
     handler.newsprism = True
     root.addHandler(handler)
-    root.setLevel(logging.DEBUG if verbose >= 2 else logging.INFO)
+    root.setLevel(shown.level)  # records below it are never built (the hot paths log at INFO)
     for name in _OWN_HANDLERS:
         own = logging.getLogger(name)
         own.filters = [f for f in own.filters if not isinstance(f, _Shown)]
@@ -499,12 +500,8 @@ def _print_table(found) -> None:
 
 
 def _emit(text: str, output: str | None) -> None:
-    if output:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(text, encoding="utf-8")
-        _err.print(f"newsprism: wrote {escape(output)}")
-    else:
-        click.echo(text, nl=False)
+    with _sink(output) as write:
+        write(text)
 
 
 class _progress:

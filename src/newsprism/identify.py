@@ -43,13 +43,12 @@ _HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php", "/d
 
 def article_id(article: Article) -> str:
     """The id from the article URL when there is one, else from the content."""
-    url = article_url(article.url)
-    return _digest(f"url:{url}" if url else f"text:{content_hash(article)}")
+    return id_from_stored(article.url, article.content_hash or content_hash(article))
 
 
 def url_and_content_id(article: Article) -> str:
     """The id of an article whose URL already stands for a different text."""
-    return id_from_stored(article.url, content_hash(article), with_content=True)
+    return id_from_stored(article.url, article.content_hash or content_hash(article), with_content=True)
 
 
 def id_from_stored(url: str | None, stored_content_hash: str, *, with_content: bool = False) -> str:
@@ -158,38 +157,43 @@ class KnownArticles(Protocol):
 @dataclass
 class Placement:
     """What a newly read article is: `known` when it is an article already kept (a duplicate), else a
-    new one (its id final, `duplicate_of` set when it is a near-copy), with its near-copy signature."""
+    new one (its id final, `duplicate_of` set when it is a near-copy) with its near-copy signature."""
 
     article: Article
     known: Article | None
-    signature: np.ndarray
-    keys: list[tuple[int, int]]
+    signature: np.ndarray | None = None
+    keys: list[tuple[int, int]] = field(default_factory=list)
 
 
 def place(article: Article, known: KnownArticles, index: NearCopyIndex) -> Placement:
     """The rules of this module's docstring, in order: same URL (with the same or near-copy text), else
-    the same text from the same outlet or without a URL on one side, else new (and maybe a near-copy)."""
+    the same text from the same outlet or without a URL on one side, else new (and maybe a near-copy).
+    An article read again (a resumed run) is settled before any signature is computed."""
+    found = known.get_article(article.id)
+    if found is not None and found.content_hash == article.content_hash:
+        return Placement(article, found)
+    if found is None and (same := _same_article(known, article)) is not None:
+        return Placement(article, same)
     signature = index.signature(f"{article.title or ''}\n{article.text}")
     keys = index.band_keys(signature)
     candidates = known.near_copy_candidates(keys)
-    found = known.get_article(article.id)
-    if found is not None and not _same_text(index, found, article, signature, candidates):
+    if found is not None:
+        if _near_copy_of_known(index, found, signature, candidates):
+            return Placement(article, found)
         log.info("%s: another text at the URL of %s: a new article", article.source_path, found.id)
         article.id = url_and_content_id(article)
-        found = known.get_article(article.id)
-    found = found or _same_article(known, article)
-    if found is None:
-        original = _near_copy_of(index, signature, candidates)
-        if original is not None:
-            article.duplicate_of = known.root_of(original)
-            log.info("%s: a near-copy of %s, linked to it", article.source_path, article.duplicate_of)
-    return Placement(article, found, signature, keys)
+        found = known.get_article(article.id) or _same_article(known, article)
+        if found is not None:
+            return Placement(article, found)
+    original = _near_copy_of(index, signature, candidates)
+    if original is not None:
+        article.duplicate_of = known.root_of(original)
+        log.info("%s: a near-copy of %s, linked to it", article.source_path, article.duplicate_of)
+    return Placement(article, None, signature, keys)
 
 
-def _same_text(index: NearCopyIndex, known: Article, article: Article, signature, candidates) -> bool:
-    """The kept article and this one have the same content or are near-copies."""
-    if known.content_hash == article.content_hash:
-        return True
+def _near_copy_of_known(index: NearCopyIndex, known: Article, signature, candidates) -> bool:
+    """The kept article at this URL is a near-copy of this one (an edited version of it)."""
     return any(cid == known.id and index.similarity(signature, other) >= index.threshold for cid, other in candidates)
 
 

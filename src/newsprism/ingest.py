@@ -23,7 +23,7 @@ from .identify import NearCopyIndex, identify, place
 from .model import Article, Hints, IngestReport, RawDocument, Rejection, Skipped
 from .normalize import normalize
 from .oneline import describe
-from .read import Manifest, discover, read_input
+from .read import Manifest, discover, read_input, shown_path
 from .store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ def input_articles(path: str, hints: Hints, settings: Settings = Settings(),
     except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
         if os.environ.get("NEWSPRISM_DEBUG"):
             raise
-        yield Rejection("<stdin>" if path == "-" else path, f"cannot read: {describe(exc)}")
+        yield Rejection("<stdin>" if path == "-" else shown_path(path), f"cannot read: {describe(exc)}")
 
 
 def _prepared(raw: RawDocument) -> Article | Rejection:
@@ -190,7 +190,7 @@ def _store_one(store: Store, index: NearCopyIndex, article: Article) -> tuple[st
     if placed.known is not None:
         # The language is not filled in later: the article's story and words were computed with
         # the one it had, and a later record's declaration may be wrong (English text marked "ja").
-        filled = store.fill_missing(placed.known.id, replace(article, language=None))
+        filled = store.fill_missing(placed.known.id, article)  # FILLABLE leaves the language out
         _log_known(article, placed.known, filled)
         return "duplicate", placed.known.id
     store.add_article(article, placed.signature, placed.keys)

@@ -17,7 +17,7 @@ import ftfy
 from .dates import MONTH_PATTERN, parse_date
 from .model import Article, RawDocument, Rejection
 
-__all__ = ["normalize", "parse_date", "clean_text", "clean_line", "language_code", "detect_language"]
+__all__ = ["normalize", "clean_text", "clean_line", "language_code", "detect_language"]
 
 _FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False, explain=False)
 

@@ -21,11 +21,12 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from ..config import Settings
+from ..dates import as_utc
 from ..model import Article
 from ..oneline import shorten
 from ..store import Store, utc_key
 from .features import Features, article_features
-from .online import ClusterSettings, OnlineClusterer, StoryState, as_time, meets
+from .online import ClusterSettings, OnlineClusterer, StoryState, meets
 
 __all__ = ["StoryAssigner", "recluster", "article_features", "Features", "OnlineClusterer", "ClusterSettings"]
 
@@ -90,7 +91,7 @@ class StoryAssigner:
         changed: dict[str, StoryState] = {}
         for article in (originals if replay else time_order(originals)):
             features = article_features(article)
-            when = as_time(article.published or article.captured)
+            when = as_utc(article.published or article.captured)
             story_id = clusterer.assign(article.id, features, when)
             story = clusterer.last_story
             started += story.size == 1
@@ -180,7 +181,7 @@ def time_order(articles: list[Article]) -> list[Article]:
     """Publication-time order; an undated article stays right after the dated one before it."""
     keyed, last = [], None
     for position, article in enumerate(articles):
-        when = as_time(article.published or article.captured)
+        when = as_utc(article.published or article.captured)
         last = when or last
         keyed.append(((last.timestamp() if last else float("-inf")), 0 if when else 1, position, article))
     return [item[-1] for item in sorted(keyed, key=lambda item: item[:3])]
@@ -196,7 +197,7 @@ def story_from_row(row) -> StoryState:
     state = json.loads(row["state"])
     return StoryState(
         id=row["id"], centroid=state["centroid"], size=row["size"],
-        first_time=as_time(row["first_time"]), last_time=as_time(row["last_time"]),
+        first_time=as_utc(row["first_time"]), last_time=as_utc(row["last_time"]),
         years=Counter(state["years"]), touched=row["touched"], names=set(state["names"]),
         title=row["title"], title_score=row["title_score"], title_from_text=state.get("title_from_text", False),
         members=state.get("members", []),

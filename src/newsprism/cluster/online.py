@@ -26,7 +26,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from ..dates import as_utc as as_time  # noqa: F401 - the clusterer's clock reads stored times this way
 from .features import Features
 
 CENTROID_TERMS = 200

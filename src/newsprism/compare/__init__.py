@@ -47,7 +47,7 @@ def dossier(articles: Sequence[Article], analyses: Mapping[str, Analysis], *, st
     original's facts, quotes and numbers as if a second outlet had. Every other article needs
     its analysis (`understand.analyses_for` computes the missing ones)."""
     members = sorted(articles, key=lambda a: (a.published or "9999", a.id))
-    compared = [a for a in members if a.duplicate_of is None] or members
+    compared = _originals(members)
     missing = [a.id for a in compared if a.id not in analyses]
     if missing:
         raise ValueError(f"no analysis of article(s) {', '.join(missing)}")

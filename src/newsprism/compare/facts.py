@@ -13,7 +13,6 @@ sentences form one fact.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,7 +24,6 @@ from ..config import DossierSettings
 from ..model import Analysis, Article, Citation
 from ..understand import meaning
 
-log = logging.getLogger(__name__)
 # Scripts written without spaces between words (Chinese, Japanese kana and kanji, Thai, Lao, Khmer, Myanmar).
 _UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 

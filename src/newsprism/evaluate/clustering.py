@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Settings
+from ..dates import parse_date
 from ..ingest import ingest
 from ..model import Rejection
-from ..normalize import parse_date
 from ..store import Store, utc_key
 from .datasets import ecbplus_documents
 from .metrics import bcubed, pairwise

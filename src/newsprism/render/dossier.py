@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..model import Citation, Dossier, NumberGroup, StoryMember, TimelineEvent
-from ..oneline import shorten
+from ..oneline import one_line
 from .articles import md_escape
 
 FORMATS = ("table", "json", "markdown", "html")
@@ -48,11 +48,11 @@ def print_terminal(dossier: Dossier, console: Console | None = None) -> None:
                              f"{escape(', '.join(sorted({outlet[v.cite.article_id] for v in q.variants})))})"
                              f"[/dim]" for q in dossier.quotes if len(q.text.split()) > 2][:15])
     _section(out, "Numbers", [_number_line(n, outlet) for n in dossier.numbers if n.verdict != "single"][:20])
-    _section(out, "Timeline", [f"{escape(e.date)}  {escape(_short(e.text))}" for e in dossier.timeline])
+    _section(out, "Timeline", [f"{escape(e.date)}  {escape(one_line(e.text, 160))}" for e in dossier.timeline])
     coverage = dossier.coverage
-    _section(out, "Every outlet reports", [escape(_short(c.text)) for c in coverage.core])
+    _section(out, "Every outlet reports", [escape(one_line(c.text, 160)) for c in coverage.core])
     for article_id, items in coverage.unique.items():
-        _section(out, f"Only {outlet[article_id]} ({article_id})", [escape(_short(i.text)) for i in items][:12])
+        _section(out, f"Only {outlet[article_id]} ({article_id})", [escape(one_line(i.text, 160)) for i in items][:12])
     for article_id, missing in dossier.not_analysed.items():
         out.print(f"[yellow]not analysed in {escape(article_id)}: {escape('; '.join(missing))}[/yellow]")
 
@@ -70,10 +70,6 @@ def _section(out: Console, title: str, lines: list[str]) -> None:
     out.print(f"\n[bold]{escape(title)}[/bold]")
     for line in lines:
         out.print(f"  • {line}")
-
-
-def _short(text: str, limit: int = 160) -> str:
-    return shorten(" ".join(text.split()), limit)
 
 
 # -- Markdown -----------------------------------------------------------------------
@@ -172,7 +168,7 @@ def _grid(dossier: Dossier, outlet: dict[str, str]) -> str:
     body = []
     for text, carried, cites in rows:
         cells = "".join(f"<td class='dot'>{'●' if n in carried else ''}</td>" for n in names)
-        fact = f"{html.escape(_short(text, 220))} {_html_cites(dossier, cites[:1], outlet)}"
+        fact = f"{html.escape(one_line(text, 220))} {_html_cites(dossier, cites[:1], outlet)}"
         body.append(f"<tr><td>{fact}</td>{cells}</tr>")
     return f"<h2>Who reports what</h2><table><tr><th>fact</th>{head}</tr>{''.join(body)}</table>"
 
@@ -223,7 +219,7 @@ def _timeline_chart(events: list[TimelineEvent]) -> str:
         stacks[day] = stacks.get(day, 0) + 1
         y = 70 - 12 * (stacks[day] - 1)
         dots.append(f"<circle cx='{x_of(day):.1f}' cy='{y}' r='5' fill='#06c'><title>{html.escape(ev.date)}: "
-                    f"{html.escape(_short(ev.text, 200))}</title></circle>")
+                    f"{html.escape(one_line(ev.text, 200))}</title></circle>")
     ticks, rows = _tick_labels(sorted(set(days)), x_of, full=first.year != last.year)
     height = 92 + LABEL_ROW * rows
     return (f"<svg viewBox='0 0 {width} {height}' width='100%' role='img' aria-label='timeline'>"

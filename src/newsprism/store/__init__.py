@@ -83,7 +83,7 @@ class Store:
         self._write_lock = threading.Lock()
         self._writing: int | None = None  # the thread inside write(), whose reads go through the writer
         self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
+        self._readers: dict[threading.Thread, sqlite3.Connection] = {}
         self._readers_lock = threading.Lock()
         self._outdated = False  # read-only on a store an older newsprism wrote: a read may miss a column
         try:
@@ -107,8 +107,8 @@ class Store:
 
     def close(self) -> None:
         with self._readers_lock:
-            readers, self._readers = self._readers, []
-        for connection in readers:
+            readers, self._readers = self._readers, {}
+        for connection in readers.values():
             connection.close()
         if self._db is not None:
             self._db.close()
@@ -144,10 +144,16 @@ class Store:
         probe = sqlite3.connect(self._read_uri() + ("&immutable=1" if immutable else ""), uri=True)
         try:
             found = _classify(self.path, probe)
-            if found.kind == "newsprism" and not self.readonly:
-                _quick_check(self.path, probe)
         finally:
             probe.close()
+        if found.kind == "newsprism" and not self.readonly:
+            # Ours, about to be written: checked through an ordinary read-only connection, which sees a
+            # consistent snapshot even while another process checkpoints (an immutable one would not).
+            checker = sqlite3.connect(self._read_uri(), uri=True)
+            try:
+                _quick_check(self.path, checker)
+            finally:
+                checker.close()
         if found.kind == "empty" and self.readonly:
             raise StoreError(f"{self.path}: an empty database, not a newsprism store yet")
         return found
@@ -159,6 +165,7 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA busy_timeout = 0")  # _begin() waits for other writers itself
 
     def _read_uri(self) -> str:
         return self.path.resolve().as_uri() + "?mode=ro"
@@ -174,8 +181,14 @@ class Store:
             connection.row_factory = sqlite3.Row
             self._local.reader = connection
             with self._readers_lock:
-                self._readers.append(connection)
+                self._close_readers_of_finished_threads()
+                self._readers[threading.current_thread()] = connection
         return connection
+
+    def _close_readers_of_finished_threads(self) -> None:
+        """A server that starts a thread per request must not keep one connection per thread it ever had."""
+        for thread in [t for t in self._readers if not t.is_alive()]:
+            self._readers.pop(thread).close()
 
     def _migrate(self) -> None:
         with self.write():  # one transaction: a second process opening a new store waits, then finds it done
@@ -241,7 +254,6 @@ class Store:
         trying every few milliseconds lets two writers take turns.
         """
         started, told = time.monotonic(), False
-        self._db.execute("PRAGMA busy_timeout = 0")
         while True:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -595,10 +607,6 @@ class Store:
                 (analysis.article_id, analysis.version,
                  json.dumps(analysis.to_dict(), ensure_ascii=False, separators=(",", ":")), analysis.vectors),
             )
-
-
-def open_store(path: str | Path, *, readonly: bool = False) -> Store:
-    return Store(path, readonly=readonly)
 
 
 def fts_query(text: str) -> str:
