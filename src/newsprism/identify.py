@@ -38,6 +38,9 @@ from .model import Article
 log = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Metadata a later reading of a kept article may fill in when the kept one lacks it; never overwritten,
+# and never the language: the article's story and words were computed with the one it had.
+FILLABLE = ("url", "outlet", "title", "byline", "published")
 _HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php", "/default.aspx", "/home"})
 
 
@@ -251,9 +254,10 @@ class MemoryArticles:
         for key in keys:
             self._bands.setdefault(key, []).append(article.id)
 
-    def fill_missing(self, article_id: str, article: Article, fillable: Sequence[str]) -> list[str]:
+    def fill_missing(self, article_id: str, article: Article) -> list[str]:
+        """As `Store.fill_missing`: what the kept article lacks, from a new reading of it."""
         kept = self._by_id[article_id]
-        filled = [name for name in fillable if getattr(kept, name) is None and getattr(article, name) is not None]
+        filled = [name for name in FILLABLE if getattr(kept, name) is None and getattr(article, name) is not None]
         for name in filled:
             setattr(kept, name, getattr(article, name))
         return filled

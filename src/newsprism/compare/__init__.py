@@ -19,7 +19,6 @@ from ..identify import MemoryArticles, NearCopyIndex, place
 from ..ingest import input_articles
 from ..model import Analysis, Article, Dossier, Hints, Rejection, Skipped, StoryMember
 from ..read import Manifest, discover
-from ..store import FILLABLE
 from ..understand import AnalysisSource, MemoryAnalyses, analyses_for
 from .coverage import coverage
 from .entities import merge_entities
@@ -115,7 +114,7 @@ def compare_files(paths: Iterable[str | os.PathLike], *, manifest: Manifest | No
             if placed.known is None:
                 kept.add_article(item, placed.signature, placed.keys)
             else:  # a second reading of a known article fills what the first lacked
-                kept.fill_missing(placed.known.id, item, FILLABLE)
+                kept.fill_missing(placed.known.id, item)
             continue
         if isinstance(item, Rejection):
             rejected.append(item)

@@ -36,6 +36,7 @@ import numpy as np
 
 from ..config import Settings
 from ..dates import as_utc
+from ..identify import FILLABLE
 from ..model import Analysis, Article, Story, StoryMember
 from .schema import MIGRATIONS
 
@@ -51,7 +52,6 @@ WRITE_POLL = 0.002  # seconds between tries for the write lock while another pro
 _ARTICLE_COLUMNS = tuple(field.name for field in fields(Article))
 _ARTICLE_SELECT = f"SELECT seq, {', '.join(_ARTICLE_COLUMNS)} FROM articles"
 # Metadata that a later reading of an already known article may fill in when missing.
-FILLABLE = ("url", "outlet", "title", "byline", "published")  # never language: stories were built with the first
 
 
 class StoreError(RuntimeError):
