@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 
 from .config import DossierSettings, Settings, resolve_db_path
-from .ingest import Progress, ingest
+from .ingest import Progress, ingest, read_articles
 from .model import (
     Analysis,
     Article,
@@ -49,7 +49,7 @@ from .store import Store, StoreError
 # The dossier's modules load spaCy: imported on first use, so `import newsprism` (and every
 # command that does not analyse) stays quick.
 _LAZY = {
-    "NoSuchStory": "compare", "compare_files": "compare", "dossier": "compare", "read_articles": "compare",
+    "NoSuchStory": "compare", "compare_files": "compare", "dossier": "compare",
     "story_dossier": "compare", "AnalysisSource": "understand", "MemoryAnalyses": "understand",
     "analyses_for": "understand", "analyze": "understand",
 }

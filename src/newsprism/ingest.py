@@ -62,24 +62,41 @@ def ingest(
         report.new_stories += writer.stories.assign_pending()
     inputs = list(discover(paths, manifest, follow_links=follow_links))
     progress.on_start(sum(not isinstance(entry, Rejection) for entry in inputs))
-    for problem in manifest.drain_problems():
-        _problem(report, progress, problem)
     batch: list[Article] = []
-    for entry in inputs:
-        if isinstance(entry, Rejection):
-            _problem(report, progress, entry)
-            continue
-        path, entry_hints = entry
-        for item in input_articles(path, hints.over(entry_hints), settings, stdin):
+    for path, items in read_inputs(inputs, manifest=manifest, hints=hints, settings=settings, stdin=stdin):
+        for item in items:
             if isinstance(item, (Rejection, Skipped)):
                 _problem(report, progress, item)
                 continue
             batch.append(item)
             if len(batch) >= settings.batch_size:
                 _store_batch(writer, batch, progress)
-        _store_batch(writer, batch, progress)
-        progress.on_file(path)
+        if path is not None:
+            _store_batch(writer, batch, progress)
+            progress.on_file(path)
     return report
+
+
+def read_articles(paths: Iterable[str | os.PathLike], *, manifest: Manifest | None = None, hints: Hints = Hints(),
+                  settings: Settings = Settings(), stdin: BinaryIO | None = None,
+                  follow_links: bool = False) -> Iterator[Article | Rejection | Skipped]:
+    """Identified articles and the problems of every input under `paths`, in input order, as `ingest`
+    reads them, storing nothing (`newsprism compare`, a Spark partition)."""
+    manifest = manifest or Manifest()
+    inputs = list(discover(paths, manifest, follow_links=follow_links))
+    for _, items in read_inputs(inputs, manifest=manifest, hints=hints, settings=settings, stdin=stdin):
+        yield from items
+
+
+def read_inputs(inputs: list, *, manifest: Manifest, hints: Hints, settings: Settings,
+                stdin: BinaryIO | None) -> Iterator[tuple[str | None, Iterable[Article | Rejection | Skipped]]]:
+    """Each input `discover` found, with its articles and problems; the manifest's problems and the
+    links not followed come first, as inputs without a path."""
+    yield None, [*manifest.drain_problems(), *(entry for entry in inputs if isinstance(entry, Rejection))]
+    for entry in inputs:
+        if not isinstance(entry, Rejection):
+            path, entry_hints = entry
+            yield path, input_articles(path, hints.over(entry_hints), settings, stdin)
 
 
 def input_articles(path: str, hints: Hints, settings: Settings = Settings(),

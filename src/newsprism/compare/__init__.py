@@ -11,14 +11,14 @@ entities, quotes, numbers, coverage, timeline and summary, each item citing
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ..config import DossierSettings, Settings
 from ..dates import calendar_date
 from ..identify import MemoryArticles, NearCopyIndex, place
-from ..ingest import input_articles
+from ..ingest import read_articles
 from ..model import Analysis, Article, Dossier, Hints, Rejection, Skipped, StoryMember
-from ..read import Manifest, discover
+from ..read import Manifest
 from ..understand import AnalysisSource, MemoryAnalyses, analyses_for
 from .coverage import coverage
 from .entities import merge_entities
@@ -108,7 +108,7 @@ def compare_files(paths: Iterable[str | os.PathLike], *, manifest: Manifest | No
     analyses to reuse (and receives the new ones)."""
     kept, rejected = MemoryArticles(), []
     index = NearCopyIndex(settings.near_duplicate_threshold, settings.minhash_permutations, settings.shingle_words)
-    for item in read_articles(paths, manifest=manifest or Manifest(), hints=hints, settings=settings):
+    for item in read_articles(paths, manifest=manifest, hints=hints, settings=settings):
         if isinstance(item, Article):
             placed = place(item, kept, index)
             if placed.known is None:
@@ -127,16 +127,3 @@ def compare_files(paths: Iterable[str | os.PathLike], *, manifest: Manifest | No
                      settings=settings.dossier)
     result.rejected = rejected
     return result
-
-
-def read_articles(paths: Iterable[str | os.PathLike], *, manifest: Manifest, hints: Hints = Hints(),
-                  settings: Settings = Settings()) -> Iterator[Article | Rejection | Skipped]:
-    """Identified articles and the problems of each input, in input order, as `ingest` reads them."""
-    for entry in discover(paths, manifest):
-        yield from manifest.drain_problems()
-        if isinstance(entry, Rejection):  # a link not followed
-            yield entry
-            continue
-        path, entry_hints = entry
-        yield from input_articles(path, hints.over(entry_hints), settings)
-    yield from manifest.drain_problems()
