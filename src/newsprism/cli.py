@@ -421,6 +421,71 @@ def eval_quotes(path, split, as_json):
               f"{counts['matched']} matched; {result['seconds']:.2f} s")
 
 
+@eval_group.command(name="dossier")
+@click.argument("path", type=click.Path(exists=True, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as a JSON object.")
+@friendly_errors
+def eval_dossier(path, as_json):
+    """Build each story's dossier as `compare` does and score it against hand-made gold:
+    exclusives, pairings, extra summary citations, conflicts, quotes, dates, boilerplate.
+
+    PATH holds one folder per story with articles.jsonl and gold.json (laid out like
+    ../shared/data/dossier-gold). See README.md for how each figure is counted.
+    """
+    from .evaluate import dossier as dossier_eval  # loads spaCy: only when this command runs
+
+    try:
+        gold = dossier_eval.read_gold(path)
+    except OSError as exc:
+        _fail(str(exc), 2)
+    for problem in gold.problems:
+        _err.print(f"skipped: {_shown(problem.source_path)}: {_shown(problem.reason)}")
+    if not gold.stories:
+        _fail("no usable stories to evaluate", 1)
+    result = dossier_eval.evaluate(gold, on_problem=lambda p: _err.print(
+        f"rejected: {_shown(p.source_path)}: {_shown(p.reason)}"))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    out = Console(highlight=False)
+    out.print(_dossier_table(f"dossier: {escape(str(path))}", result))
+    out.print(f"{result['stories']} stories; {result['seconds']:.2f} s building dossiers")
+
+
+def _dossier_table(title: str, result: dict) -> Table:
+    """One row per figure of `eval dossier`, with the counts behind it."""
+    c = result["counts"]
+    rows = (
+        ("exclusives precision", result["exclusives"]["precision"], f"{c['unique_right']} of {c['unique_items']}"),
+        ("exclusives recall", result["exclusives"]["recall"], f"{c['exclusive_found']} of {c['exclusive_facts']}"),
+        ("pairings precision", result["pairings"]["precision"], f"{c['pairs_right']} of {c['pairs']}"),
+        ("extra citations precision", result["citations"]["precision"],
+         f"{c['extra_citations_right']} of {c['extra_citations']}"),
+        ("conflicts precision", result["conflicts"]["precision"],
+         f"{c['dossier_conflicts_right']} of {c['dossier_conflicts']}"),
+        ("conflicts recall", result["conflicts"]["recall"], f"{c['gold_conflicts_found']} of {c['gold_conflicts']}"),
+        ("not-conflicts flagged", result["conflicts"]["false_on_not_conflicts"],
+         f"{c['not_conflicts_flagged']} of {c['not_conflicts']}"),
+        ("quotes content F1", result["quotes"]["content_f1"],
+         f"{c['quotes_matched']} matched; {c['quote_variants']} found, {c['gold_quotes']} gold"),
+        ("quote speaker accuracy", result["quotes"]["speaker_accuracy"],
+         f"{c['speaker_right']} of {c['quotes_matched']}"),
+        ("quote matching F1", result["quotes"]["matching_f1"],
+         f"{c['quote_pairs_right']} pairs right; {c['quote_pairs_predicted']} found, {c['quote_pairs_gold']} gold"),
+        ("dates accuracy", result["dates"]["accuracy"],
+         f"{c['times_right']} of {c['times_matched']} matched ({c['gold_times']} gold)"),
+        ("boilerplate share", result["boilerplate_share"],
+         f"{c['boilerplate_citations']} of {c['dossier_citations']} citations"),
+    )
+    table = Table(title=title)
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    table.add_column("counted")
+    for name, value, counted in rows:
+        table.add_row(name, f"{value:.4f}", counted)
+    return table
+
+
 def _scores_table(title: str, result: dict, metrics: tuple[str, ...]) -> Table:
     """Precision, recall and F1 of each metric an evaluation reports."""
     table = Table(title=title)
