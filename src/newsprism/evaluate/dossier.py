@@ -507,27 +507,32 @@ def score_built(story: GoldStory, built: Built) -> dict[str, Any]:
 
 def evaluate(gold_set: GoldSet, settings=None, on_story: Callable[[dict], None] | None = None,
              on_problem: Callable[[Rejection], None] | None = None) -> dict[str, Any]:
-    """Every figure over the stories of `gold_set`, micro-averaged, with per-story figures and counts."""
+    """Every figure over the stories of `gold_set`, micro-averaged, with per-story figures and counts.
+
+    Lines of an articles.jsonl that give no article are in "skipped" too (and passed to `on_problem`)."""
     per_story, problems = [], list(gold_set.problems)
+
+    def rejected(problem: Rejection) -> None:
+        problems.append(problem)
+        if on_problem is not None:
+            on_problem(problem)
+
     for story in gold_set.stories:
-        built = build(story, settings, on_problem=lambda p: problems.append(
-            Rejection(p.source_path, p.reason)) or (on_problem(p) if on_problem else None))
-        result = score_built(story, built)
+        result = score_built(story, build(story, settings, on_problem=rejected))
         per_story.append(result)
         if on_story is not None:
             on_story(result)
-    totals: dict[str, int] = {}
+    totals = zero_counts()
     for result in per_story:
         for key, value in result["counts"].items():
-            totals[key] = totals.get(key, 0) + value
-    empty = score_story_keys() if not per_story else totals
-    return {"stories": len(per_story), **figures(empty), "counts": empty,
+            totals[key] += value
+    return {"stories": len(per_story), **figures(totals), "counts": totals,
             "seconds": round(sum(r["seconds"] for r in per_story), 3), "per_story": per_story,
             "skipped": [p.to_dict() for p in problems]}
 
 
-def score_story_keys() -> dict[str, int]:
-    """All counts at zero (no story scored)."""
+def zero_counts() -> dict[str, int]:
+    """Every count `score_story` gives, at zero."""
     keys = ("unique_items unique_right exclusive_facts exclusive_found pairs pairs_right extra_citations "
             "extra_citations_right dossier_conflicts dossier_conflicts_right gold_conflicts gold_conflicts_found "
             "not_conflicts not_conflicts_flagged quote_variants gold_quotes quotes_matched speaker_right "
