@@ -81,6 +81,17 @@ def test_dossier(monkeypatch, capsys):
     rows(lines, r"\s+2-article dossier holds \d+ entities, \d+ quotes, \d+ numbers, \d+ timeline events, .*")
 
 
+def test_dossier_gold(monkeypatch, capsys):
+    lines = run("dossier_gold", monkeypatch, capsys)
+    rows(lines, r"dossier-gold: 1 stories \(.*\)")
+    figures = rows(lines, rf"[\w ()-]+?\s+({NUMBER})  \((\d+) of (\d+)\)")
+    assert len(figures) == 14
+    assert all(0 <= float(m.group(1)) <= 1 and int(m.group(2)) <= int(m.group(3)) for m in figures)
+    [story] = rows(lines, rf"ga01\s+5\s+({NUMBER})\s+({NUMBER})\s+({NUMBER})\s+({NUMBER})\s+({NUMBER})")
+    steps = [float(story.group(n)) for n in range(1, 5)]
+    assert abs(sum(steps) - float(story.group(5))) < 0.05 and steps[2] > 0  # the analysis takes time
+
+
 def test_quotes(monkeypatch, capsys):
     lines = run("quotes", monkeypatch, capsys)
     rows(lines, r"PolNeAR dev: 4 articles; .*")
