@@ -152,6 +152,11 @@ def test_bad_gold_folders_are_skipped_with_a_reason(tmp_path, run_cli):
     (nothing / "s1" / "articles.jsonl").unlink()
     empty = run_cli("eval", "dossier", str(nothing))
     assert empty.returncode == 1 and "articles.jsonl: missing" in empty.stderr and "Traceback" not in empty.stderr
+    (nothing / "s1" / "articles.jsonl").write_text('{"id": "s1-a1", "title": "no text"}\n', encoding="utf-8")
+    unread = run_cli("eval", "dossier", str(nothing), "--json")
+    assert unread.returncode == 0 and "Traceback" not in unread.stderr
+    assert "rejected: " in unread.stderr and "no text" in unread.stderr
+    assert json.loads(unread.stdout)["stories"] == 0 and len(json.loads(unread.stdout)["skipped"]) == 2
 
 
 def test_the_shared_gold(run_cli):

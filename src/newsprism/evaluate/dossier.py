@@ -344,8 +344,8 @@ def _conflicts(found: Dossier, gold: LocatedGold) -> dict[str, int]:
     }
 
 
-def _fold_name(name: str | None) -> str | None:
-    if not name:
+def _fold_name(name: object) -> str | None:
+    if not isinstance(name, str) or not name:
         return None
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).lower()
 
@@ -517,8 +517,15 @@ def evaluate(gold_set: GoldSet, settings=None, on_story: Callable[[dict], None] 
         if on_problem is not None:
             on_problem(problem)
 
+    from ..compare import NoSuchStory
+
     for story in gold_set.stories:
-        result = score_built(story, build(story, settings, on_problem=rejected))
+        try:
+            built = build(story, settings, on_problem=rejected)
+        except NoSuchStory as exc:  # no line of its articles.jsonl gave an article
+            rejected(Rejection(str(story.folder / "articles.jsonl"), str(exc)))
+            continue
+        result = score_built(story, built)
         per_story.append(result)
         if on_story is not None:
             on_story(result)
