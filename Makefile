@@ -53,6 +53,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/facts.py
 	$(BIN)/python benchmarks/long_article.py
 	$(BIN)/python benchmarks/store.py
+	$(BIN)/python benchmarks/dossier_gold.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
