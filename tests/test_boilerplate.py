@@ -3,7 +3,9 @@ date lines and share/navigation residue are dropped or cut; reporting sentences,
 
 import pytest
 
+from newsprism import MemoryAnalyses, analyses_for, dossier
 from newsprism.compare.boilerplate import ReportingSpans, reporting_span
+from newsprism.model import Article
 
 
 def reported(sentence: str) -> str | None:
@@ -91,3 +93,20 @@ def test_reporting_spans_answer_by_character():
     assert spans.is_residue(text.index("June")) and spans.is_residue(text.index("Tap"))
     assert not spans.is_residue(text.index("5-2"))
     assert spans.of(text.index("5-2")) == (30, 50) and spans.of(text.index("June")) is None
+
+
+def test_the_dossier_cites_no_residue_and_keeps_the_stored_text():
+    text = ("BRASILIA, June 30 (Reuters) - Brazil's electoral court voted on Friday to ban the former president "
+            "from office for eight years.\n\nThe former president is pictured after landing at the airport on "
+            "Friday.\n\nTwelve people died.\n\nFollow him on Twitter @JaneDoe for updates on the 2026 "
+            "election.\n\nCopyright 2023 Reuters. All rights reserved.")
+    article = Article(id="a1", text=text, outlet="Wire", language="en", published="2023-06-30")
+    found = dossier([article], analyses_for(MemoryAnalyses(), [article]), story_id="a1", title="Ban")
+    cites = [c for s in found.summary for c in s.citations]
+    cites += [p.cite for passages in found.coverage.unique.values() for p in passages]
+    cites += [c for e in found.timeline for c in e.citations] + [r.cite for n in found.numbers for r in n.reports]
+    quoted = {text[c.start:c.end] for c in cites}
+    assert "Brazil's electoral court voted on Friday to ban the former president from office for eight years." \
+        in quoted
+    assert not any(word in q for q in quoted for word in ("Reuters", "pictured", "Twitter", "Copyright", "2026"))
+    assert found.texts["a1"] == text  # the stored text keeps everything: only the dossier skips the residue
