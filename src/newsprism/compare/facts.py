@@ -23,6 +23,7 @@ from ..cluster.features import text_features
 from ..config import DossierSettings
 from ..model import Analysis, Article, Citation
 from ..understand import meaning
+from .boilerplate import ReportingSpans
 
 # Scripts written without spaces between words (Chinese, Japanese kana and kanji, Thai, Lao, Khmer, Myanmar).
 _UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -80,8 +81,8 @@ class Fact:
 
 def sentences_of(article: Article, analysis: Analysis, settings: DossierSettings = DossierSettings()) -> list[Sentence]:
     vectors = meaning.decode(analysis.vectors, len(analysis.sentences))
-    kept = [(i, s, e) for i, (s, e) in enumerate(analysis.sentences)
-            if word_count(article.text[s:e]) >= settings.min_fact_words]
+    kept = [(i, *span) for i, span in enumerate(ReportingSpans(article.text, analysis.sentences).spans)
+            if span and word_count(article.text[span[0]:span[1]]) >= settings.min_fact_words]
     count = max(1, len(kept) - 1)
     return [Sentence(article.id, s, e, article.text[s:e], n / count,
                      _terms(article.text[s:e], article.language or "en"),

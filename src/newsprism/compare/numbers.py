@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from ..config import DossierSettings
 from ..model import Analysis, Article, Citation, NumberGroup, NumberReport, Quantity, outlet_names
+from .boilerplate import ReportingSpans
 
 CROWDS = {"people"}
 
@@ -24,7 +25,10 @@ def compare_numbers(articles: list[Article], analyses: dict[str, Analysis],
     groups: dict[tuple[str, str | None, str | None], list[tuple[str, Quantity]]] = defaultdict(list)
     orphans = []
     for article in articles:
+        reporting = ReportingSpans(article.text, analyses[article.id].sentences)
         for quantity in analyses[article.id].quantities:
+            if reporting.is_residue(quantity.start):
+                continue  # a number in a caption, a credit or a date line reports nothing
             if quantity.what:
                 # A crowd in no stated condition ("two people were seen", "hundreds of people queued")
                 # is a different crowd in every report: compared with nothing.

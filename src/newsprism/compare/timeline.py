@@ -7,12 +7,12 @@ sentences of one fact are one event.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from datetime import date
 
 from ..dates import calendar_date
 from ..model import Analysis, Article, Citation, TimelineEvent
 from ..understand.times import resolve
+from .boilerplate import ReportingSpans
 from .facts import Fact
 
 
@@ -23,9 +23,10 @@ def timeline(articles: list[Article], analyses: dict[str, Analysis], facts: list
     for article in articles:
         anchor = calendar_date(article.published) or story_date
         analysis = analyses[article.id]
+        reporting = ReportingSpans(article.text, analysis.sentences)
         for mention in analysis.times:
             when = resolve(mention.rule, anchor)
-            span = _sentence(analysis, mention.start)
+            span = reporting.of(mention.start)  # a dateline's or an "Updated:" line's date is no event
             if when is None or span is None:
                 continue
             start, end = span
@@ -36,10 +37,3 @@ def timeline(articles: list[Article], analyses: dict[str, Analysis], facts: list
                 event.citations.append(cite)
     return sorted(events.values(), key=lambda e: (e.date, e.citations[0].article_id, e.citations[0].start))
 
-
-def _sentence(analysis: Analysis, char: int) -> tuple[int, int] | None:
-    """The sentence holding a character (sentences are in text order: a binary search)."""
-    index = bisect_right(analysis.sentences, (char, float("inf"))) - 1
-    if index >= 0 and analysis.sentences[index][0] <= char < analysis.sentences[index][1]:
-        return analysis.sentences[index]
-    return None

@@ -37,8 +37,10 @@ How each figure is counted (two spans overlap when they share at least one chara
   both are in one quote group, gold together when their gold quotes share a `statement_id`; F1 of those.
 - dates: every gold time is matched to the time expression newsprism found in that article that overlaps it
   most, when that expression's date (resolved as the timeline resolves it) is shown by a timeline entry citing
-  its sentence. accuracy = matched gold times whose date equals the gold `date` exactly (a gold week or decade
-  is never equal to a day) / matched gold times; `counts.dates` says how many were matched at all.
+  its sentence (a citation holding the expression: the reporting part of the sentence, without a leading
+  dateline or byline; compare.boilerplate). accuracy = matched gold times whose date equals the gold `date`
+  exactly (a gold week or decade is never equal to a day) / matched gold times; `counts.dates` says how many
+  were matched at all.
 - boilerplate_share: every citation of the dossier (summary, core/shared/unique coverage, quote variants,
   number reports, timeline), each time it appears, counts once; share = those overlapping a gold boilerplate
   span / all.
@@ -377,7 +379,10 @@ def _quotes(found: Dossier, gold: LocatedGold) -> dict[str, int]:
 def _dates(found: Dossier, gold: LocatedGold, analyses: dict, articles: dict[str, Article]) -> dict[str, int]:
     from ..understand.times import resolve  # the timeline's own resolution
 
-    shown = {(c, e.date) for e in found.timeline for c in e.citations}
+    shown: dict[tuple[str, object], list[Citation]] = {}
+    for e in found.timeline:
+        for c in e.citations:
+            shown.setdefault((c.article_id, e.date), []).append(c)
     story_date = calendar_date(found.date) if found.date else None
     matched = right = 0
     for span, date in gold.times:
@@ -389,8 +394,8 @@ def _dates(found: Dossier, gold: LocatedGold, analyses: dict, articles: dict[str
             continue
         best = max(mentions, key=lambda m: min(m.end, span.end) - max(m.start, span.start))
         when = resolve(best.rule, calendar_date(article.published) or story_date)
-        sentence = next((s for s in analysis.sentences if s[0] <= best.start < s[1]), None)
-        if when is None or sentence is None or (Citation(span.article, *sentence), when) not in shown:
+        # the timeline cites the sentence holding the expression (its reporting part: compare.boilerplate)
+        if when is None or not any(c.start <= best.start < c.end for c in shown.get((span.article, when), [])):
             continue
         matched += 1
         right += when == date
