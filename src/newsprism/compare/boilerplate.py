@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
-          r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+from ..dates import MONTH_PATTERN
+
+_MONTH = MONTH_PATTERN  # the one month table (dates.py)
 _DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?"
 _ISO = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:[-+]\d{2}(?::?\d{2})?|Z)?)?"
 _CLOCK = r"\d{1,2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,4})?"
