@@ -370,8 +370,7 @@ def eval_clustering(fmt, path, order, seed, label, as_json):
         found = clustering_eval.load_eval_set(fmt, path, label)
     except (OSError, ValueError) as exc:
         _fail(str(exc), 2)
-    for problem in found.problems:
-        _err.print(f"skipped: {_shown(problem.source_path)}: {_shown(problem.reason)}")
+    _print_skipped(found.problems)
     if not found.records:
         _fail("no usable documents to evaluate", 1)
     result = clustering_eval.evaluate_clustering(found.records, order=order, seed=seed, label=label,
@@ -406,8 +405,7 @@ def eval_quotes(path, split, as_json):
         corpus = quotes_eval.read_polnear(path, split)
     except OSError as exc:
         _fail(str(exc), 2)
-    for problem in corpus.problems:
-        _err.print(f"skipped: {_shown(problem.source_path)}: {_shown(problem.reason)}")
+    _print_skipped(corpus.problems)
     if not corpus.articles:
         _fail("no usable articles to evaluate", 1)
     result = quotes_eval.score(corpus, quotes_eval.newsprism_extractor())
@@ -438,8 +436,7 @@ def eval_dossier(path, as_json):
         gold = dossier_eval.read_gold(path)
     except OSError as exc:
         _fail(str(exc), 2)
-    for problem in gold.problems:
-        _err.print(f"skipped: {_shown(problem.source_path)}: {_shown(problem.reason)}")
+    _print_skipped(gold.problems)
     if not gold.stories:
         _fail("no usable stories to evaluate", 1)
     result = dossier_eval.evaluate(gold, on_problem=lambda p: _err.print(
@@ -484,6 +481,12 @@ def _dossier_table(title: str, result: dict) -> Table:
     for name, value, counted in rows:
         table.add_row(name, f"{value:.4f}", counted)
     return table
+
+
+def _print_skipped(problems) -> None:
+    """Inputs an evaluation leaves out, one line each on stderr."""
+    for problem in problems:
+        _err.print(f"skipped: {_shown(problem.source_path)}: {_shown(problem.reason)}")
 
 
 def _scores_table(title: str, result: dict, metrics: tuple[str, ...]) -> Table:
