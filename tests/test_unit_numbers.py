@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsprism.compare.numbers import compare_numbers
+from newsprism.compare.numbers import compare_numbers, compatible
 from newsprism.model import Analysis, Article, Quantity
 
 
@@ -52,7 +52,7 @@ def test_one_outlet_is_single_even_across_its_articles():
     (q("fewer than 20", 20, high=20), 13, "agree"),
     (q("fewer than 20", 20, high=20), 25, "conflict"),
     (q("tens of thousands", 55000, low=20000, high=90000), 40000, "agree"),  # a range holds any value inside it
-    (q("tens of thousands", 55000, low=20000, high=90000), 100000, "conflict"),
+    (q("20,000 to 30,000", 25000, low=20000, high=30000), 35000, "conflict"),
     (q("about 400", 400, approximate=True), 415, "agree"),  # "about" leaves 5% either way (approximate_margin)
     (q("about 400", 400, approximate=True), 430, "conflict"),
 ])
@@ -62,7 +62,10 @@ def test_hedged_numbers_agree_with_every_value_they_allow(hedged, exact, expecte
 
 def test_two_hedges_agree_when_they_overlap():
     assert verdict(("A", [q("at least 12", 12, low=12)]), ("B", [q("at least 14", 14, low=14)])) == "agree"
-    assert verdict(("A", [q("at least 20", 20, low=20)]), ("B", [q("at most 10", 10, high=10)])) == "conflict"
+    assert verdict(("A", [q("at least 20", 20, low=20)]), ("B", [q("at most 15", 15, high=15)])) == "conflict"
+    # twice apart and incompatible: not one value, and (see below) not one thing either
+    assert not compatible([q("at least 20", 20, low=20), q("at most 10", 10, high=10)])
+    assert not compatible([q("tens of thousands", 55000, low=20000, high=90000), q("100000", 100000)])
     # every report must allow the one value: 12 and 14 each fit "at least 12", not each other
     assert verdict(("A", [q("at least 12", 12, low=12)]), ("B", [q("12", 12)]), ("C", [q("14", 14)])) == "conflict"
 
@@ -95,3 +98,26 @@ def test_conflicts_come_first():
                     ("B", [q("13", 13, "dead"), q("40", 40, "injured"), q("3", 3, "missing")]))
     assert [(e["what"], e["verdict"]) for e in found] == [
         ("dead", "conflict"), ("injured", "agree"), ("missing", "agree"), ("bridge", "single")]
+
+
+def test_values_of_one_noun_far_apart_count_different_things_and_are_not_a_conflict():
+    # "410 seats" won and the "650-seat" house in one outlet, "118 seats" for the loser in another:
+    # one noun, three different counts; none of them is a disagreement between outlets.
+    groups = compare(("A", [q("410", 410, "seat"), q("650", 650, "seat")]), ("B", [q("118", 118, "seat")]))
+    assert [g["verdict"] for g in groups] == ["single", "single", "single"]
+    assert sorted(r["value"] for g in groups for r in g["reports"]) == [118, 410, 650]
+
+
+def test_a_far_value_does_not_hide_a_near_disagreement_or_make_an_agreement_a_conflict():
+    groups = compare(("A", [q("seven", 7, "car"), q("Three", 3, "car")]), ("B", [q("seven", 7, "car")]),
+                     ("C", [q("10", 10, "car")]))
+    assert {(g["verdict"], tuple(r["value"] for r in g["reports"])) for g in groups} == {
+        ("conflict", (7, 7, 10)), ("single", (3,))}
+    groups = compare(("A", [q("65", 65, "injured"), q("more than 140", 140, "injured", low=140)]),
+                     ("B", [q("more than 50", 50, "injured", low=50)]))
+    assert {(g["verdict"], len(g["reports"])) for g in groups} == {("agree", 2), ("single", 1)}
+
+
+def test_near_tolls_from_two_outlets_still_conflict():
+    assert verdict(("A", [q("12", 12)]), ("B", [q("15", 15)])) == "conflict"
+    assert verdict(("A", [q("456", 456, "store")]), ("B", [q("460", 460, "store")])) == "conflict"

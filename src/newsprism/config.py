@@ -44,6 +44,9 @@ class DossierSettings:
     # ("about 40,000") covers this fraction either side: "about 40,000" and "about 45,000" differ.
     min_unlabelled_number: float = 10
     approximate_margin: float = 0.05
+    # Values of one noun further apart than this factor count different things ("410 seats" won, "650-seat"
+    # house; "seven cars" vs "three cars" on their side): compared only with values near them.
+    same_count_ratio: float = 1.5
 
 
 @dataclass(frozen=True)

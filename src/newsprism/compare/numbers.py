@@ -5,7 +5,10 @@ A group is the quantities of the same thing in the same unit ("troop", no unit;
 group that has its exact value from another article. People in no stated condition
 ("hundreds of people queued") are not compared across articles. Verdicts: `single`
 when one outlet reports it, `agree` when every value is compatible with the others
-("at least 12" and 12 are; 12 and 13 are not), `conflict` otherwise.
+("at least 12" and 12 are; 12 and 13 are not), `conflict` otherwise. Values of one noun far apart
+(incompatible and more than `same_count_ratio` apart) count different things ("410 seats" won, the
+"650-seat" house, "118 seats" for the loser; "seven cars" derailed, "three cars" on their side): each
+run of near values is its own group, so only reports that could count the same thing are compared.
 """
 
 from __future__ import annotations
@@ -43,9 +46,30 @@ def compare_numbers(articles: list[Article], analyses: dict[str, Analysis],
             q.value == quantity.value and a != article_id for a, q in items)]
         if len(home) == 1:
             groups[home[0]].append((article_id, quantity))
-    entries = [_group(what, unit, items, outlet, settings) for (what, unit, _), items in groups.items()]
+    entries = [_group(what, unit, near, outlet, settings) for (what, unit, _), items in groups.items()
+               for near in _near_values(items, settings)]
     order = {"conflict": 0, "agree": 1, "single": 2}
     return sorted(entries, key=lambda e: (order[e.verdict], -len(e.reports), e.what))
+
+
+def _near_values(items: list[tuple[str, Quantity]], settings: DossierSettings) -> list[list[tuple[str, Quantity]]]:
+    """The items in runs of near values (in value order), each run in text order: a value joins a run when
+    it is compatible with the run's largest value or within `same_count_ratio` of it ("more than 50" allows
+    140, but 65 between them says 140 counts something else)."""
+    runs: list[list[tuple[str, Quantity]]] = []
+    for item in sorted(items, key=lambda item: item[1].value):
+        if runs and _near(runs[-1][-1][1], item[1], settings):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    position = {id(item): n for n, item in enumerate(items)}
+    return [sorted(run, key=lambda item: position[id(item)]) for run in runs]
+
+
+def _near(smaller: Quantity, larger: Quantity, settings: DossierSettings) -> bool:
+    if compatible([smaller, larger], settings.approximate_margin):
+        return True
+    return smaller.value > 0 and larger.value < smaller.value * settings.same_count_ratio
 
 
 def _group(what: str, unit: str | None, items: list[tuple[str, Quantity]], outlet: dict[str, str],
