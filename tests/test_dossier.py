@@ -234,6 +234,15 @@ def test_people_take_their_state_from_the_words_around_them(counted, text, expec
     assert counted(text) == expected
 
 
+@pytest.mark.parametrize("text", [
+    "Five out of seven justices voted to convict him.",
+    "The court ruled last week.\n\nFive out of seven justices voted to convict him.",  # parsed another way
+])
+def test_a_part_out_of_a_whole_counts_nothing_the_whole_counts_the_justices(counted, text):
+    # "five" is a part of the seven: compared with another outlet's seven justices it is no conflict
+    assert counted(text) == [(None, 5), ("justice", 7)]
+
+
 def test_example_casualties_land_in_their_groups(bridge_dossier):
     """Every outlet's death toll, injured and missing count (examples/README.md's answer key)."""
     outlet = {a["id"]: a["outlet"] for a in bridge_dossier["articles"]}

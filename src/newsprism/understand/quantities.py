@@ -59,6 +59,8 @@ _YEARISH = re.compile(r"^(1[89]\d\d|20\d\d)s?$")
 _RATE = re.compile(r"(?:\s+[^\W\d_][\w'’-]*){0,2}?\s+(?:a|an|per|each|every)\s+(day|week|month|year|hour)\b"
                    r"(?!\s+(?:after|before|earlier|later|ago|or)\b)", re.IGNORECASE)
 
+_OUT_OF = re.compile(r"\s+out\s+of\s", re.IGNORECASE)
+
 
 def extract_quantities(doc: Doc, parses: bool = True) -> list[Quantity]:
     found: list[Quantity] = []
@@ -105,7 +107,9 @@ def _from_entity(ent: Span, doc_text: str) -> Quantity | None:
     rate = _RATE.match(doc_text, end)
     if rate:  # "about 40,000 vehicles a day", "€400,000 a day": a rate, compared only with rates
         unit = f"{unit + ' ' if unit else ''}per {rate.group(1).lower()}"
-    return Quantity(doc_text[start:end], start, end, value, _what(ent), unit, low, high,
+    # "five out of seven justices": five is a part of a count given beside it, not a count of justices
+    what = None if _OUT_OF.match(doc_text, end) else _what(ent)
+    return Quantity(doc_text[start:end], start, end, value, what, unit, low, high,
                     approximate=bool(hedge) and lowered in APPROX)
 
 
@@ -225,6 +229,8 @@ def _noun_after(span: Span) -> str | None:
 
 
 def _counted(noun: Token) -> str | None:
+    if noun.like_num:
+        return None  # "five out of seven justices": five counts a part of the seven, given beside it
     if noun.lower_ in GENERIC or noun.lemma_.lower() in GENERIC:
         # "people", "others": what they count is the state they are in, else just a crowd
         return _people_state(noun) or ("people" if noun.pos_ in ("NOUN", "PROPN") else None)
