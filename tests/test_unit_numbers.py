@@ -48,7 +48,7 @@ def test_one_outlet_is_single_even_across_its_articles():
 @pytest.mark.parametrize("hedged, exact, expected", [
     (q("at least 12", 12, low=12), 14, "agree"),  # 14 is at least 12
     (q("at least 12", 12, low=12), 12, "agree"),
-    (q("at least 12", 12, low=12), 10, "conflict"),
+    (q("at least 12", 12, low=12), 10, "update"),  # a floor above the other figure: the count grew
     (q("fewer than 20", 20, high=20), 13, "agree"),
     (q("fewer than 20", 20, high=20), 25, "conflict"),
     (q("tens of thousands", 55000, low=20000, high=90000), 40000, "agree"),  # a range holds any value inside it
@@ -121,3 +121,13 @@ def test_a_far_value_does_not_hide_a_near_disagreement_or_make_an_agreement_a_co
 def test_near_tolls_from_two_outlets_still_conflict():
     assert verdict(("A", [q("12", 12)]), ("B", [q("15", 15)])) == "conflict"
     assert verdict(("A", [q("456", 456, "store")]), ("B", [q("460", 460, "store")])) == "conflict"
+
+
+def test_a_floor_above_agreeing_figures_is_an_update_not_a_conflict():
+    # "killing 26 people" earlier, "at least 37 people were confirmed dead" later: the toll grew
+    assert verdict(("A", [q("26", 26)]), ("B", [q("At least 37", 37, low=37)])) == "update"
+    assert verdict(("A", [q("26", 26)]), ("B", [q("at least 37", 37, low=37)]), ("C", [q("26", 26)])) == "update"
+    # figures that disagree among themselves stay a conflict, whatever floor comes with them
+    assert verdict(("A", [q("26", 26)]), ("B", [q("at least 37", 37, low=37)]), ("C", [q("30", 30)])) == "conflict"
+    # a ceiling below a figure is no growth: "fewer than 20" against 25 conflicts
+    assert verdict(("A", [q("fewer than 20", 20, high=20)]), ("B", [q("25", 25)])) == "conflict"

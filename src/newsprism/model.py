@@ -394,7 +394,8 @@ class NumberReport:
 
 @dataclass
 class NumberGroup:
-    """Quantities of one thing in one unit; verdict "single" (one outlet), "agree" or "conflict"."""
+    """Quantities of one thing in one unit; verdict "single" (one outlet), "agree", "update" (a floor such as
+    "at least 37" above figures that agree: a count that grew) or "conflict"."""
 
     what: str
     unit: str | None

@@ -5,7 +5,9 @@ A group is the quantities of the same thing in the same unit ("troop", no unit;
 group that has its exact value from another article. People in no stated condition
 ("hundreds of people queued") are not compared across articles. Verdicts: `single`
 when one outlet reports it, `agree` when every value is compatible with the others
-("at least 12" and 12 are; 12 and 13 are not), `conflict` otherwise. Values of one noun far apart
+("at least 12" and 12 are; 12 and 13 are not), `update` when the figures agree and only a
+floor above them differs ("at least 37" against "26": a count that grew between reports), `conflict`
+otherwise. Values of one noun far apart
 (incompatible and more than `same_count_ratio` apart) count different things ("410 seats" won, the
 "650-seat" house, "118 seats" for the loser; "seven cars" derailed, "three cars" on their side): each
 run of near values is its own group, so only reports that could count the same thing are compared.
@@ -48,7 +50,7 @@ def compare_numbers(articles: list[Article], analyses: dict[str, Analysis],
             groups[home[0]].append((article_id, quantity))
     entries = [_group(what, unit, near, outlet, settings) for (what, unit, _), items in groups.items()
                for near in _near_values(items, settings)]
-    order = {"conflict": 0, "agree": 1, "single": 2}
+    order = {"conflict": 0, "update": 1, "agree": 2, "single": 3}
     return sorted(entries, key=lambda e: (order[e.verdict], -len(e.reports), e.what))
 
 
@@ -80,8 +82,20 @@ def _group(what: str, unit: str | None, items: list[tuple[str, Quantity]], outle
     if len(outlets) < 2:
         verdict = "single"
     else:
-        verdict = "agree" if compatible([q for _, q in items], settings.approximate_margin) else "conflict"
+        verdict = _verdict([q for _, q in items], settings.approximate_margin)
     return NumberGroup(what=what, unit=unit, verdict=verdict, reports=reports)
+
+
+def _verdict(quantities: list[Quantity], margin: float) -> str:
+    if compatible(quantities, margin):
+        return "agree"
+    floors = [q for q in quantities if q.low is not None and q.high is None]
+    ceilings = [q for q in quantities if q.high is not None and q.low is None]
+    figures = [q for q in quantities if q not in floors and q not in ceilings]
+    if floors and figures and not ceilings and compatible(figures, margin):
+        # floors never contradict each other, so a floor above what the figures allow is what differs
+        return "update"  # "26 dead" and "at least 37 dead": a count still growing, the floor raised since
+    return "conflict"
 
 
 def compatible(quantities: list[Quantity], margin: float = DossierSettings.approximate_margin) -> bool:
