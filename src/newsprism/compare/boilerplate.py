@@ -14,6 +14,7 @@ import re
 from bisect import bisect_right
 
 from ..dates import MONTH_PATTERN
+from ..spans import strip_span
 
 _MONTH = MONTH_PATTERN  # the one month table (dates.py)
 _DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?"
@@ -66,7 +67,7 @@ _QUOTED = re.compile(r"[\"“”«»„]")
 
 def reporting_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The part of the sentence text[start:end] that reports something, or None when none does."""
-    start, end = _strip(text, start, end)
+    start, end = strip_span(text, start, end)
     if _is_headline(text, start, end):
         return None
     cut = True
@@ -77,7 +78,7 @@ def reporting_span(text: str, start: int, end: int) -> tuple[int, int] | None:
             if match and match.end() >= len(text[start:end].rstrip()):
                 return None  # the sentence is a dateline or a date line and nothing else
             if match and match.end() > 0:
-                start, end = _strip(text, start + match.end(), end)
+                start, end = strip_span(text, start + match.end(), end)
                 cut = True
     sentence = text[start:end]
     if not sentence or _is_residue(sentence):
@@ -91,14 +92,6 @@ def _is_headline(text: str, start: int, end: int) -> bool:
     alone = alone and (text[end:].lstrip(" \t").startswith("\n") or not text[end:].strip())
     # (a long unpunctuated paragraph is scraped reporting that lost its full stop)
     return alone and not _SENTENCE_END.search(text[start:end]) and len(text[start:end].split()) <= HEADLINE_WORDS
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _is_residue(sentence: str) -> bool:
