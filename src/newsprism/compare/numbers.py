@@ -7,10 +7,10 @@ group that has its exact value from another article. People in no stated conditi
 when one outlet reports it, `agree` when every value is compatible with the others
 ("at least 12" and 12 are; 12 and 13 are not), `update` when the figures agree and only a
 floor above them differs ("at least 37" against "26": a count that grew between reports), `conflict`
-otherwise. Values of one noun far apart
-(incompatible and more than `same_count_ratio` apart) count different things ("410 seats" won, the
-"650-seat" house, "118 seats" for the loser; "seven cars" derailed, "three cars" on their side): each
-run of near values is its own group, so only reports that could count the same thing are compared.
+otherwise. Values of one noun far apart (incompatible and more than `same_count_ratio` apart) count
+different things ("410 seats" won, the "650-seat" house, "118 seats" for the loser; "seven cars"
+derailed, "three cars" on their side): each run of near values is its own group, so only reports
+that could count the same thing are compared.
 """
 
 from __future__ import annotations
