@@ -130,6 +130,38 @@ def test_mojibake_control_characters_and_spaces():
 def test_paragraph_styles():
     assert split_paragraphs("one line\nsecond line") == ["one line", "second line"]
     assert split_paragraphs("hard\nwrapped\n\nnext  para") == ["hard wrapped", "next  para"]
+    assert split_paragraphs("a well-\nknown name\n\nend") == ["a well-known name", "end"]
+
+
+WIRE_COPY = """\
+GENEVA, March 3 - Talks between the two delegations resumed on Tuesday
+after a pause of almost three weeks, officials said, with both sides
+saying they hoped to agree a ceasefire before the end of the month.
+The mediator, who declined to be named, said the main sticking point
+remained the line of control.
+Neither delegation commented on the proposal published by a newspaper
+on Monday, which would place the disputed villages under joint
+administration for five years.
+Talks are due to continue on Thursday."""
+
+
+def test_hard_wrapped_copy_is_reflowed_into_paragraphs():
+    paragraphs = split_paragraphs(WIRE_COPY)
+    assert paragraphs == [
+        "GENEVA, March 3 - Talks between the two delegations resumed on Tuesday after a pause of almost three weeks, "
+        "officials said, with both sides saying they hoped to agree a ceasefire before the end of the month. "
+        "The mediator, who declined to be named, said the main sticking point remained the line of control.",
+        "Neither delegation commented on the proposal published by a newspaper on Monday, which would place the "
+        "disputed villages under joint administration for five years.",
+        "Talks are due to continue on Thursday.",
+    ]
+
+
+def test_one_paragraph_per_line_is_not_reflowed():
+    lines = ["Short headline here", "By A Reporter", "Published May 3, 2015"] + [
+        f"Sentence number {n} of a long paragraph that goes well past any wrapping width a terminal would use, "
+        "and ends properly." for n in range(4)]
+    assert split_paragraphs("\n".join(lines)) == lines
 
 
 @pytest.mark.parametrize(

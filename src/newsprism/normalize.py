@@ -79,15 +79,65 @@ def clean_line(value: str | None) -> str | None:
 
 
 def split_paragraphs(text: str) -> list[str]:
-    """Blank-line separated blocks (hard-wrapped lines joined); with no blank lines,
-    every line is a paragraph (the one-paragraph-per-line style of the seeds)."""
+    """Blank-line separated blocks (hard-wrapped lines joined); with no blank lines, every line is a
+    paragraph (the one-paragraph-per-line style of the seeds) unless the lines are hard-wrapped, when
+    they are re-flowed (`reflow`)."""
     if not text:
         return []
     if "\n\n" in text:
-        blocks = [" ".join(block.split("\n")) for block in re.split(r"\n\s*\n", text)]
+        blocks = [_join_lines(block.split("\n")) for block in re.split(r"\n\s*\n", text)]
     else:
-        blocks = text.split("\n")
+        lines = [line for line in text.split("\n") if line.strip()]
+        blocks = reflow(lines) if hard_wrapped(lines) else lines
     return [b.strip() for b in blocks if b.strip()]
+
+
+# Hard-wrapped copy (wire services, e-mail, plain-text archives) breaks lines at a fixed width, mid-sentence.
+# Its full lines are filled to within this share of the width, and most of them end mid-sentence.
+_FILLED = 0.75
+_WRAP_WIDTHS = (40, 100)
+_SENTENCE_END = re.compile(r"[.!?:;\"\u201d\u2019')\]]$")
+
+
+def hard_wrapped(lines: list[str]) -> bool:
+    """Lines broken at a fixed width: at least 5 lines, the usual long line no longer than a terminal's,
+    at least half of them filled to near that width, and most filled lines ending mid-sentence."""
+    if len(lines) < 5:
+        return False
+    lengths = sorted(len(line) for line in lines)
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    if not _WRAP_WIDTHS[0] <= width <= _WRAP_WIDTHS[1]:
+        return False
+    filled = [line for line in lines if _FILLED * width <= len(line) <= width * 1.1]
+    open_ended = sum(not _SENTENCE_END.search(line) for line in filled)
+    return len(filled) >= len(lines) / 2 and open_ended >= 0.6 * len(filled)
+
+
+def reflow(lines: list[str]) -> list[str]:
+    """Hard-wrapped lines joined into paragraphs: a line well short of the width ends its paragraph (a
+    wrapped line is filled unless its paragraph ended there)."""
+    lengths = sorted(len(line) for line in lines)
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    paragraphs, current = [], []
+    for line in lines:
+        current.append(line)
+        if len(line) < _FILLED * width:
+            paragraphs.append(_join_lines(current))
+            current = []
+    if current:
+        paragraphs.append(_join_lines(current))
+    return paragraphs
+
+
+def _join_lines(lines: list[str]) -> str:
+    """Lines of one paragraph as one line; a word hyphenated across the break keeps its hyphen, without a space."""
+    out = ""
+    for line in (part.strip() for part in lines):
+        if not line:
+            continue
+        glue = "" if not out or re.search(r"[^\W\d_]-$", out) else " "
+        out = f"{out}{glue}{line}"
+    return out
 
 
 # The least an article must have: one word of this many letters. The shortest real items seen
