@@ -344,6 +344,25 @@ def recluster(db, quiet):
         _err.print(f"newsprism: {count} stories rebuilt in {_shown(str(resolve_db_path(db)))}")
 
 
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@friendly_errors
+def serve(db, host, port):
+    """Serve the store in a browser and as a JSON API until stopped (Ctrl-C): stories, dossiers, articles;
+    every page has a JSON twin (add .json to its URL)."""
+    import uvicorn
+
+    from .web import create_app
+
+    path = resolve_db_path(db)
+    _existing_store(db, readonly=True).close()  # a mistyped path is an error here, not in the first request
+    app = create_app(path)
+    _err.print(f"newsprism: serving {_shown(str(path))} at http://{host}:{port}/ (Ctrl-C stops)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 @main.group(name="eval")
 def eval_group():
     """Score newsprism against labelled data."""

@@ -519,26 +519,65 @@ class Store:
     # --- stories: reads ------------------------------------------------------------
 
     def stories(self, *, min_outlets: int = 0, since: str | None = None, search: str | None = None,
-                limit: int | None = None, offset: int = 0) -> list[Story]:
+                limit: int | None = None, offset: int = 0, **filters) -> list[Story]:
         """Stories, latest news first; `since` keeps stories with a dated article at or after it,
-        `search` those with an article matching the full-text query; `offset` and `limit` give one page."""
+        `search` those with an article matching the full-text query; `offset` and `limit` give one page.
+        `story_pages` tells the other filters and the orders."""
         return [story for chunk in self.story_pages(min_outlets=min_outlets, since=since, search=search,
-                                                    limit=limit, offset=offset) for story in chunk]
+                                                    limit=limit, offset=offset, **filters) for story in chunk]
 
     def story_pages(self, *, min_outlets: int = 0, since: str | None = None, search: str | None = None,
-                    limit: int | None = None, offset: int = 0, page: int | None = None) -> Iterator[list[Story]]:
+                    limit: int | None = None, offset: int = 0, page: int | None = None,
+                    language: str | None = None, outlet: str | None = None,
+                    order: str = "latest") -> Iterator[list[Story]]:
         """The stories of `stories()` a page at a time: one ordered query read in pages, plus one query
-        per page for the pages' outlets and languages."""
+        per page for the pages' outlets and languages. `language` and `outlet` keep the stories with an
+        article in that language or from that outlet. `order` is "latest" (newest article first) or
+        "active" (`ACTIVE_RANK`: outlets and articles, fading with the age of the newest article)."""
+        where, having, params = self._story_filters(min_outlets, since, search, language, outlet)
+        if order not in ORDERS:
+            raise ValueError(f"unknown story order {order!r} (one of {', '.join(ORDERS)})")
+        yield from self._story_pages(where, having, params, limit, offset, page or PAGE, ORDERS[order])
+
+    def count_story_matches(self, *, min_outlets: int = 0, since: str | None = None, search: str | None = None,
+                            language: str | None = None, outlet: str | None = None) -> int:
+        """How many stories `stories()` gives with these filters (for page counts)."""
+        where, having, params = self._story_filters(min_outlets, since, search, language, outlet)
+        having = [h.replace("outlet_count", "count(DISTINCT lower(a.outlet))").replace(
+            "last_published", "max(a.time_utc)") for h in having]
+        sql = (f"SELECT count(*) FROM (SELECT a.story_id FROM articles a WHERE "
+               f"{' AND '.join(['a.story_id IS NOT NULL', *where])} GROUP BY a.story_id "
+               f"HAVING {' AND '.join(having)})")
+        return self._one(sql, params)[0]
+
+    def _story_filters(self, min_outlets, since, search, language, outlet) -> tuple[list, list, list]:
         where, having, params = [], ["outlet_count >= ?"], []
         if search:
             where.append("a.story_id IN (SELECT story_id FROM articles WHERE seq IN "
                          "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))")
             params.append(fts_query(search))
+        for column, value in (("language", language), ("outlet", outlet)):
+            if value:
+                where.append(f"a.story_id IN (SELECT story_id FROM articles WHERE {column} = ? COLLATE NOCASE)")
+                params.append(value)
         params.append(min_outlets)
         if since:
             having.append("last_published >= ?")
             params.append(utc_key(since) or since)
-        yield from self._story_pages(where, having, params, limit, offset, page or PAGE)
+        return where, having, params
+
+    def story_leads(self, story_ids: Sequence[str], characters: int = 400) -> dict[str, str]:
+        """The opening of each story's earliest article (by publication time, then arrival), in one query."""
+        if not story_ids:
+            return {}
+        marks = ", ".join("?" * len(story_ids))
+        rows = self._all(
+            f"""SELECT story_id, substr(text, 1, ?) AS lead FROM (
+                    SELECT story_id, text, row_number() OVER (PARTITION BY story_id
+                        ORDER BY time_utc IS NULL, time_utc, seq) AS n
+                    FROM articles WHERE story_id IN ({marks}) AND duplicate_of IS NULL) WHERE n = 1""",
+            [characters, *story_ids])
+        return {row["story_id"]: row["lead"] for row in rows}
 
     def iter_stories(self, **filters) -> Iterator[Story]:
         """`story_pages()` one story at a time."""
@@ -560,14 +599,14 @@ class Store:
         return story
 
     def _story_pages(self, where: list[str], having: list[str], params: list, limit: int | None, offset: int,
-                     page: int) -> Iterator[list[Story]]:
+                     page: int, order: str = "") -> Iterator[list[Story]]:
         sql = f"""SELECT a.story_id AS id, s.title AS title, min(a.time_utc) AS first_published,
                          max(a.time_utc) AS last_published, count(*) AS article_count,
                          count(DISTINCT lower(a.outlet)) AS outlet_count, max(a.cluster_seq) AS latest
                   FROM articles a LEFT JOIN stories s ON s.id = a.story_id
                   WHERE {' AND '.join(['a.story_id IS NOT NULL', *where])} GROUP BY a.story_id
                   {'HAVING ' + ' AND '.join(having) if having else ''}
-                  ORDER BY last_published IS NULL, last_published DESC, latest DESC, a.story_id"""
+                  ORDER BY {order or ORDERS["latest"]}"""
         with self._translated():
             rows = self._execute(sql + _page_clause(limit, offset), params)
             while chunk := rows.fetchmany(page):
@@ -600,6 +639,17 @@ class Store:
                 found[row["article_id"]] = Analysis.from_dict(json.loads(row["data"]), row["vectors"])
         return found
 
+    def unanalysed(self, version: int, limit: int, skip: Sequence[str] = ()) -> list[Article]:
+        """Up to `limit` articles a dossier compares (not near-copies) without an analysis of this version,
+        newest first (what readers open first); `skip` ids are left out (analyses that failed)."""
+        marks = ", ".join("?" * len(skip))
+        rows = self._all(
+            f"""{_ARTICLE_SELECT} WHERE duplicate_of IS NULL
+                AND id NOT IN (SELECT article_id FROM analyses WHERE version = ?)
+                {f'AND id NOT IN ({marks})' if skip else ''} ORDER BY seq DESC LIMIT ?""",
+            [version, *skip, limit])
+        return [_article(row) for row in rows]
+
     def save_analysis(self, analysis: Analysis) -> None:
         with self._writer() as db:
             db.execute(
@@ -613,6 +663,19 @@ def fts_query(text: str) -> str:
     """A user's words as an FTS5 query: each word quoted, so punctuation is never syntax."""
     words = [w.replace('"', '""') for w in text.split()]
     return " ".join(f'"{w}"' for w in words) or '""'
+
+
+# Front-page ranking: outlets weigh most (independent reporting), articles add, and the score fades with the
+# hours between the story's newest article and the newest article in the store (halved after
+# ACTIVE_HALF_LIFE_HOURS, a third after twice that); the store's newest article, not the clock, so an
+# archive ranks as it did when it was live.
+ACTIVE_HALF_LIFE_HOURS = 12
+ACTIVE_RANK = (f"(2.0 * outlet_count + article_count) / (1.0 + max(0.0, (julianday((SELECT max(time_utc) FROM "
+               f"articles)) - julianday(last_published)) * 24.0 / {ACTIVE_HALF_LIFE_HOURS}))")
+ORDERS = {
+    "latest": "last_published IS NULL, last_published DESC, latest DESC, a.story_id",
+    "active": f"last_published IS NULL, {ACTIVE_RANK} DESC, last_published DESC, a.story_id",
+}
 
 
 def utc_key(value: str | None) -> str | None:

@@ -1,0 +1,74 @@
+"""The FastAPI application: lifespan (the store), security headers, errors, static files, routes."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..config import Settings
+from ..store import Store
+from . import pages
+from .respond import error_response
+from .worker import AnalysisWorker
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+
+# No inline script or style, nothing from another origin; article text can never run as code.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(db_path: str | Path, *, settings: Settings = Settings(), analyse: bool = True) -> FastAPI:
+    """The web app over the store at `db_path` (which must exist: `newsprism ingest` makes one).
+    `analyse`: run the background analysis worker (`worker.AnalysisWorker`) while the app serves."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.store = Store(db_path, create=False)
+        app.state.worker = AnalysisWorker(app.state.store) if analyse else None
+        if app.state.worker is not None:
+            app.state.worker.start()
+        try:
+            yield
+        finally:
+            if app.state.worker is not None:
+                app.state.worker.stop()
+            app.state.store.close()
+
+    app = FastAPI(title="newsprism", summary="Stories, dossiers and articles of a newsprism store.",
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.settings = settings
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(pages.router)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        return error_response(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameters(request: Request, exc: RequestValidationError):
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}"
+                             for e in exc.errors())
+        return error_response(request, 400, problems or "bad request")
+
+    return app

@@ -1,0 +1,73 @@
+"""The pages: front page, story, article. Each returns plain data that a template renders or the JSON twin
+returns as it is; the data is built by `views`, which knows nothing of HTTP."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from ..dates import parse_date
+from . import views
+from .respond import respond, strip_json, url_with
+
+router = APIRouter()
+
+PER_PAGE = 25
+
+
+def _since(value: str | None) -> str | None:
+    if not value:
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        raise HTTPException(400, f"since: not a date or time: {value[:40]!r} (use e.g. 2024-07-05)")
+    return parsed
+
+
+@router.get("/", include_in_schema=False)
+@router.get("/.json", summary="Stories, most active first")
+def front_page(request: Request,
+               q: str | None = Query(None, max_length=500, description="full-text search over articles"),
+               since: str | None = Query(None, max_length=64, description="newest article at or after this time"),
+               min_outlets: int = Query(0, ge=0, le=10_000, description="at least this many outlets"),
+               language: str | None = Query(None, max_length=20, description="an article in this language"),
+               outlet: str | None = Query(None, max_length=300, description="an article from this outlet"),
+               page: int = Query(1, ge=1, le=1_000_000, description="page number, 25 stories a page")):
+    store = request.app.state.store
+    filters = {"search": q or None, "since": _since(since), "min_outlets": min_outlets,
+               "language": language or None, "outlet": outlet or None}
+    total = store.count_story_matches(**filters)
+    pages = max(1, -(-total // PER_PAGE))
+    stories = store.stories(**filters, limit=PER_PAGE, offset=(page - 1) * PER_PAGE, order="active")
+    data = {
+        "stories": views.story_rows(store, stories),
+        "total": total, "page": page, "pages": pages,
+        "filters": {"q": q, "since": since, "min_outlets": min_outlets, "language": language, "outlet": outlet},
+        "next": url_with(request, page=page + 1) if page < pages else None,
+        "previous": url_with(request, page=page - 1 if page > 2 else None) if page > 1 else None,
+    }
+    return respond(request, "index.html", data)
+
+
+@router.get("/stories/{story_id}", summary="A story and its dossier")
+def story_page(request: Request, story_id: str):
+    store = request.app.state.store
+    found = views.story_view(store, strip_json(story_id), request.app.state.settings.dossier)
+    if found is None:
+        raise HTTPException(404, f"no story with id {strip_json(story_id)[:80]!r}")
+    data, texts = found
+    cite = views.citation_helper(data["dossier"], texts)
+    return respond(request, "story.html", data, helpers={"cite": cite, "cite_groups": views.citation_groups(cite)})
+
+
+@router.get("/articles/{article_id}", summary="An article, with a cited span highlighted")
+def article_page(request: Request, article_id: str,
+                 hl: str | None = Query(None, max_length=40, pattern=r"^\d{1,9}-\d{1,9}$",
+                                        description="a cited span START-END to highlight")):
+    store = request.app.state.store
+    article = store.get_article(strip_json(article_id))
+    if article is None:
+        raise HTTPException(404, f"no article with id {strip_json(article_id)[:80]!r}")
+    span = tuple(int(x) for x in hl.split("-")) if hl else None
+    if span and not (0 <= span[0] < span[1] <= len(article.text)):
+        raise HTTPException(400, f"hl: {hl} is not a span of this article's text (0-{len(article.text)})")
+    return respond(request, "article.html", views.article_view(store, article, span))

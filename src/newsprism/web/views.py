@@ -1,0 +1,149 @@
+"""What each page shows, as plain JSON-ready data built from the store (no HTTP here)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..compare import dossier as build_dossier
+from ..config import DossierSettings
+from ..dates import as_utc
+from ..model import Article, Citation, Dossier, Story, outlet_names
+from ..oneline import one_line, shorten
+from ..understand import ANALYSIS_VERSION
+
+LEAD_CHARACTERS = 240
+
+
+def story_rows(store, stories: Sequence[Story]) -> list[dict[str, Any]]:
+    """Front-page rows: each story's listing fields, its link and a one-line lead (its first article's opening)."""
+    leads = store.story_leads([s.id for s in stories]) if stories else {}
+    return [{**s.to_dict(), "url": f"/stories/{s.id}", "lead": one_line(leads.get(s.id, ""), LEAD_CHARACTERS)}
+            for s in stories]
+
+
+def story_view(store, story_id: str, settings: DossierSettings) -> tuple[dict[str, Any], dict[str, str]] | None:
+    """A story, the dossier of its analysed articles, and which articles' analyses are still pending; and the
+    compared articles' texts (for the cited passages a page shows; the JSON cites offsets)."""
+    story = store.get_story(story_id)
+    if story is None:
+        return None
+    members = [a for a in (store.get_article(m.id) for m in story.articles) if a is not None]
+    compared = [a for a in members if a.duplicate_of is None] or members
+    analyses = store.analyses([a.id for a in compared], ANALYSIS_VERSION)
+    ready = [a for a in compared if a.id in analyses]
+    found: Dossier | None = None
+    if ready:
+        found = build_dossier(ready + [a for a in members if a not in compared], analyses, story_id=story.id,
+                              title=story.title, settings=settings)
+    return {
+        "story": story.to_dict(with_articles=True),
+        "reporting": reporting_order(story.articles),
+        "dossier": found.to_dict() if found else None,
+        "pending": [a.id for a in compared if a.id not in analyses],
+    }, (found.texts if found else {})
+
+
+def reporting_order(members) -> list[dict[str, Any]]:
+    """Who reported first, and how far behind the first report each article came (undated ones last)."""
+    dated = [(as_utc(m.published), m) for m in members]
+    first = min((t for t, _ in dated if t is not None), default=None)
+    rows = []
+    for when, member in sorted(dated, key=lambda p: (p[0] is None, p[0] or datetime.min, p[1].id)):
+        behind = None if when is None or first is None else (when - first).total_seconds()
+        rows.append({"id": member.id, "outlet": member.outlet, "title": member.title, "published": member.published,
+                     "seconds_behind_first": behind, "behind": _duration(behind), "first": behind == 0,
+                     "duplicate_of": member.duplicate_of, "url": f"/articles/{member.id}",
+                     "source_url": safe_url(member.url)})
+    return rows
+
+
+def _duration(seconds: float | None) -> str | None:
+    if seconds is None:
+        return None
+    if seconds == 0:
+        return "first"
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"+{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"+{hours} h {minutes:02d} min"
+    return f"+{hours // 24} days"
+
+
+def article_view(store, article: Article, span: tuple[int, int] | None) -> dict[str, Any]:
+    """An article's metadata and text, split into paragraphs, with the cited span marked."""
+    data = article.to_dict()
+    data["source_url"] = safe_url(article.url)
+    data["story_url"] = f"/stories/{article.story_id}" if article.story_id else None
+    data["highlight"] = {"start": span[0], "end": span[1]} if span else None
+    data["paragraphs"] = paragraphs(article.text, span)
+    return data
+
+
+def paragraphs(text: str, span: tuple[int, int] | None) -> list[list[dict[str, Any]]]:
+    """The text as paragraphs of pieces [{"text", "mark"}]: the pieces inside `span` are marked."""
+    out, at = [], 0
+    for block in text.split("\n\n"):
+        start, end = at, at + len(block)
+        at = end + 2
+        if span is None or span[1] <= start or span[0] >= end:
+            out.append([{"text": block, "mark": False}])
+            continue
+        a, b = max(span[0], start) - start, min(span[1], end) - start
+        pieces = [{"text": block[:a], "mark": False}, {"text": block[a:b], "mark": True},
+                  {"text": block[b:], "mark": False}]
+        out.append([p for p in pieces if p["text"]])
+    for piece in (p for block in out for p in block):  # the anchor goes on the span's first piece only
+        if piece["mark"]:
+            piece["anchor"] = True
+            break
+    return out
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is http(s) and so safe as a link; None otherwise (javascript:, data:, file:...)."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
+
+
+def citation_helper(found: dict[str, Any] | None, texts: dict[str, str]):
+    """For templates: a citation dict -> {outlet, words, href} (the cited words shortened, the article link)."""
+    if not found:
+        return lambda cite: {}
+    outlet = outlet_names_of(found["articles"])
+
+    def cite(c: dict[str, Any]) -> dict[str, Any]:
+        words = texts.get(c["article_id"], "")[c["start"]:c["end"]]
+        return {"outlet": outlet.get(c["article_id"], c["article_id"]), "words": words,
+                "short": shorten(" ".join(words.split()), 90),
+                "href": f"/articles/{c['article_id']}?hl={c['start']}-{c['end']}#c-{c['start']}-{c['end']}"}
+
+    return cite
+
+
+def citation_groups(cite):
+    """For templates: citations -> [(outlet, [cite(c), ...])], outlets in first-cited order."""
+    def groups(citations: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+        found: dict[str, list[dict[str, Any]]] = {}
+        for c in citations:
+            view = cite(c)
+            found.setdefault(view.get("outlet", ""), []).append(view)
+        return list(found.items())
+
+    return groups
+
+
+def outlet_names_of(articles: list[dict[str, Any]]) -> dict[str, str]:
+    return {a["id"]: a.get("outlet") or a["id"] for a in articles}
+
+
+__all__ = ["Citation", "outlet_names", "story_rows", "story_view", "article_view", "citation_helper"]
