@@ -163,6 +163,7 @@ class _Writer:
             report.linked += article.duplicate_of is not None
         else:
             report.duplicate += 1
+            report.duplicate_ids.append(article_id)
         report.article_ids.append(article_id)
         report.sources.append(article.source_path)
 

@@ -158,6 +158,24 @@ class Story:
 
 
 @dataclass
+class SearchHit:
+    """An article matching a full-text search, with its story and the matching words marked: `title` and
+    `snippet` are pieces [{"text", "match"}] (plain text; a reader shows the pieces with match=True marked)."""
+
+    article_id: str
+    outlet: str | None
+    published: str | None
+    language: str | None
+    story_id: str | None
+    story_title: str | None
+    title: list[dict[str, Any]]
+    snippet: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
 class IngestReport:
     """What one ingest call did, counted per outcome."""
 
@@ -169,6 +187,7 @@ class IngestReport:
     skipped: int = 0
     article_ids: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # where each of article_ids was read from
+    duplicate_ids: list[str] = field(default_factory=list)  # the ids among article_ids that were already stored
     cluster_seconds: float = 0.0  # time spent assigning stories
 
     def to_dict(self, db: str | None = None) -> dict[str, Any]:

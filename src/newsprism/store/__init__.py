@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Self
 
@@ -37,7 +38,7 @@ import numpy as np
 from ..config import Settings
 from ..dates import as_utc
 from ..identify import FILLABLE
-from ..model import Analysis, Article, Story, StoryMember
+from ..model import Analysis, Article, SearchHit, Story, StoryMember
 from .schema import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -579,6 +580,66 @@ class Store:
             [characters, *story_ids])
         return {row["story_id"]: row["lead"] for row in rows}
 
+    # --- search, growth and arrivals (the web app's search page, breaking stories, live updates) -------
+
+    def search_articles(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+        """Articles matching the full-text `query` (the user's words, `fts_query`), best first (BM25, the
+        title weighing more than the text), with their story, the title marked and a snippet of the text."""
+        nonce = secrets.token_hex(8)  # markers no article text can contain by chance or on purpose
+        start, end = f"\ue000{nonce}\ue001", f"\ue002{nonce}\ue003"
+        rows = self._all(
+            f"""SELECT a.id, a.outlet, a.published, a.language, a.story_id, s.title AS story_title,
+                       highlight(articles_fts, 0, ?, ?) AS marked_title,
+                       snippet(articles_fts, 1, ?, ?, '…', {SNIPPET_TOKENS}) AS marked_text
+                FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
+                LEFT JOIN stories s ON s.id = a.story_id
+                WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 4.0, 1.0), a.seq DESC""" +
+            _page_clause(limit, offset), [start, end, start, end, fts_query(query)])
+        return [SearchHit(article_id=row["id"], outlet=row["outlet"], published=row["published"],
+                          language=row["language"], story_id=row["story_id"], story_title=row["story_title"],
+                          title=marked_pieces(row["marked_title"] or "", start, end),
+                          snippet=marked_pieces(row["marked_text"] or "", start, end)) for row in rows]
+
+    def count_article_matches(self, query: str) -> int:
+        """How many articles `search_articles` finds for `query` (for page counts)."""
+        return self._one("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (fts_query(query),))[0]
+
+    def story_growth(self, hours: float, *, story_ids: Sequence[str] | None = None,
+                     limit: int | None = None) -> list[StoryGrowth]:
+        """Stories by how many articles they gained in the `hours` before the newest article in the store
+        (the store's clock, not the wall clock, so an archive reads as it did when it was live; articles
+        dated in the future are no clock), most first; only those of `story_ids` when given."""
+        now = utc_key(_now())
+        newest = self._one("SELECT max(time_utc) FROM articles WHERE time_utc <= ?", (now,))[0]
+        if newest is None:
+            return []
+        cutoff = utc_key((datetime.fromisoformat(newest) - timedelta(hours=hours)).isoformat())
+        where, params = ["a.time_utc > ?", "a.time_utc <= ?", "a.story_id IS NOT NULL"], [cutoff, newest]
+        if story_ids is not None:
+            if not story_ids:
+                return []
+            where.append(f"a.story_id IN ({', '.join('?' * len(story_ids))})")
+            params.extend(story_ids)
+        rows = self._all(
+            f"""SELECT a.story_id, count(*) AS recent, count(DISTINCT lower(a.outlet)) AS recent_outlets,
+                       (SELECT count(*) FROM articles b WHERE b.story_id = a.story_id) AS total
+                FROM articles a WHERE {' AND '.join(where)} GROUP BY a.story_id
+                ORDER BY recent DESC, recent_outlets DESC, a.story_id""" + _page_clause(limit, 0), params)
+        return [StoryGrowth(row["story_id"], row["recent"], row["recent_outlets"], row["total"], hours, newest)
+                for row in rows]
+
+    def latest_arrival(self) -> tuple[int, int]:
+        """The arrival number of the newest article and of the latest story assignment: both move when
+        articles arrive or stories are rebuilt (what a page watching for news compares)."""
+        row = self._one("SELECT coalesce(max(seq), 0), coalesce(max(cluster_seq), 0) FROM articles")
+        return row[0], row[1]
+
+    def arrivals_after(self, seq: int, story_id: str | None = None) -> int:
+        """How many articles arrived after arrival number `seq` (in story `story_id` when given)."""
+        if story_id is None:
+            return self._one("SELECT count(*) FROM articles WHERE seq > ?", (seq,))[0]
+        return self._one("SELECT count(*) FROM articles WHERE seq > ? AND story_id = ?", (seq, story_id))[0]
+
     def iter_stories(self, **filters) -> Iterator[Story]:
         """`story_pages()` one story at a time."""
         for chunk in self.story_pages(**filters):
@@ -657,6 +718,36 @@ class Store:
                 (analysis.article_id, analysis.version,
                  json.dumps(analysis.to_dict(), ensure_ascii=False, separators=(",", ":")), analysis.vectors),
             )
+
+
+SNIPPET_TOKENS = 24  # words in a search result's snippet
+
+
+@dataclass(frozen=True)
+class StoryGrowth:
+    """Articles a story gained in the `hours` up to `newest` (the store's newest article time, UTC)."""
+
+    story_id: str
+    recent: int
+    recent_outlets: int
+    total: int
+    hours: float
+    newest: str
+
+
+def marked_pieces(marked: str, start: str, end: str) -> list[dict[str, object]]:
+    """Text with matches between `start` and `end` markers as pieces [{"text", "match"}]: plain text
+    that a template escapes, never markup."""
+    pieces, at = [], 0
+    while (opened := marked.find(start, at)) >= 0:
+        closed = marked.find(end, opened)
+        if closed < 0:
+            break
+        pieces += [{"text": marked[at:opened], "match": False},
+                   {"text": marked[opened + len(start):closed], "match": True}]
+        at = closed + len(end)
+    pieces.append({"text": marked[at:], "match": False})
+    return [p for p in pieces if p["text"]]
 
 
 def fts_query(text: str) -> str:

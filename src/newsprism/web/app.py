@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..config import Settings
 from ..store import Store
-from . import pages
+from . import pages, search
 from .respond import error_response
 from .worker import AnalysisWorker
 
@@ -53,6 +53,7 @@ def create_app(db_path: str | Path, *, settings: Settings = Settings(), analyse:
     app.state.settings = settings
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
+    app.include_router(search.router)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):

@@ -7,6 +7,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 
 from ..dates import parse_date
 from . import views
+from .breaking import mark_breaking
 from .respond import respond, strip_json, url_with
 
 router = APIRouter()
@@ -38,8 +39,10 @@ def front_page(request: Request,
     total = store.count_story_matches(**filters)
     pages = max(1, -(-total // PER_PAGE))
     stories = store.stories(**filters, limit=PER_PAGE, offset=(page - 1) * PER_PAGE, order="active")
+    rows = views.story_rows(store, stories)
     data = {
-        "stories": views.story_rows(store, stories),
+        "stories": rows,
+        "breaking": mark_breaking(store, rows),
         "total": total, "page": page, "pages": pages,
         "filters": {"q": q, "since": since, "min_outlets": min_outlets, "language": language, "outlet": outlet},
         "next": url_with(request, page=page + 1) if page < pages else None,
