@@ -348,18 +348,22 @@ def recluster(db, quiet):
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--token", envvar="NEWSPRISM_TOKEN", metavar="TOKEN", default=None,
+              help="Secret that POST /api/articles needs (Authorization: Bearer TOKEN); without one the write "
+                   "API is off. Default: $NEWSPRISM_TOKEN.")
 @friendly_errors
-def serve(db, host, port):
-    """Serve the store in a browser and as a JSON API until stopped (Ctrl-C): stories, dossiers, articles;
-    every page has a JSON twin (add .json to its URL)."""
+def serve(db, host, port, token):
+    """Serve the store in a browser and as a JSON API until stopped (Ctrl-C): stories, dossiers, articles,
+    search; every page has a JSON twin (add .json to its URL); API docs at /docs."""
     import uvicorn
 
     from .web import create_app
 
     path = resolve_db_path(db)
     _existing_store(db, readonly=True).close()  # a mistyped path is an error here, not in the first request
-    app = create_app(path)
-    _err.print(f"newsprism: serving {_shown(str(path))} at http://{host}:{port}/ (Ctrl-C stops)")
+    app = create_app(path, token=token)
+    _err.print(f"newsprism: serving {_shown(str(path))} at http://{host}:{port}/ (Ctrl-C stops); write API "
+               f"{'on: POST /api/articles with the token' if token else 'off (no --token)'}")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

@@ -23,7 +23,7 @@ from .identify import NearCopyIndex, identify, place
 from .model import Article, Hints, IngestReport, RawDocument, Rejection, Skipped
 from .normalize import normalize
 from .oneline import describe
-from .read import Manifest, discover, read_input, shown_path
+from .read import Manifest, discover, read_input, shown_path, stream_name
 from .store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ def input_articles(path: str, hints: Hints, settings: Settings = Settings(),
     except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
         if os.environ.get("NEWSPRISM_DEBUG"):
             raise
-        yield Rejection("<stdin>" if path == "-" else shown_path(path), f"cannot read: {describe(exc)}")
+        yield Rejection(stream_name(stdin) if path == "-" else shown_path(path), f"cannot read: {describe(exc)}")
 
 
 def _prepared(raw: RawDocument) -> Article | Rejection:
@@ -163,8 +163,8 @@ class _Writer:
             report.linked += article.duplicate_of is not None
         else:
             report.duplicate += 1
-            report.duplicate_ids.append(article_id)
         report.article_ids.append(article_id)
+        report.known.append(kind != "new")
         report.sources.append(article.source_path)
 
 

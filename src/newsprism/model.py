@@ -187,7 +187,7 @@ class IngestReport:
     skipped: int = 0
     article_ids: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # where each of article_ids was read from
-    duplicate_ids: list[str] = field(default_factory=list)  # the ids among article_ids that were already stored
+    known: list[bool] = field(default_factory=list)  # whether each of article_ids was stored already (a duplicate)
     cluster_seconds: float = 0.0  # time spent assigning stories
 
     def to_dict(self, db: str | None = None) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from .records import read_json, read_jsonl
 from .text import read_text
 from .warc import read_warc
 
-__all__ = ["read_paths", "read_input", "discover", "detect_format", "shown_path", "Manifest", "ManifestError",
+__all__ = ["read_paths", "read_input", "stream_name", "discover", "detect_format", "shown_path", "Manifest", "ManifestError",
            "MANIFEST_NAME"]
 
 Item = RawDocument | Rejection | Skipped
@@ -63,11 +63,19 @@ def read_paths(
 def read_input(path: str, hints: Hints, max_bytes: int, stdin: BinaryIO | None = None) -> Iterator[Item]:
     """The documents of one input (a file, or `-` for standard input), carrying `hints`."""
     if path == "-":
-        items = _read_stream(stdin or sys.stdin.buffer, "<stdin>", max_bytes)
+        stream = stdin or sys.stdin.buffer
+        items = _read_stream(stream, stream_name(stream), max_bytes)
     else:
         items = read_file(Path(path), max_bytes)
     for item in items:
         yield replace(item, hints=hints) if isinstance(item, RawDocument) else item
+
+
+def stream_name(stream: BinaryIO | None) -> str:
+    """How input `-` is named: the stream's own `name` when it has one (an upload's file name, which also
+    tells its format), else <stdin>."""
+    name = getattr(stream, "name", None)
+    return name if isinstance(name, str) and name else "<stdin>"
 
 
 def discover(paths: Iterable[str | os.PathLike], manifest: Manifest, *,

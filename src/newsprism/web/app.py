@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..config import Settings
 from ..store import Store
-from . import pages, search
+from . import api, docs, pages, search
 from .respond import error_response
 from .worker import AnalysisWorker
 
@@ -31,9 +31,12 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(db_path: str | Path, *, settings: Settings = Settings(), analyse: bool = True) -> FastAPI:
+def create_app(db_path: str | Path, *, settings: Settings = Settings(), analyse: bool = True,
+               token: str | None = None, poll_seconds: float = 15.0) -> FastAPI:
     """The web app over the store at `db_path` (which must exist: `newsprism ingest` makes one).
-    `analyse`: run the background analysis worker (`worker.AnalysisWorker`) while the app serves."""
+    `analyse`: run the background analysis worker (`worker.AnalysisWorker`) while the app serves;
+    `token`: the secret that `POST /api/articles` needs (None: the write API is off); `poll_seconds`: how
+    often an open page asks /api/changes whether articles arrived."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -51,9 +54,13 @@ def create_app(db_path: str | Path, *, settings: Settings = Settings(), analyse:
     app = FastAPI(title="newsprism", summary="Stories, dossiers and articles of a newsprism store.",
                   lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
+    app.state.token = token or None
+    app.state.poll_seconds = poll_seconds
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(search.router)
+    app.include_router(api.router)
+    app.include_router(docs.router)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):

@@ -44,6 +44,7 @@ def front_page(request: Request,
         "stories": rows,
         "breaking": mark_breaking(store, rows),
         "total": total, "page": page, "pages": pages,
+        "latest": store.latest_arrival()[0],  # the newest article's arrival number: /api/changes?since=
         "filters": {"q": q, "since": since, "min_outlets": min_outlets, "language": language, "outlet": outlet},
         "next": url_with(request, page=page + 1) if page < pages else None,
         "previous": url_with(request, page=page - 1 if page > 2 else None) if page > 1 else None,
@@ -58,6 +59,7 @@ def story_page(request: Request, story_id: str):
     if found is None:
         raise HTTPException(404, f"no story with id {strip_json(story_id)[:80]!r}")
     data, texts = found
+    data["latest"] = store.latest_arrival()[0]
     cite = views.citation_helper(data["dossier"], texts)
     return respond(request, "story.html", data, helpers={"cite": cite, "cite_groups": views.citation_groups(cite)})
 
