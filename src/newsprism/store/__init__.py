@@ -751,8 +751,9 @@ def marked_pieces(marked: str, start: str, end: str) -> list[dict[str, object]]:
 
 
 def fts_query(text: str) -> str:
-    """A user's words as an FTS5 query: each word quoted, so punctuation is never syntax."""
-    words = [w.replace('"', '""') for w in text.split()]
+    """A user's words as an FTS5 query: each word quoted, so punctuation is never syntax (a NUL, which would
+    end FTS5's string early, separates words)."""
+    words = [w.replace('"', '""') for w in text.replace("\x00", " ").split()]
     return " ".join(f'"{w}"' for w in words) or '""'
 
 
