@@ -25,8 +25,8 @@ from .records import read_json, read_jsonl
 from .text import read_text
 from .warc import read_warc
 
-__all__ = ["read_paths", "read_input", "stream_name", "discover", "detect_format", "shown_path", "Manifest", "ManifestError",
-           "MANIFEST_NAME"]
+__all__ = ["read_paths", "read_input", "stream_name", "discover", "detect_format", "shown_path", "Manifest",
+           "ManifestError", "MANIFEST_NAME"]
 
 Item = RawDocument | Rejection | Skipped
 

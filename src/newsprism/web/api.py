@@ -7,7 +7,7 @@ import io
 import logging
 import re
 import secrets
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -48,7 +48,8 @@ ARTICLE_RECORD = {
 RECORD_SCHEMA = {"oneOf": [ARTICLE_RECORD, {"type": "array", "items": ARTICLE_RECORD}]}
 
 
-def require_token(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
+def require_token(request: Request,
+                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
     """Writes need the server's token as `Authorization: Bearer TOKEN`; a server without one takes no writes."""
     token = request.app.state.token
     if not token:
