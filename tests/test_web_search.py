@@ -145,3 +145,13 @@ def test_breaking_follows_the_store_s_clock_as_articles_arrive(tmp_path):
         (story,) = [s for s in front["stories"] if s["breaking"]]
         assert story["article_count"] == 5 and story["growth"]["recent_articles"] == 3
         assert story["growth"]["articles_before"] == 2 and story["growth"]["growth"] == 1.5
+
+
+def test_only_the_newest_matches_are_ranked(client):
+    """A bounded window keeps a common word's search fast; inside it, ranking is by relevance."""
+    store = client.app.state.store
+    everything = [h.article_id for h in store.search_articles("Turia")]
+    newest_two = [h.article_id for h in store.search_articles("Turia", window=2)]
+    assert len(everything) == 4 and len(newest_two) == 2
+    newest = [a.id for a in store.articles(search="Turia")][-2:]
+    assert sorted(newest_two) == sorted(newest)

@@ -48,6 +48,8 @@ APPLICATION_ID = 0x4E505253
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 SQLITE_HEADER = b"SQLite format 3\x00"
 PAGE = 500  # rows per page when a listing is walked page by page
+SNIPPET_TOKENS = 24  # words in a search result's snippet
+SEARCH_WINDOW = 2000  # the newest matches of a search that are ranked by relevance
 WRITE_POLL = 0.002  # seconds between tries for the write lock while another process holds it
 
 _ARTICLE_COLUMNS = tuple(field.name for field in fields(Article))
@@ -582,19 +584,25 @@ class Store:
 
     # --- search, growth and arrivals (the web app's search page, breaking stories, live updates) -------
 
-    def search_articles(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+    def search_articles(self, query: str, *, limit: int = 20, offset: int = 0,
+                        window: int = SEARCH_WINDOW) -> list[SearchHit]:
         """Articles matching the full-text `query` (the user's words, `fts_query`), best first (BM25, the
-        title weighing more than the text), with their story, the title marked and a snippet of the text."""
+        title weighing more than the text), with their story, the title marked and a snippet of the text.
+        Only the `window` newest matches are ranked: ranking every match of a common word costs 0.3 s in
+        100,000 articles, the newest 2,000 of them 0.01 s."""
         nonce = secrets.token_hex(8)  # markers no article text can contain by chance or on purpose
         start, end = f"\ue000{nonce}\ue001", f"\ue002{nonce}\ue003"
+        match = fts_query(query)
         rows = self._all(
             f"""SELECT a.id, a.outlet, a.published, a.language, a.story_id, s.title AS story_title,
                        highlight(articles_fts, 0, ?, ?) AS marked_title,
                        snippet(articles_fts, 1, ?, ?, '…', {SNIPPET_TOKENS}) AS marked_text
                 FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
                 LEFT JOIN stories s ON s.id = a.story_id
-                WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 4.0, 1.0), a.seq DESC""" +
-            _page_clause(limit, offset), [start, end, start, end, fts_query(query)])
+                WHERE articles_fts MATCH ? AND articles_fts.rowid >= coalesce((SELECT rowid FROM articles_fts
+                    WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?), 0)
+                ORDER BY bm25(articles_fts, 4.0, 1.0), a.seq DESC""" +
+            _page_clause(limit, offset), [start, end, start, end, match, match, max(0, window - 1)])
         return [SearchHit(article_id=row["id"], outlet=row["outlet"], published=row["published"],
                           language=row["language"], story_id=row["story_id"], story_title=row["story_title"],
                           title=marked_pieces(row["marked_title"] or "", start, end),
@@ -720,7 +728,6 @@ class Store:
             )
 
 
-SNIPPET_TOKENS = 24  # words in a search result's snippet
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 
+from ..store import SEARCH_WINDOW
 from .respond import respond, url_with
 
 router = APIRouter()
@@ -23,10 +24,11 @@ def search_page(request: Request,
     store = request.app.state.store
     words = q.strip()
     total = store.count_article_matches(words) if words else 0
-    pages = max(1, -(-total // PER_PAGE))
+    ranked = min(total, SEARCH_WINDOW)  # the newest matches, ranked by relevance
+    pages = max(1, -(-ranked // PER_PAGE))
     hits = store.search_articles(words, limit=PER_PAGE, offset=(page - 1) * PER_PAGE) if words else []
     data = {
-        "q": words, "total": total, "page": page, "pages": pages,
+        "q": words, "total": total, "ranked": ranked, "page": page, "pages": pages,
         "articles": [_hit_row(hit.to_dict()) for hit in hits],
         "stories": _stories_of(hits),
         "next": url_with(request, page=page + 1) if page < pages else None,
