@@ -106,6 +106,7 @@ def test_writes_need_the_token(db):
         assert missing.status_code == 401 and "Authorization: Bearer" in missing.json()["error"]
         wrong = client.post("/api/articles", json=record(7), headers={"Authorization": "Bearer nope"})
         assert wrong.status_code == 401 and wrong.json()["error"] == "wrong token"
+        assert wrong.headers["www-authenticate"] == "Bearer"
         assert client.post("/api/articles", json=record(7), headers=AUTH).status_code == 201
     with newsprism.open_store(str(db), readonly=True) as store:
         assert store.count_articles() == 3  # the seeds' two and the one accepted write

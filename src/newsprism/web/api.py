@@ -58,7 +58,7 @@ def require_token(request: Request,
     given = credentials.credentials if credentials else ""
     if not secrets.compare_digest(given.encode(), token.encode()):
         raise HTTPException(401, "a valid token is needed: send the header 'Authorization: Bearer TOKEN'"
-                            if not given else "wrong token")
+                            if not given else "wrong token", headers={"WWW-Authenticate": "Bearer"})
 
 
 @router.post(
@@ -158,9 +158,11 @@ async def _uploaded_files(request: Request, limit: int) -> list[tuple[str, bytes
     async def replay():
         yield body
 
+    parser = MultiPartParser(request.headers, replay(), max_files=MAX_FILES, max_fields=MAX_FILES,
+                             max_part_size=MULTIPART_OVERHEAD)
+    parser.spool_max_size = len(body) + 1  # the body is in memory already: its files stay there, never on disk
     try:
-        form = await MultiPartParser(request.headers, replay(), max_files=MAX_FILES, max_fields=MAX_FILES,
-                                     max_part_size=MULTIPART_OVERHEAD).parse()
+        form = await parser.parse()
     except MultiPartException as exc:
         raise HTTPException(400, f"malformed multipart body: {exc.message}") from None
     try:
