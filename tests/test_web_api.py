@@ -17,6 +17,7 @@ from newsprism.web import create_app
 from newsprism.web.api import upload_name
 
 from .conftest import SEEDS, needs_shared
+from .test_web_search import DAM, ingest_records, records
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -217,3 +218,41 @@ def test_openapi_describes_every_endpoint_and_docs_are_served_locally(client):
         assert path in docs.text
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", docs.text)  # nothing from another origin
     assert "<script" not in docs.text.replace('<script src="/static/app.js" defer></script>', "")
+
+
+def test_posts_one_by_one_give_the_stories_one_ingest_gives(tmp_path):
+    items = sorted(records(DAM) + [record(n) for n in (1, 2, 3)], key=lambda r: r["published"])
+    whole = tmp_path / "whole.db"
+    with newsprism.open_store(str(whole)) as store:
+        ingest_records(store, items)
+        expected = _stories(store)
+    pushed = tmp_path / "pushed.db"
+    newsprism.open_store(str(pushed)).close()
+    with TestClient(create_app(pushed, analyse=False, token=TOKEN)) as client:
+        for item in items:
+            assert client.post("/api/articles", json=item, headers=AUTH).status_code == 201
+        assert _stories(client.app.state.store) == expected
+    assert len(expected) == 2  # the dam and the crane
+
+
+def test_the_server_s_ingest_session_sees_what_another_writer_stored(tmp_path):
+    db = tmp_path / "news.db"
+    newsprism.open_store(str(db)).close()
+    dam = records(DAM)
+    with TestClient(create_app(db, analyse=False, token=TOKEN)) as client:
+        client.post("/api/articles", json=record(1), headers=AUTH)  # the session now holds the crane story
+        with newsprism.open_store(str(db)) as other:  # another writer (a `newsprism ingest` run) starts a story
+            ingest_records(other, dam[:1])
+        (joined,) = client.post("/api/articles", json=dam[1], headers=AUTH).json()["new"]
+        assert joined["story_id"] == client.app.state.store.story_of(_id_of(client, dam[0]["url"]))
+
+
+def _id_of(client, url: str) -> str:
+    return [a.id for a in client.app.state.store.articles() if a.url == url][0]
+
+
+def _stories(store) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for article in store.articles():
+        groups.setdefault(article.story_id, set()).add(article.url)
+    return {frozenset(g) for g in groups.values()}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 
 from .config import DossierSettings, Settings, resolve_db_path
-from .ingest import Progress, ingest, read_articles
+from .ingest import IngestSession, Progress, ingest, read_articles
 from .model import (
     Analysis,
     Article,
@@ -68,6 +68,7 @@ __all__ = [
     "Entity",
     "Hints",
     "IngestReport",
+    "IngestSession",
     "Manifest",
     "ManifestError",
     "MemoryAnalyses",

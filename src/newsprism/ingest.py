@@ -49,31 +49,37 @@ def ingest(
     progress: Progress | None = None,
     stdin: BinaryIO | None = None,
     follow_links: bool = False,
+    session: IngestSession | None = None,
 ) -> IngestReport:
     """Read every input under `paths` into `store`; return what happened.
 
-    Folders are walked without following links that lead out of them unless `follow_links`.
+    Folders are walked without following links that lead out of them unless `follow_links`. A caller
+    that ingests again and again into one store (a server) passes the same `session` each time.
     """
     progress = progress or Progress()
     manifest = manifest or Manifest()
     report = IngestReport()
-    writer = _Writer(store, settings, report)
-    with store.write():
-        report.new_stories += writer.stories.assign_pending()
-    inputs = list(discover(paths, manifest, follow_links=follow_links))
-    progress.on_start(sum(not isinstance(entry, Rejection) for entry in inputs))
-    batch: list[Article] = []
-    for path, items in read_inputs(inputs, manifest=manifest, hints=hints, settings=settings, stdin=stdin):
-        for item in items:
-            if isinstance(item, (Rejection, Skipped)):
-                _problem(report, progress, item)
-                continue
-            batch.append(item)
-            if len(batch) >= settings.batch_size:
+    writer = _Writer(session or IngestSession(store, settings), report)
+    try:
+        with store.write():
+            report.new_stories += writer.stories.assign_pending()
+        inputs = list(discover(paths, manifest, follow_links=follow_links))
+        progress.on_start(sum(not isinstance(entry, Rejection) for entry in inputs))
+        batch: list[Article] = []
+        for path, items in read_inputs(inputs, manifest=manifest, hints=hints, settings=settings, stdin=stdin):
+            for item in items:
+                if isinstance(item, (Rejection, Skipped)):
+                    _problem(report, progress, item)
+                    continue
+                batch.append(item)
+                if len(batch) >= settings.batch_size:
+                    _store_batch(writer, batch, progress)
+            if path is not None:
                 _store_batch(writer, batch, progress)
-        if path is not None:
-            _store_batch(writer, batch, progress)
-            progress.on_file(path)
+                progress.on_file(path)
+    except BaseException:
+        writer.session.forget_stories()  # they may hold what a rolled-back transaction did
+        raise
     return report
 
 
@@ -127,15 +133,40 @@ def _prepared(raw: RawDocument) -> Article | Rejection:
         return Rejection(raw.source_path, f"cannot process: {describe(exc)}")
 
 
-class _Writer:
-    """Writes articles with their near-copy links and stories; holds the story assigner, which is
-    rebuilt from the store whenever a transaction it took part in was rolled back."""
+class IngestSession:
+    """What ingest keeps between calls into one store: the near-copy banding and the story assigner with
+    the active stories in memory. Building them reads every active story (0.56 s of a 0.65 s one-article
+    ingest into a store of 532 stories), so a server keeps one session for all its requests. The assigner
+    picks up what other processes assigned meanwhile. One ingest at a time per session."""
 
-    def __init__(self, store: Store, settings: Settings, report: IngestReport):
-        self.store, self.settings, self.report = store, settings, report
+    def __init__(self, store: Store, settings: Settings = Settings()):
+        self.store, self.settings = store, settings
         self.index = NearCopyIndex(settings.near_duplicate_threshold, settings.minhash_permutations,
                                    settings.shingle_words)
-        self.stories = StoryAssigner(store, settings)
+        self._stories: StoryAssigner | None = None
+
+    @property
+    def stories(self) -> StoryAssigner:
+        if self._stories is None:
+            self._stories = StoryAssigner(self.store, self.settings)
+        return self._stories
+
+    def forget_stories(self) -> None:
+        """Rebuild the assigner from the store when next needed (after a rolled-back transaction)."""
+        self._stories = None
+
+
+class _Writer:
+    """Writes articles with their near-copy links and stories; the session's story assigner is
+    rebuilt from the store whenever a transaction it took part in was rolled back."""
+
+    def __init__(self, session: IngestSession, report: IngestReport):
+        self.session, self.report = session, report
+        self.store, self.settings, self.index = session.store, session.settings, session.index
+
+    @property
+    def stories(self) -> StoryAssigner:
+        return self.session.stories
 
     def write(self, articles: list[Article]) -> None:
         """One transaction: the articles, their near-copy links and story assignments commit together,
@@ -154,7 +185,7 @@ class _Writer:
         self.report.cluster_seconds += cluster_seconds
 
     def reset(self) -> None:
-        self.stories = StoryAssigner(self.store, self.settings)
+        self.session.forget_stories()
 
     def _count(self, article: Article, kind: str, article_id: str) -> None:
         report = self.report

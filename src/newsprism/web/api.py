@@ -17,7 +17,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from ..config import Settings
-from ..ingest import ingest
+from ..ingest import IngestSession, ingest
 from ..model import IngestReport
 from ..store import StoreError
 
@@ -94,24 +94,33 @@ async def post_articles(request: Request):
                                  "(one record or a list), JSON Lines, HTML, a feed, text, or files as multipart")
     store = request.app.state.store
     try:
-        report = await run_in_threadpool(_store_inputs, store, inputs, settings)
+        report = await run_in_threadpool(_store_inputs, request.app, inputs)
     except StoreError as exc:  # busy (another process writing for long), full, damaged: no article's fault
         raise HTTPException(503, f"cannot store now: {exc}") from None
     return _answer(store, report)
 
 
-def _store_inputs(store, inputs: list[tuple[str, bytes]], settings: Settings) -> IngestReport:
-    """Each input through `ingest` (one input read as standard input is, under its own name)."""
+def _store_inputs(app, inputs: list[tuple[str, bytes]]) -> IngestReport:
+    """Each input through `ingest` (one input read as standard input is, under its own name), one
+    request at a time, with the app's one ingest session (its active stories stay in memory)."""
     total = IngestReport()
-    for name, data in inputs:
-        stream = io.BytesIO(data)
-        stream.name = name  # `ingest` names the input, and tells its format, by it
-        report = ingest(store, ["-"], settings=settings, stdin=stream)
-        for field in ("new", "duplicate", "linked", "new_stories", "skipped"):
-            setattr(total, field, getattr(total, field) + getattr(report, field))
-        for field in ("rejected", "article_ids", "sources", "known"):
-            getattr(total, field).extend(getattr(report, field))
+    with app.state.ingest_lock:
+        if app.state.ingest_session is None:
+            app.state.ingest_session = IngestSession(app.state.store, app.state.settings)
+        for name, data in inputs:
+            _store_one_input(app, name, data, total)
     return total
+
+
+def _store_one_input(app, name: str, data: bytes, total: IngestReport) -> None:
+    stream = io.BytesIO(data)
+    stream.name = name  # `ingest` names the input, and tells its format, by it
+    report = ingest(app.state.store, ["-"], settings=app.state.settings, stdin=stream,
+                    session=app.state.ingest_session)
+    for field in ("new", "duplicate", "linked", "new_stories", "skipped"):
+        setattr(total, field, getattr(total, field) + getattr(report, field))
+    for field in ("rejected", "article_ids", "sources", "known"):
+        getattr(total, field).extend(getattr(report, field))
 
 
 def _answer(store, report: IngestReport) -> JSONResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -56,6 +57,8 @@ def create_app(db_path: str | Path, *, settings: Settings = Settings(), analyse:
     app.state.settings = settings
     app.state.token = token or None
     app.state.poll_seconds = poll_seconds
+    app.state.ingest_lock = threading.Lock()  # POST /api/articles: one ingest at a time
+    app.state.ingest_session = None  # made by the first POST, kept for the next ones
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(search.router)
