@@ -216,6 +216,7 @@ def test_openapi_describes_every_endpoint_and_docs_are_served_locally(client):
     assert docs.status_code == 200
     for path in paths:
         assert path in docs.text
+    assert "length ≤ 64" in docs.text  # an optional parameter's rules are shown too (since, of /.json)
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", docs.text)  # nothing from another origin
     assert "<script" not in docs.text.replace('<script src="/static/app.js" defer></script>', "")
 

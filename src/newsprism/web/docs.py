@@ -43,6 +43,8 @@ def endpoints(schema: dict[str, Any]) -> list[dict[str, Any]]:
 def _parameter(parameter: dict[str, Any]) -> dict[str, Any]:
     schema = parameter.get("schema", {})
     kinds = [s.get("type") for s in schema.get("anyOf", [])] or [schema.get("type")]
+    for option in schema.get("anyOf", []):  # an optional parameter: its rules sit in the non-null option
+        schema = {**option, **schema} if option.get("type") != "null" else schema
     limits = [f"{word} {schema[key]}" for key, word in
               (("minimum", "≥"), ("maximum", "≤"), ("minLength", "length ≥"), ("maxLength", "length ≤"),
                ("pattern", "matching"), ("default", "default")) if schema.get(key) is not None]
