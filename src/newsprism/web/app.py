@@ -12,8 +12,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..config import Settings
+from ..outlets import OutletCache
 from ..store import Store
-from . import pages
+from . import outlet_pages, pages
 from .respond import error_response
 from .worker import AnalysisWorker
 
@@ -51,8 +52,10 @@ def create_app(db_path: str | Path, *, settings: Settings = Settings(), analyse:
     app = FastAPI(title="newsprism", summary="Stories, dossiers and articles of a newsprism store.",
                   lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
+    app.state.outlet_cache = OutletCache()  # outlet figures, kept until the store changes
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
+    app.include_router(outlet_pages.router)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
