@@ -425,7 +425,7 @@ def _print_outlets(table: dict) -> None:
     for column in ("outlet", "art.", "stories", "shared", "first", "median delay", "excl. facts", "changed q.",
                    "attributes"):
         found.add_column(column, justify="left" if column in ("outlet", "attributes", "median delay") else "right",
-                         overflow="fold")
+                         overflow="fold", min_width=18 if column == "outlet" else None)
     for row in table["outlets"]:
         attributes = "; ".join(f"{k}: {v}" for k, v in row["attributes"].items())
         cells = (row["outlet"], row["articles"], row["stories"], row["shared_stories"], row["first_reports"],
