@@ -14,6 +14,7 @@ import csv
 import io
 import logging
 import threading
+import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -175,12 +176,29 @@ class OutletCache:
     """Figures kept between requests (a server's, say): the whole-store figures until the store changes
     (`Store.change_mark`), and each story's dossier counts until its analysed articles change. Thread-safe."""
 
-    def __init__(self, stories: int = 5000):
+    def __init__(self, stories: int = 5000, analysed_seconds: float = 30.0):
         self._lock = threading.Lock()
         self._mark: tuple | None = None
         self._figures: list[OutletFigures] = []
         self._stories: OrderedDict[tuple, dict[str, Counter]] = OrderedDict()
         self._size = stories
+        # Which stories are analysed changes as the background worker stores analyses, which the store's change
+        # mark does not see: that list is kept for a short while only.
+        self._analysed: dict[tuple, tuple[float, list[str]]] = {}
+        self._analysed_seconds = analysed_seconds
+
+    def analysed(self, key: tuple, compute: Callable[[], list[str]]) -> list[str]:
+        now = time.monotonic()
+        with self._lock:
+            kept = self._analysed.get(key)
+            if kept and now - kept[0] < self._analysed_seconds:
+                return kept[1]
+        found = compute()
+        with self._lock:
+            if len(self._analysed) > 1000:
+                self._analysed.clear()
+            self._analysed[key] = (now, found)
+        return found
 
     def figures(self, store) -> list[OutletFigures]:
         mark = store.change_mark()
@@ -215,7 +233,7 @@ def outlet_table(store, *, sort: str = "articles", page: int = 1, per_page: int 
         raise ValueError(f"cannot sort by {sort!r}: use one of {', '.join(SORTS)}"
                          + (f", or an attribute ({', '.join(attributes)})" if attributes else ""))
     figures = cache.figures(store) if cache else store.outlet_figures()
-    counted = analysed_story_ids(store, dossier_stories)
+    counted = analysed_story_ids(store, dossier_stories, cache=cache)
     counts = dossier_counts(store, counted, settings, cache)
     values = store.outlet_attributes()
     rows = [_row(f, values.get(outlet_key(f.outlet), {}), counts) for f in figures]
@@ -234,7 +252,7 @@ def outlet_detail(store, name: str, *, settings: DossierSettings = DossierSettin
     found = store.outlet_figures(name)
     if not found:
         return None
-    counted = analysed_story_ids(store, dossier_stories, outlet=name)
+    counted = analysed_story_ids(store, dossier_stories, outlet=name, cache=cache)
     counts = dossier_counts(store, counted, settings, cache)
     row = _row(found[0], store.outlet_attributes([name]).get(outlet_key(name), {}), counts)
     stories = store.stories(outlet=name, limit=recent)
@@ -242,18 +260,25 @@ def outlet_detail(store, name: str, *, settings: DossierSettings = DossierSettin
             "dossier_scope": dossier_scope(counted, dossier_stories, of_outlet=True)}
 
 
-def analysed_story_ids(store, limit: int, outlet: str | None = None) -> list[str]:
+def analysed_story_ids(store, limit: int, outlet: str | None = None, cache: OutletCache | None = None) -> list[str]:
+    """The stories the dossier counts come from (`Store.analysed_stories`)."""
     from .understand import ANALYSIS_VERSION  # loads no model; imported here so `outlets list` starts fast
 
-    return store.analysed_stories(ANALYSIS_VERSION, limit, outlet=outlet) if limit > 0 else []
+    if limit <= 0:
+        return []
+    if cache is None:
+        return store.analysed_stories(ANALYSIS_VERSION, limit, outlet=outlet)
+    key = (store.change_mark(), limit, outlet_key(outlet) if outlet else None)
+    return cache.analysed(key, lambda: store.analysed_stories(ANALYSIS_VERSION, limit, outlet=outlet))
 
 
 def dossier_scope(counted: Sequence[str], limit: int, of_outlet: bool = False) -> dict[str, Any]:
-    whose = "of this outlet's stories " if of_outlet else ""
+    whose = "of its stories" if of_outlet else "stories"
+    counted_stories = f"{len(counted)} stor{'y' if len(counted) == 1 else 'ies'}"
     return {"stories": list(counted), "limit": limit,
-            "note": (f"Exclusive facts and changed quotes are counted over the {len(counted)} latest "
-                     f"{whose}stories (at most {limit}) that 2+ outlets cover and whose articles are all analysed; "
-                     "every other figure over the whole store.")}
+            "note": (f"Exclusive facts and changed quotes are counted over {counted_stories}: the latest {whose} "
+                     f"(at most {limit}) that 2+ outlets cover and whose articles are all analysed; every other "
+                     "figure over the whole store.")}
 
 
 def dossier_counts(store, story_ids: Sequence[str], settings: DossierSettings = DossierSettings(),
