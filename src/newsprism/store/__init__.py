@@ -687,8 +687,6 @@ class Store:
         chunks = [list(outlets[i:i + 500]) for i in range(0, len(outlets), 500)] if outlets is not None else [None]
         for chunk in chunks:
             where = f"WHERE outlet IN ({', '.join('?' * len(chunk))})" if chunk is not None else ""
-            if chunk == []:
-                continue
             for row in self._all(f"SELECT outlet, attribute, value FROM outlet_attributes {where} "
                                  "ORDER BY attribute", chunk or ()):
                 found.setdefault(outlet_key(row[0]), {})[row[1]] = row[2]
