@@ -171,7 +171,7 @@ def test_migration_5_rewrites_old_ids_everywhere(tmp_path):
     connection.close()
 
     with newsprism.open_store(str(db)) as store:  # migrates
-        assert [v for v, _, _ in store.migrations()][-1] == 5
+        assert 5 in [v for v, _, _ in store.migrations()]
         articles = store.articles()
         assert {a.url: a.id for a in articles} == current
         ids = {a.id for a in articles}

@@ -29,6 +29,7 @@ from .ingest import Progress as IngestProgress
 from .ingest import ingest as run_ingest
 from .model import Dossier, Hints, Rejection, Skipped
 from .oneline import describe
+from .outlets import DOSSIER_STORIES
 from .read import Manifest, ManifestError
 from .render import articles as article_views
 from .render import dossier as dossier_views
@@ -365,6 +366,77 @@ def serve(db, host, port, token):
     _err.print(f"newsprism: serving {_shown(str(path))} at http://{host}:{port}/ (Ctrl-C stops); write API "
                f"{'on: POST /api/articles with the token' if token else 'off (no --token)'}")
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.group(name="outlets")
+def outlets_group():
+    """Outlets: their figures over the store, and attributes you attach to them (country, owner, group...)."""
+
+
+@outlets_group.command(name="import")
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=True))
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print what was imported as JSON on standard output.")
+@friendly_errors
+def outlets_import(csv_file, db, as_json):
+    """Attach attributes to outlets from a CSV file: the first column `outlet`, every other column an
+    attribute (country, owner, group, anything). Importing again replaces an outlet's values of the
+    columns given (an empty cell removes one) and keeps its others. Bad rows are reported one line each
+    and left out; the rest is imported."""
+    from .outlets import OutletImportError, import_attributes
+
+    with _existing_store(db) as store:
+        try:
+            report = import_attributes(store, csv_file)
+        except OutletImportError as exc:
+            _fail(str(exc), 1)
+    for problem in report.problems:
+        _err.print(f"{_shown(csv_file)}: {_shown(problem)}")
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    _err.print(f"newsprism: {_shown(report.summary())} -> {_shown(str(store.path))}")
+    sys.exit(0 if report.outlets else 1)
+
+
+@outlets_group.command(name="list")
+@db_option
+@click.option("--sort", default="articles", show_default=True, metavar="KEY",
+              help="Order: name, articles, stories, shared_stories, first_reports, median_delay, exclusive_facts, "
+                   "changed_quotes, or an attribute's name.")
+@click.option("--dossier-stories", type=click.IntRange(0, 1000), default=DOSSIER_STORIES, show_default=True,
+              help="Count exclusive facts and changed quotes over this many latest analysed stories (0: skip).")
+@click.option("--json", "as_json", is_flag=True, help="Print the outlets as JSON.")
+@friendly_errors
+def outlets_list(db, sort, dossier_stories, as_json):
+    """List outlets with their figures over the store and their attributes."""
+    from .outlets import outlet_table
+
+    with _existing_store(db, readonly=True) as store:
+        try:
+            table = outlet_table(store, sort=sort, per_page=1_000_000, dossier_stories=dossier_stories)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--sort") from None
+    if as_json:
+        click.echo(json.dumps({"outlets": table["outlets"], "dossier_scope": table["dossier_scope"]},
+                              ensure_ascii=False, indent=2))
+        return
+    _print_outlets(table)
+
+
+def _print_outlets(table: dict) -> None:
+    out = Console(highlight=False)
+    found = Table(title=f"{table['total']} outlet(s)")
+    for column in ("outlet", "art.", "stories", "shared", "first", "median delay", "excl. facts", "changed q.",
+                   "attributes"):
+        found.add_column(column, justify="left" if column in ("outlet", "attributes", "median delay") else "right",
+                         overflow="fold", min_width=18 if column == "outlet" else None)
+    for row in table["outlets"]:
+        attributes = "; ".join(f"{k}: {v}" for k, v in row["attributes"].items())
+        cells = (row["outlet"], row["articles"], row["stories"], row["shared_stories"], row["first_reports"],
+                 row["median_delay"], row["exclusive_facts"], row["changed_quotes"], attributes)
+        found.add_row(*(_shown(str(v)) if v not in (None, "") else "" for v in cells))
+    out.print(found)
+    _err.print(_shown(table["dossier_scope"]["note"]))
 
 
 @main.group(name="eval")

@@ -171,6 +171,24 @@ class SearchHit:
     title: list[dict[str, Any]]
     snippet: list[dict[str, Any]]
 
+
+@dataclass
+class OutletFigures:
+    """One outlet's figures over the store (`Store.outlet_figures`). An outlet is its name, case aside.
+
+    `stories`: stories it has an article in; `shared_stories`: those that 2+ outlets cover; `first_reports`:
+    shared stories whose earliest dated article is its own (a tie counts for each); `median_delay_seconds`:
+    over its shared stories with a dated article of its own, the time from the story's first report to its
+    own first article (0 when it was first); None when there is no such story.
+    """
+
+    outlet: str
+    articles: int
+    stories: int
+    shared_stories: int
+    first_reports: int
+    median_delay_seconds: float | None
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -38,7 +38,7 @@ import numpy as np
 from ..config import Settings
 from ..dates import as_utc
 from ..identify import FILLABLE
-from ..model import Analysis, Article, SearchHit, Story, StoryMember
+from ..model import Analysis, Article, OutletFigures, SearchHit, Story, StoryMember
 from .schema import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -704,6 +704,99 @@ class Store:
             story.outlets = sorted({o for o in outlets if o}, key=str.casefold)
             story.languages = sorted({lang for lang in languages if lang})
 
+    # --- outlets: figures over the articles, and the attributes users attach -----------
+
+    def outlet_figures(self, outlet: str | None = None) -> list[OutletFigures]:
+        """Every outlet's figures (`OutletFigures`), or only this outlet's (case aside), by name, in one query.
+
+        From the covering index (story_id, outlet, time_utc): an outlet's first time in each story, each
+        story's first time and outlet count, then per outlet the counts and the median delay (the middle one
+        or two delays by rank; SQLite has no median)."""
+        # Only the stories the outlet is in matter for one outlet's figures (their first reports included).
+        named = "AND outlet = :outlet COLLATE NOCASE" if outlet else ""
+        scope = f"AND story_id IN (SELECT story_id FROM articles WHERE 1 {named})" if outlet else ""
+        sql = f"""
+            WITH per AS MATERIALIZED (
+                SELECT story_id, outlet COLLATE NOCASE AS okey, min(time_utc) AS first_time FROM articles
+                WHERE {_NAMED_OUTLET} AND story_id IS NOT NULL {scope} GROUP BY story_id, okey),
+            story AS MATERIALIZED (
+                SELECT story_id, min(first_time) AS story_first, count(*) AS outlets FROM per GROUP BY story_id),
+            placed AS MATERIALIZED (
+                SELECT per.okey, story.outlets, per.first_time = story.story_first AS first,
+                       CASE WHEN story.outlets >= 2 THEN round((julianday(per.first_time)
+                            - julianday(story.story_first)) * 86400) END AS delay
+                FROM per JOIN story USING (story_id)),
+            ranked AS MATERIALIZED (
+                SELECT okey, delay, row_number() OVER (ORDER BY okey, delay) AS n FROM placed WHERE delay IS NOT NULL),
+            bounds AS (SELECT okey, min(n) AS low, count(*) AS total FROM ranked GROUP BY okey),
+            median AS (SELECT okey, avg(delay) AS delay FROM (
+                SELECT b.okey, r.delay FROM bounds b JOIN ranked r ON r.n = b.low + (b.total - 1) / 2 UNION ALL
+                SELECT b.okey, r.delay FROM bounds b JOIN ranked r ON r.n = b.low + b.total / 2) GROUP BY okey),
+            counted AS (SELECT okey, count(*) AS stories, sum(outlets >= 2) AS shared_stories,
+                               coalesce(sum(outlets >= 2 AND first), 0) AS first_reports FROM placed GROUP BY okey),
+            names AS (SELECT outlet COLLATE NOCASE AS okey, min(outlet) AS outlet, count(*) AS articles FROM articles
+                      WHERE {_NAMED_OUTLET} {named} GROUP BY okey)
+            SELECT f.outlet, f.articles, coalesce(c.stories, 0) AS stories,
+                   coalesce(c.shared_stories, 0) AS shared_stories, coalesce(c.first_reports, 0) AS first_reports,
+                   m.delay AS median_delay_seconds
+            FROM names f LEFT JOIN counted c USING (okey) LEFT JOIN median m USING (okey)
+            ORDER BY f.okey"""
+        return [OutletFigures(**dict(row)) for row in self._all(sql, {"outlet": outlet})]
+
+    def change_mark(self) -> tuple:
+        """Changes whenever an article is added or a story assignment moves: for caches of figures."""
+        row = self._one("SELECT count(*), max(seq), max(cluster_seq), (SELECT value FROM cluster_state "
+                        "WHERE key = 'generation') FROM articles")
+        return tuple(row)
+
+    def count_outlets(self) -> int:
+        return self._one(f"SELECT count(DISTINCT lower(outlet)) FROM articles WHERE {_NAMED_OUTLET}")[0]
+
+    def set_outlet_attributes(self, values: Sequence[tuple[str, str, str | None]]) -> None:
+        """Set each (outlet, attribute, value), all in one transaction; an empty value removes the attribute."""
+        with self._writer() as db:
+            db.executemany("DELETE FROM outlet_attributes WHERE outlet = ? AND attribute = ?",
+                           [(outlet, attribute) for outlet, attribute, value in values])
+            db.executemany("INSERT INTO outlet_attributes VALUES (?, ?, ?)",
+                           [(outlet, attribute, value) for outlet, attribute, value in values if value])
+
+    def outlet_attributes(self, outlets: Sequence[str] | None = None) -> dict[str, dict[str, str]]:
+        """{outlet_key(outlet): {attribute: value}} for these outlets (case aside), or for every outlet."""
+        found: dict[str, dict[str, str]] = {}
+        chunks = [list(outlets[i:i + 500]) for i in range(0, len(outlets), 500)] if outlets is not None else [None]
+        for chunk in chunks:
+            where = f"WHERE outlet IN ({', '.join('?' * len(chunk))})" if chunk is not None else ""
+            for row in self._all(f"SELECT outlet, attribute, value FROM outlet_attributes {where} "
+                                 "ORDER BY attribute", chunk or ()):
+                found.setdefault(outlet_key(row[0]), {})[row[1]] = row[2]
+        return found
+
+    def attribute_groups(self) -> dict[str, dict[str, list[str]]]:
+        """{attribute: {value: [outlet, ...]}} over the outlets that have an article in the store."""
+        found: dict[str, dict[str, list[str]]] = {}
+        for row in self._all(
+                """SELECT attribute, value, outlet FROM outlet_attributes o
+                   WHERE EXISTS (SELECT 1 FROM articles WHERE outlet = o.outlet COLLATE NOCASE)
+                   ORDER BY attribute, value, outlet"""):
+            found.setdefault(row[0], {}).setdefault(row[1], []).append(row[2])
+        return found
+
+    def attribute_names(self) -> list[str]:
+        return [row[0] for row in self._all("SELECT DISTINCT attribute FROM outlet_attributes ORDER BY attribute")]
+
+    def analysed_stories(self, version: int, limit: int, outlet: str | None = None) -> list[str]:
+        """Ids of the latest stories (at most `limit`) that 2+ outlets cover and whose compared articles (not
+        near-copies) all have an analysis of this version: the stories whose dossiers need no model."""
+        scope = "AND a.story_id IN (SELECT story_id FROM articles WHERE outlet = ? COLLATE NOCASE)" if outlet else ""
+        rows = self._all(
+            f"""SELECT a.story_id FROM articles a
+                LEFT JOIN analyses n ON n.article_id = a.id AND n.version = ?
+                WHERE a.duplicate_of IS NULL AND a.story_id IS NOT NULL {scope} GROUP BY a.story_id
+                HAVING count(DISTINCT lower(a.outlet)) >= 2 AND count(n.article_id) = count(*)
+                ORDER BY max(a.time_utc) IS NULL, max(a.time_utc) DESC, a.story_id LIMIT ?""",
+            [version, *([outlet] if outlet else []), limit])
+        return [row[0] for row in rows]
+
     # --- analyses (the understand stage's findings per article) -----------------
 
     def analyses(self, article_ids: Sequence[str], version: int) -> dict[str, Analysis]:
@@ -785,6 +878,16 @@ ORDERS = {
     "latest": "last_published IS NULL, last_published DESC, latest DESC, a.story_id",
     "active": f"last_published IS NULL, {ACTIVE_RANK} DESC, last_published DESC, a.story_id",
 }
+
+
+_NAMED_OUTLET = "outlet IS NOT NULL AND outlet != ''"
+def outlet_key(name: str) -> str:
+    """An outlet's identity: its name with ASCII letters lower-cased, as SQLite's lower() and NOCASE see it
+    (the store matches outlet names that way)."""
+    return name.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def utc_key(value: str | None) -> str | None:

@@ -157,4 +157,19 @@ MIGRATIONS: list[tuple[int, str, str | Callable[[sqlite3.Connection], None]]] = 
         """,
     ),
     (5, "article ids from courlan's canonical URLs; none from URLs that name no single article", rewrite_article_ids),
+    (
+        6,
+        "outlet attributes the user attaches (country, owner, group, ...)",
+        """
+        CREATE TABLE outlet_attributes (
+            outlet TEXT NOT NULL COLLATE NOCASE,  -- as articles name it; matched as outlet filters match
+            attribute TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (outlet, attribute)
+        ) WITHOUT ROWID;
+        CREATE INDEX outlet_attributes_attribute ON outlet_attributes(attribute, value);
+        -- per-outlet figures read an outlet's first time in each story from this index alone
+        CREATE INDEX articles_story_outlet ON articles(story_id, outlet COLLATE NOCASE, time_utc);
+        """,
+    ),
 ]

@@ -13,8 +13,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..config import Settings
+from ..outlets import OutletCache
 from ..store import Store
-from . import api, docs, pages, search
+from . import api, docs, outlet_pages, pages, search
 from .respond import error_response
 from .worker import AnalysisWorker
 
@@ -59,11 +60,13 @@ def create_app(db_path: str | Path, *, settings: Settings = Settings(), analyse:
     app.state.poll_seconds = poll_seconds
     app.state.ingest_lock = threading.Lock()  # POST /api/articles: one ingest at a time
     app.state.ingest_session = None  # made by the first POST, kept for the next ones
+    app.state.outlet_cache = OutletCache()  # outlet figures, kept until the store changes
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(search.router)
     app.include_router(api.router)
     app.include_router(docs.router)
+    app.include_router(outlet_pages.router)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):

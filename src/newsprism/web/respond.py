@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")  # autoescape on for .html
+
+
+def outlet_url(name: str) -> str:
+    """An outlet's page: its name URL-encoded whole (spaces, slashes, any Unicode)."""
+    return "/outlets/" + quote(name, safe="")
+
+
+TEMPLATES.env.filters["outlet_url"] = outlet_url
 
 
 def wants_json(request: Request) -> bool:

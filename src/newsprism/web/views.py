@@ -12,6 +12,7 @@ from ..config import DossierSettings
 from ..dates import as_utc
 from ..model import Article, Citation, Dossier, Story, outlet_names
 from ..oneline import one_line, shorten
+from ..outlets import coverage_by_attribute
 from ..understand import ANALYSIS_VERSION
 
 LEAD_CHARACTERS = 240
@@ -43,6 +44,7 @@ def story_view(store, story_id: str, settings: DossierSettings) -> tuple[dict[st
         "reporting": reporting_order(story.articles),
         "dossier": found.to_dict() if found else None,
         "pending": [a.id for a in compared if a.id not in analyses],
+        "coverage_by_attribute": coverage_by_attribute(store, story.outlets),
     }, (found.texts if found else {})
 
 

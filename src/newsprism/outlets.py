@@ -1,0 +1,398 @@
+"""Outlets: per-outlet figures over the store, the attributes users attach to outlets, and a story's coverage
+split by those attributes (which groups covered it, which did not at all: its blindspots).
+
+Figures from the articles alone (`Store.outlet_figures`, one SQL query) cover the whole store. Two figures
+need dossiers: exclusive facts (sentences only this outlet reports in a story) and changed quotes (quotations
+it ran that another outlet worded differently). A dossier costs a fraction of a second per story, so these two
+are counted over a bounded set: the latest `DOSSIER_STORIES` stories that 2+ outlets cover and whose articles
+are all analysed already (no model runs for a listing). Every result says which stories it counted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import threading
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import DossierSettings
+from .model import OutletFigures
+from .oneline import one_line
+from .store import outlet_key
+
+log = logging.getLogger(__name__)
+
+DOSSIER_STORIES = 10  # stories whose dossiers the exclusive-fact and changed-quote counts are taken from
+MAX_CSV_BYTES = 50_000_000
+MAX_CELL = 1000  # characters in one outlet name or value
+MAX_ATTRIBUTE = 100  # characters in one attribute name
+DELIMITERS = (",", ";", "\t")
+# Orders of the outlet table: counts most first, the delay least first (outlets without one last), names A-Z.
+SORTS = ("name", "articles", "stories", "shared_stories", "first_reports", "median_delay", "exclusive_facts",
+         "changed_quotes")
+
+
+class OutletImportError(ValueError):
+    """The attribute file cannot be read at all (binary, empty, not UTF-8, no `outlet` column)."""
+
+
+@dataclass
+class OutletImport:
+    """What `import_attributes` did: outlets given values, the attribute columns, values set and removed
+    (an empty cell removes that attribute), and one line per row left out."""
+
+    outlets: int = 0
+    attributes: list[str] = field(default_factory=list)
+    values_set: int = 0
+    values_removed: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"outlets": self.outlets, "attributes": list(self.attributes), "values_set": self.values_set,
+                "values_removed": self.values_removed, "problems": list(self.problems)}
+
+    def summary(self) -> str:
+        removed = f", {self.values_removed} removed" if self.values_removed else ""
+        skipped = f", {len(self.problems)} row(s) skipped" if self.problems else ""
+        return (f"{self.outlets} outlet(s), attributes {', '.join(self.attributes)}: {self.values_set} value(s) "
+                f"set{removed}{skipped}")
+
+
+# --- importing attributes --------------------------------------------------------------------------------
+
+def import_attributes(store, path: str | Path) -> OutletImport:
+    """Attach the attributes in a CSV file to outlets: first column `outlet`, every other column an attribute.
+
+    For each outlet in the file, the attributes of the file's columns are replaced (an empty cell removes
+    it); its other attributes stay. Bad rows are left out, one line each in `problems`; the rest is written
+    in one transaction. A file that cannot be read at all raises OutletImportError with the reason."""
+    attributes, rows, problems = read_attribute_csv(path)
+    values = [(outlet, attribute, value) for _, outlet, cells in rows
+              for attribute, value in zip(attributes, cells, strict=True)]
+    store.set_outlet_attributes(values)
+    return OutletImport(outlets=len(rows), attributes=attributes, values_set=sum(1 for *_, v in values if v),
+                        values_removed=sum(1 for *_, v in values if not v), problems=problems)
+
+
+def read_attribute_csv(path: str | Path) -> tuple[list[str], list[tuple[int, str, list[str]]], list[str]]:
+    """(attribute names, [(line, outlet, values)], problems) from a CSV file; see `import_attributes`."""
+    text = _csv_text(Path(path))
+    delimiter, header = _header(text)
+    attributes = [cell.strip() for cell in header[1:]]
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows, problems, seen = [], [], {}
+    try:
+        next(reader)
+        for cells in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            problem = _row_problem(cells, len(header), seen)
+            if problem:
+                problems.append(f"line {line}: {problem}; skipped")
+                continue
+            outlet = cells[0].strip()
+            seen[outlet_key(outlet)] = line
+            rows.append((line, outlet, [cell.strip() for cell in cells[1:]]))
+    except csv.Error as exc:
+        problems.append(f"line {reader.line_num}: {one_line(str(exc), 120)}; the rest of the file is not read")
+    return attributes, rows, problems
+
+
+def _csv_text(path: Path) -> str:
+    """The file's text, or OutletImportError saying in one line why it is not a CSV file to read."""
+    if path.is_dir():
+        raise OutletImportError(f"{path}: is a folder, not a CSV file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise OutletImportError(f"{path}: {size:,} bytes, larger than the {MAX_CSV_BYTES:,} bytes read")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise OutletImportError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if b"\x00" in data:
+        raise OutletImportError(f"{path}: a binary file (it holds NUL bytes), not a CSV file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise OutletImportError(f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                                "save the CSV as UTF-8") from None
+    if not text.strip():
+        raise OutletImportError(f"{path}: empty; expected a header line starting with `outlet`")
+    return text
+
+
+def _header(text: str) -> tuple[str, list[str]]:
+    """The delimiter (comma, semicolon or tab: the one that makes `outlet` the first of 2+ columns) and the
+    header's cells; OutletImportError when the header is not `outlet,ATTRIBUTE...`."""
+    first_line = text.lstrip("\r\n").splitlines()[0]
+    for delimiter in DELIMITERS:
+        header = next(csv.reader([first_line], delimiter=delimiter))
+        if header and header[0].strip().casefold() == "outlet" and len(header) > 1:
+            names = [cell.strip() for cell in header[1:]]
+            _check_attribute_names(names)
+            return delimiter, header
+    found = one_line(first_line, 60)
+    if first_line.strip().casefold() == "outlet":
+        raise OutletImportError("the header has only the `outlet` column; add a column per attribute "
+                                "(e.g. outlet,country)")
+    raise OutletImportError(f"the header must start with an `outlet` column, then one column per attribute "
+                            f"(found {found!r})")
+
+
+def _check_attribute_names(names: list[str]) -> None:
+    for number, name in enumerate(names, start=2):
+        if not name:
+            raise OutletImportError(f"column {number} of the header has no name")
+        if len(name) > MAX_ATTRIBUTE:
+            raise OutletImportError(f"column {number} of the header: a name longer than {MAX_ATTRIBUTE} characters")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise OutletImportError(f"the header names {one_line(repeated[0], 60)!r} twice")
+
+
+def _row_problem(cells: list[str], columns: int, seen: dict[str, int]) -> str | None:
+    if len(cells) != columns:
+        return f"{len(cells)} cell(s), the header has {columns}"
+    outlet = cells[0].strip()
+    if not outlet:
+        return "no outlet name in the first column"
+    if any(len(cell) > MAX_CELL for cell in cells):
+        return f"a cell longer than {MAX_CELL} characters"
+    if outlet_key(outlet) in seen:
+        return f"outlet {one_line(outlet, 60)!r} again (first on line {seen[outlet_key(outlet)]})"
+    return None
+
+
+# --- figures -------------------------------------------------------------------------------------------------
+
+class OutletCache:
+    """Figures kept between requests (a server's, say): the whole-store figures until the store changes
+    (`Store.change_mark`), and each story's dossier counts until its analysed articles change. Thread-safe."""
+
+    def __init__(self, stories: int = 5000, analysed_seconds: float = 30.0):
+        self._lock = threading.Lock()
+        self._mark: tuple | None = None
+        self._figures: list[OutletFigures] = []
+        self._stories: OrderedDict[tuple, dict[str, Counter]] = OrderedDict()
+        self._size = stories
+        # Which stories are analysed changes as the background worker stores analyses, which the store's change
+        # mark does not see: that list is kept for a short while only.
+        self._analysed: dict[tuple, tuple[float, list[str]]] = {}
+        self._analysed_seconds = analysed_seconds
+
+    def analysed(self, key: tuple, compute: Callable[[], list[str]]) -> list[str]:
+        now = time.monotonic()
+        with self._lock:
+            kept = self._analysed.get(key)
+            if kept and now - kept[0] < self._analysed_seconds:
+                return kept[1]
+        found = compute()
+        with self._lock:
+            if len(self._analysed) > 1000:
+                self._analysed.clear()
+            self._analysed[key] = (now, found)
+        return found
+
+    def figures(self, store) -> list[OutletFigures]:
+        mark = store.change_mark()
+        with self._lock:
+            if mark == self._mark:
+                return self._figures
+        figures = store.outlet_figures()
+        with self._lock:
+            self._mark, self._figures = mark, figures
+        return figures
+
+    def story(self, key: tuple, compute: Callable[[], dict[str, Counter]]) -> dict[str, Counter]:
+        with self._lock:
+            if key in self._stories:
+                self._stories.move_to_end(key)
+                return self._stories[key]
+        found = compute()
+        with self._lock:
+            self._stories[key] = found
+            while len(self._stories) > self._size:
+                self._stories.popitem(last=False)
+        return found
+
+
+def outlet_table(store, *, sort: str = "articles", page: int = 1, per_page: int = 50,
+                 settings: DossierSettings = DossierSettings(), cache: OutletCache | None = None,
+                 dossier_stories: int = DOSSIER_STORIES) -> dict[str, Any]:
+    """One page of the outlet table: every outlet's figures and attributes, sorted by `sort` (one of SORTS,
+    or the name of an attribute: outlets without it last), with the stories the dossier counts come from."""
+    attributes = store.attribute_names()
+    if sort not in SORTS and sort not in attributes:
+        raise ValueError(f"cannot sort by {sort!r}: use one of {', '.join(SORTS)}"
+                         + (f", or an attribute ({', '.join(attributes)})" if attributes else ""))
+    figures = cache.figures(store) if cache else store.outlet_figures()
+    counted = analysed_story_ids(store, dossier_stories, cache=cache)
+    counts = dossier_counts(store, counted, settings, cache)
+    values = store.outlet_attributes()
+    rows = [_row(f, values.get(outlet_key(f.outlet), {}), counts) for f in figures]
+    rows.sort(key=_sort_key(sort))
+    total = len(rows)
+    pages = max(1, -(-total // per_page))
+    return {"outlets": rows[(page - 1) * per_page: page * per_page], "total": total, "page": page, "pages": pages,
+            "sort": sort, "sorts": list(SORTS), "attributes": attributes,
+            "dossier_scope": dossier_scope(counted, dossier_stories)}
+
+
+def outlet_detail(store, name: str, *, settings: DossierSettings = DossierSettings(),
+                  cache: OutletCache | None = None, dossier_stories: int = DOSSIER_STORIES,
+                  recent: int = 20) -> dict[str, Any] | None:
+    """An outlet's figures, attributes and latest stories; None when no stored article names it."""
+    found = store.outlet_figures(name)
+    if not found:
+        return None
+    counted = analysed_story_ids(store, dossier_stories, outlet=name, cache=cache)
+    counts = dossier_counts(store, counted, settings, cache)
+    row = _row(found[0], store.outlet_attributes([name]).get(outlet_key(name), {}), counts)
+    stories = store.stories(outlet=name, limit=recent)
+    return {"outlet": row, "stories": [s.to_dict() for s in stories],
+            "dossier_scope": dossier_scope(counted, dossier_stories, of_outlet=True)}
+
+
+def analysed_story_ids(store, limit: int, outlet: str | None = None, cache: OutletCache | None = None) -> list[str]:
+    """The stories the dossier counts come from (`Store.analysed_stories`)."""
+    from .understand import ANALYSIS_VERSION  # loads no model; imported here so `outlets list` starts fast
+
+    if limit <= 0:
+        return []
+    if cache is None:
+        return store.analysed_stories(ANALYSIS_VERSION, limit, outlet=outlet)
+    key = (store.change_mark(), limit, outlet_key(outlet) if outlet else None)
+    return cache.analysed(key, lambda: store.analysed_stories(ANALYSIS_VERSION, limit, outlet=outlet))
+
+
+def dossier_scope(counted: Sequence[str], limit: int, of_outlet: bool = False) -> dict[str, Any]:
+    whose = "of its stories" if of_outlet else "stories"
+    counted_stories = f"{len(counted)} stor{'y' if len(counted) == 1 else 'ies'}"
+    return {"stories": list(counted), "limit": limit,
+            "note": (f"Exclusive facts and changed quotes are counted over {counted_stories}: the latest {whose} "
+                     f"(at most {limit}) that 2+ outlets cover and whose articles are all analysed; every other "
+                     "figure over the whole store.")}
+
+
+def dossier_counts(store, story_ids: Sequence[str], settings: DossierSettings = DossierSettings(),
+                   cache: OutletCache | None = None) -> dict[str, Counter]:
+    """Per outlet key: Counter(exclusive_facts=, changed_quotes=, stories=) over these stories' dossiers,
+    built from stored analyses (a story with an article not analysed yet is left out)."""
+    total: dict[str, Counter] = {}
+    for story_id in story_ids:
+        for key, counts in story_counts(store, story_id, settings, cache).items():
+            total.setdefault(key, Counter()).update(counts)
+    return total
+
+
+def story_counts(store, story_id: str, settings: DossierSettings = DossierSettings(),
+                 cache: OutletCache | None = None) -> dict[str, Counter]:
+    """One story's dossier counts per outlet key (see `dossier_counts`); {} when an analysis is missing."""
+    from .compare import dossier as build_dossier
+    from .understand import ANALYSIS_VERSION
+
+    story = store.get_story(story_id)
+    if story is None:
+        return {}
+    compared = [m for m in story.articles if m.duplicate_of is None] or story.articles
+
+    def compute() -> dict[str, Counter]:
+        analyses = store.analyses([m.id for m in compared], ANALYSIS_VERSION)
+        if len(analyses) < len(compared):
+            return {}
+        members = [a for a in (store.get_article(m.id) for m in story.articles) if a is not None]
+        found = build_dossier(members, analyses, story_id=story.id, title=story.title, settings=settings)
+        return contributions(found, {m.id: m.outlet for m in compared})
+
+    # The same analysed articles give the same dossier: a story is recounted only when its articles change.
+    key = (story_id, tuple(sorted(m.id for m in compared)), ANALYSIS_VERSION, settings)
+    return cache.story(key, compute) if cache else compute()
+
+
+def contributions(found, outlet_of: dict[str, str | None]) -> dict[str, Counter]:
+    """Per outlet key, from one dossier: exclusive facts (its sentences in the dossier's "only one outlet
+    reports"), changed quotes (quotations it ran that another outlet worded differently: other words, case
+    and punctuation aside; a cut counts) and stories (1: the story counted)."""
+    from .compare.quotes import words  # the rule for comparing quotations' words lives there
+
+    keys = {article_id: outlet_key(o) for article_id, o in outlet_of.items() if o}
+    counts: dict[str, Counter] = {key: Counter(stories=1, exclusive_facts=0, changed_quotes=0)
+                                  for key in set(keys.values())}
+    for article_id, passages in found.coverage.unique.items():
+        if article_id in keys:
+            counts[keys[article_id]]["exclusive_facts"] += len(passages)
+    for group in found.quotes:
+        wordings: dict[str, set[tuple[str, ...]]] = {}
+        for variant in group.variants:
+            if variant.cite.article_id in keys:
+                wordings.setdefault(keys[variant.cite.article_id], set()).add(tuple(words(variant.text)))
+        for key, own in wordings.items():
+            others = set().union(*(w for k, w in wordings.items() if k != key))
+            if others - own:
+                counts[key]["changed_quotes"] += 1
+    return counts
+
+
+def _row(figures: OutletFigures, attributes: dict[str, str], counts: dict[str, Counter]) -> dict[str, Any]:
+    counted = counts.get(outlet_key(figures.outlet))
+    return {**figures.to_dict(), "median_delay": readable_delay(figures.median_delay_seconds),
+            "dossier_stories": counted["stories"] if counted else 0,
+            "exclusive_facts": counted["exclusive_facts"] if counted else None,
+            "changed_quotes": counted["changed_quotes"] if counted else None,
+            "attributes": attributes}
+
+
+def _sort_key(sort: str):
+    if sort == "name":
+        return lambda row: (row["outlet"].casefold(), row["outlet"])
+    if sort == "median_delay":
+        return lambda row: (row["median_delay_seconds"] is None, row["median_delay_seconds"] or 0,
+                            row["outlet"].casefold())
+    if sort in SORTS:
+        return lambda row: (row[sort] is None, -(row[sort] or 0), row["outlet"].casefold())
+    return lambda row: (sort not in row["attributes"], row["attributes"].get(sort, "").casefold(),
+                        row["outlet"].casefold())
+
+
+def readable_delay(seconds: float | None) -> str | None:
+    """A delay for people: "first" (none), "42 min", "3 h 05 min", "4 days"."""
+    if seconds is None:
+        return None
+    if seconds <= 0:
+        return "none (first)"
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours < 48 else f"{hours // 24} days"
+
+
+# --- a story's coverage by attribute -----------------------------------------------------------------------
+
+def coverage_by_attribute(store, story_outlets: Sequence[str]) -> list[dict[str, Any]]:
+    """For each attribute users attached: the groups (values) with an outlet in the story, and the groups of
+    outlets in the store none of which covered it (the story's blindspots), and the story's outlets without
+    a value for it."""
+    groups = store.attribute_groups()
+    if not groups:
+        return []
+    own = store.outlet_attributes(list(story_outlets))
+    found = []
+    for attribute, values in groups.items():
+        covered, blindspots = [], []
+        for value, outlets in values.items():
+            inside = [o for o in story_outlets if own.get(outlet_key(o), {}).get(attribute) == value]
+            if inside:
+                covered.append({"value": value, "outlets": inside})
+            else:
+                blindspots.append({"value": value, "outlet_count": len(outlets), "outlets": outlets[:10]})
+        unassigned = [o for o in story_outlets if attribute not in own.get(outlet_key(o), {})]
+        found.append({"attribute": attribute, "covered": covered, "blindspots": blindspots, "unassigned": unassigned})
+    return found
