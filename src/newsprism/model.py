@@ -171,6 +171,9 @@ class SearchHit:
     title: list[dict[str, Any]]
     snippet: list[dict[str, Any]]
 
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
 
 @dataclass
 class OutletFigures:
