@@ -3,7 +3,10 @@ returns as it is; the data is built by `views`, which knows nothing of HTTP."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BeforeValidator
 
 from ..dates import parse_date
 from . import views
@@ -12,6 +15,9 @@ from .respond import respond, strip_json, url_with
 router = APIRouter()
 
 PER_PAGE = 25
+
+# The filter form sends an emptied number box as "": that means no minimum, not a bad request.
+BLANK_IS_ZERO = BeforeValidator(lambda value: 0 if value == "" else value)
 
 
 def _since(value: str | None) -> str | None:
@@ -28,7 +34,8 @@ def _since(value: str | None) -> str | None:
 def front_page(request: Request,
                q: str | None = Query(None, max_length=500, description="full-text search over articles"),
                since: str | None = Query(None, max_length=64, description="newest article at or after this time"),
-               min_outlets: int = Query(0, ge=0, le=10_000, description="at least this many outlets"),
+               min_outlets: Annotated[int, Query(ge=0, le=10_000, description="at least this many outlets"),
+                                      BLANK_IS_ZERO] = 0,
                language: str | None = Query(None, max_length=20, description="an article in this language"),
                outlet: str | None = Query(None, max_length=300, description="an article from this outlet"),
                page: int = Query(1, ge=1, le=1_000_000, description="page number, 25 stories a page")):
