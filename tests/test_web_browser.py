@@ -35,7 +35,8 @@ SERVER_LIFETIME = 600  # seconds: the server dies by itself even if this test pr
 SEEDS_TITLE = "Russian foreign minister and US secretary of state enter talks again"
 
 # Each payload sets window.__xss (or opens a dialog) if the browser ever runs it.
-HOSTILE_OUTLET = '<svg onload="window.__xss=\'outlet\'">Hostile Herald</svg><script>window.__xss=\'outlet-script\'</script>'
+HOSTILE_OUTLET = ('<svg onload="window.__xss=\'outlet\'">Hostile Herald</svg>'
+                  "<script>window.__xss='outlet-script'</script>")
 HOSTILE = [
     {"id": "hostile-1",
      "title": "<script>window.__xss='title'</script>Varnsby ferry <img src=x onerror=\"window.__xss='title-img'\"> "
