@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -27,7 +28,7 @@ import pytest
 import newsprism
 from newsprism.understand import analyses_for
 
-from .conftest import EXAMPLES, ROOT, SEEDS, needs_shared, process_env
+from .conftest import ROOT, SEEDS, needs_shared, process_env
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -87,18 +88,21 @@ def chromium():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, chromium):
-    """The store built and analysed once, and `newsprism serve` answering on a free loopback port.
+def site(tmp_path_factory, chromium, examples_analysed):
+    """The store built and analysed once (a copy of the analysed example corpus, with the seeds and the hostile
+    articles added), and `newsprism serve` answering on a free loopback port.
     Returns {"url", "seeds_story", "hostile_story", "hostile_articles"}."""
     needs_shared(SEEDS)
     folder = tmp_path_factory.mktemp("browser")
     hostile = folder / "hostile.jsonl"
     hostile.write_text("".join(json.dumps(record) + "\n" for record in HOSTILE), encoding="utf-8")
     db = folder / "news.db"
+    with sqlite3.connect(examples_analysed) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)
     with newsprism.Store(db) as store:
-        newsprism.ingest(store, [EXAMPLES, SEEDS, hostile])
+        newsprism.ingest(store, [SEEDS, hostile])
         articles = store.articles()
-        analyses_for(store, articles)  # in this process: the models the suite loaded are reused
+        analyses_for(store, articles)  # the new ones; in this process, so the models the suite loaded are reused
         seeds_story = next(a.story_id for a in articles if a.outlet == "The Guardian" and "Lavrov" in a.text)
         hostile_articles = [a.id for a in articles if "Varnsby ferry" in a.text]
         hostile_story = next(a.story_id for a in articles if a.id == hostile_articles[0])
