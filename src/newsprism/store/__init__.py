@@ -587,6 +587,14 @@ class Store:
     def count_stories(self) -> int:
         return self._one("SELECT count(DISTINCT story_id) FROM articles")[0]
 
+    def latest_arrival(self) -> tuple[int, int]:
+        """The arrival number of the newest article and of the latest story assignment: both move when
+        articles arrive or stories are rebuilt (what a page watching for news compares)."""
+        # one max() per SELECT: SQLite answers each from its index; two in one SELECT scan the table (15 ms at 100k)
+        row = self._one("SELECT coalesce((SELECT max(seq) FROM articles), 0), "
+                        "coalesce((SELECT max(cluster_seq) FROM articles), 0)")
+        return row[0], row[1]
+
     def get_story(self, story_id: str) -> Story | None:
         found = [s for chunk in self._story_pages(["a.story_id = ?"], [], [story_id], None, 0, 1) for s in chunk]
         if not found:

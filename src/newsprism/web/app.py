@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..config import Settings
 from ..store import Store
-from . import pages
+from . import pages, views
 from .respond import error_response
 from .worker import AnalysisWorker
 
@@ -51,6 +51,7 @@ def create_app(db_path: str | Path, *, settings: Settings = Settings(), analyse:
     app = FastAPI(title="newsprism", summary="Stories, dossiers and articles of a newsprism store.",
                   lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
+    app.state.memo = views.Memo()  # front-page listings and dossiers, under keys that change with the store
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
 

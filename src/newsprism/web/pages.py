@@ -42,11 +42,10 @@ def front_page(request: Request,
     store = request.app.state.store
     filters = {"search": q or None, "since": _since(since), "min_outlets": min_outlets,
                "language": language or None, "outlet": outlet or None}
-    total = store.count_story_matches(**filters)
+    total, rows = views.front_page_listing(store, filters, PER_PAGE, (page - 1) * PER_PAGE, request.app.state.memo)
     pages = max(1, -(-total // PER_PAGE))
-    stories = store.stories(**filters, limit=PER_PAGE, offset=(page - 1) * PER_PAGE, order="active")
     data = {
-        "stories": views.story_rows(store, stories),
+        "stories": rows,
         "total": total, "page": page, "pages": pages,
         "filters": {"q": q, "since": since, "min_outlets": min_outlets, "language": language, "outlet": outlet},
         "next": url_with(request, page=page + 1) if page < pages else None,
@@ -58,7 +57,7 @@ def front_page(request: Request,
 @router.get("/stories/{story_id}", summary="A story and its dossier")
 def story_page(request: Request, story_id: str):
     store = request.app.state.store
-    found = views.story_view(store, strip_json(story_id), request.app.state.settings.dossier)
+    found = views.story_view(store, strip_json(story_id), request.app.state.settings.dossier, request.app.state.memo)
     if found is None:
         raise HTTPException(404, f"no story with id {strip_json(story_id)[:80]!r}")
     data, texts = found
