@@ -41,9 +41,9 @@ import sys
 import threading
 import time
 import zlib
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -61,8 +61,7 @@ SEARCH = "police"
 STORY_ID = "bench-story-50"
 
 
-@dataclass(frozen=True)
-class Size:
+class Size(NamedTuple):  # not a dataclass: tests load this file as a module outside sys.modules
     headline_copies: int
     headlines: int | None  # first N headlines (None: all)
     ecb_copies: int
