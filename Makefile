@@ -54,6 +54,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/long_article.py
 	$(BIN)/python benchmarks/store.py
 	$(BIN)/python benchmarks/dossier_gold.py
+	$(BIN)/python benchmarks/serve.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

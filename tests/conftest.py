@@ -126,3 +126,13 @@ def run_cli(tmp_path):
         return invoke_cli(*args, input=input, env=env, cwd=tmp_path, text=not isinstance(input, bytes))
 
     return run
+
+
+@pytest.fixture(scope="session")
+def examples_analysed(examples_db) -> Path:
+    """The example corpus store with every article analysed (the web tests show dossiers from it)."""
+    from newsprism.understand import analyses_for
+
+    with newsprism.Store(examples_db) as opened:
+        analyses_for(opened, opened.articles())
+    return examples_db

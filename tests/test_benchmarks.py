@@ -137,3 +137,14 @@ def test_googlenews_to_jsonl(monkeypatch, capsys, tmp_path):
                                                     f"2 records written to {target}, 1 lines skipped"]
     assert [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()] == [
         {"id": "1", "text": "bridge collapses", "story": "7"}, {"id": "3", "text": "cup final", "story": "8"}]
+
+
+def test_serve(monkeypatch, capsys):
+    lines = run("serve", monkeypatch, capsys)
+    [store] = rows(lines, rf"serve: store \S+: ({NUMBER}) articles, ({NUMBER}) stories, .*measured story: 6 reports .*")
+    assert int(store.group(1).replace(",", "")) == 1000 + 100 + 8
+    pages = ("baseline \\(fixed 2 bytes\\)", "front page", "story \\(8 articles\\)", "article", "search /\\S*q=police")
+    for page in pages:
+        [row] = rows(lines, rf"{page}\s+({NUMBER})\s+(\d+)\s+({NUMBER})\s+({NUMBER})\s+({NUMBER})\s+(\d+)")
+        first, requests, rps, p50, p95, size = (float(row.group(n)) for n in range(1, 7))
+        assert first > 0 and requests == 20 and rps > 0 and 0 < p50 <= p95 and size > 0, row.group(0)

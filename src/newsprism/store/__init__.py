@@ -649,7 +649,9 @@ class Store:
     def latest_arrival(self) -> tuple[int, int]:
         """The arrival number of the newest article and of the latest story assignment: both move when
         articles arrive or stories are rebuilt (what a page watching for news compares)."""
-        row = self._one("SELECT coalesce(max(seq), 0), coalesce(max(cluster_seq), 0) FROM articles")
+        # one max() per SELECT: SQLite answers each from its index; two in one SELECT scan the table (15 ms at 100k)
+        row = self._one("SELECT coalesce((SELECT max(seq) FROM articles), 0), "
+                        "coalesce((SELECT max(cluster_seq) FROM articles), 0)")
         return row[0], row[1]
 
     def arrivals_after(self, seq: int, story_id: str | None = None) -> int:
@@ -745,8 +747,9 @@ class Store:
 
     def change_mark(self) -> tuple:
         """Changes whenever an article is added or a story assignment moves: for caches of figures."""
-        row = self._one("SELECT count(*), max(seq), max(cluster_seq), (SELECT value FROM cluster_state "
-                        "WHERE key = 'generation') FROM articles")
+        # one max() per sub-SELECT, each answered from its index (no count(*): it walks the whole table)
+        row = self._one("SELECT (SELECT max(seq) FROM articles), (SELECT max(cluster_seq) FROM articles), "
+                        "(SELECT value FROM cluster_state WHERE key = 'generation')")
         return tuple(row)
 
     def count_outlets(self) -> int:

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..config import Settings
 from ..outlets import OutletCache
 from ..store import Store
-from . import api, docs, outlet_pages, pages, search
+from . import api, docs, outlet_pages, pages, search, views
 from .respond import error_response
 from .worker import AnalysisWorker
 
@@ -61,6 +61,7 @@ def create_app(db_path: str | Path, *, settings: Settings = Settings(), analyse:
     app.state.ingest_lock = threading.Lock()  # POST /api/articles: one ingest at a time
     app.state.ingest_session = None  # made by the first POST, kept for the next ones
     app.state.outlet_cache = OutletCache()  # outlet figures, kept until the store changes
+    app.state.memo = views.Memo()  # front-page listings and dossiers, under keys that change with the store
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(search.router)

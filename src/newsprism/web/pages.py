@@ -3,7 +3,10 @@ returns as it is; the data is built by `views`, which knows nothing of HTTP."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BeforeValidator
 
 from ..dates import parse_date
 from . import views
@@ -13,6 +16,9 @@ from .respond import respond, strip_json, url_with
 router = APIRouter()
 
 PER_PAGE = 25
+
+# The filter form sends an emptied number box as "": that means no minimum, not a bad request.
+BLANK_IS_ZERO = BeforeValidator(lambda value: 0 if value == "" else value)
 
 
 def _since(value: str | None) -> str | None:
@@ -29,17 +35,17 @@ def _since(value: str | None) -> str | None:
 def front_page(request: Request,
                q: str | None = Query(None, max_length=500, description="full-text search over articles"),
                since: str | None = Query(None, max_length=64, description="newest article at or after this time"),
-               min_outlets: int = Query(0, ge=0, le=10_000, description="at least this many outlets"),
+               min_outlets: Annotated[int, Query(ge=0, le=10_000, description="at least this many outlets"),
+                                      BLANK_IS_ZERO] = 0,
                language: str | None = Query(None, max_length=20, description="an article in this language"),
                outlet: str | None = Query(None, max_length=300, description="an article from this outlet"),
                page: int = Query(1, ge=1, le=1_000_000, description="page number, 25 stories a page")):
     store = request.app.state.store
     filters = {"search": q or None, "since": _since(since), "min_outlets": min_outlets,
                "language": language or None, "outlet": outlet or None}
-    total = store.count_story_matches(**filters)
+    total, kept = views.front_page_listing(store, filters, PER_PAGE, (page - 1) * PER_PAGE, request.app.state.memo)
     pages = max(1, -(-total // PER_PAGE))
-    stories = store.stories(**filters, limit=PER_PAGE, offset=(page - 1) * PER_PAGE, order="active")
-    rows = views.story_rows(store, stories)
+    rows = [dict(row) for row in kept]  # mark_breaking adds to each row: the kept ones stay as they were
     data = {
         "stories": rows,
         "breaking": mark_breaking(store, rows),
@@ -55,7 +61,7 @@ def front_page(request: Request,
 @router.get("/stories/{story_id}", summary="A story and its dossier")
 def story_page(request: Request, story_id: str):
     store = request.app.state.store
-    found = views.story_view(store, strip_json(story_id), request.app.state.settings.dossier)
+    found = views.story_view(store, strip_json(story_id), request.app.state.settings.dossier, request.app.state.memo)
     if found is None:
         raise HTTPException(404, f"no story with id {strip_json(story_id)[:80]!r}")
     data, texts = found

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -10,12 +12,49 @@ from urllib.parse import urlsplit
 from ..compare import dossier as build_dossier
 from ..config import DossierSettings
 from ..dates import as_utc
-from ..model import Article, Citation, Dossier, Story, outlet_names
+from ..model import Article, Citation, Story, outlet_names
 from ..oneline import one_line, shorten
 from ..outlets import coverage_by_attribute
 from ..understand import ANALYSIS_VERSION
 
 LEAD_CHARACTERS = 240
+
+
+class Memo:
+    """Results computed from the store, kept under a key that names everything they depend on (so a changed
+    store makes a new key, never a stale answer); the least recently used go first. Shared by the server's
+    threads; the values are never changed by their users."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute()  # outside the lock: two threads may compute the same value once each, never wait
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
+def front_page_listing(store, filters: dict[str, Any], limit: int, offset: int,
+                       memo: Memo | None = None) -> tuple[int, list[dict[str, Any]]]:
+    """How many stories match `filters`, and the rows of one page of them, most active first. Aggregating a
+    large store's articles per story takes a while (0.5-1 s for 100,000 articles), so the answer is kept in
+    `memo` until an article arrives or the stories are rebuilt (`Store.latest_arrival`)."""
+    def compute() -> tuple[int, list[dict[str, Any]]]:
+        total = store.count_story_matches(**filters)
+        return total, story_rows(store, store.stories(**filters, limit=limit, offset=offset, order="active"))
+
+    if memo is None:
+        return compute()
+    return memo.get(("front", tuple(sorted(filters.items())), limit, offset, store.latest_arrival()), compute)
 
 
 def story_rows(store, stories: Sequence[Story]) -> list[dict[str, Any]]:
@@ -25,9 +64,12 @@ def story_rows(store, stories: Sequence[Story]) -> list[dict[str, Any]]:
             for s in stories]
 
 
-def story_view(store, story_id: str, settings: DossierSettings) -> tuple[dict[str, Any], dict[str, str]] | None:
+def story_view(store, story_id: str, settings: DossierSettings,
+               memo: Memo | None = None) -> tuple[dict[str, Any], dict[str, str]] | None:
     """A story, the dossier of its analysed articles, and which articles' analyses are still pending; and the
-    compared articles' texts (for the cited passages a page shows; the JSON cites offsets)."""
+    compared articles' texts (for the cited passages a page shows; the JSON cites offsets). Building the
+    dossier is the page's cost (about 1 s for 40 reports), so it is kept in `memo` under the articles it was
+    built from (their ids, near-copy links and which are analysed)."""
     story = store.get_story(story_id)
     if story is None:
         return None
@@ -35,17 +77,23 @@ def story_view(store, story_id: str, settings: DossierSettings) -> tuple[dict[st
     compared = [a for a in members if a.duplicate_of is None] or members
     analyses = store.analyses([a.id for a in compared], ANALYSIS_VERSION)
     ready = [a for a in compared if a.id in analyses]
-    found: Dossier | None = None
+    found: tuple[dict[str, Any], dict[str, str]] | None = None  # the dossier as JSON, and its articles' texts
     if ready:
-        found = build_dossier(ready + [a for a in members if a not in compared], analyses, story_id=story.id,
-                              title=story.title, settings=settings)
+        def compute() -> tuple[dict[str, Any], dict[str, str]]:
+            built = build_dossier(ready + [a for a in members if a not in compared], analyses, story_id=story.id,
+                                  title=story.title, settings=settings)
+            return built.to_dict(), built.texts
+
+        built_from = tuple((a.id, a.duplicate_of, a.content_hash, a.outlet, a.published) for a in members)
+        key = ("dossier", story.id, story.title, built_from, tuple(a.id for a in ready), id(settings))
+        found = memo.get(key, compute) if memo is not None else compute()
     return {
         "story": story.to_dict(with_articles=True),
         "reporting": reporting_order(story.articles),
-        "dossier": found.to_dict() if found else None,
+        "dossier": found[0] if found else None,
         "pending": [a.id for a in compared if a.id not in analyses],
         "coverage_by_attribute": coverage_by_attribute(store, story.outlets),
-    }, (found.texts if found else {})
+    }, (found[1] if found else {})
 
 
 def reporting_order(members) -> list[dict[str, Any]]:
