@@ -38,7 +38,12 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.IGNORECASE), kind) f
 )]
 COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
           "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
-FUTURE_WORDS = {"will", "'ll", "shall", "next", "due", "scheduled", "planned", "expected", "upcoming", "to"}
+# Words that make a clause speak of the future, or the past, whatever its verb's form.
+MODALS = {"will", "'ll", "shall", "wo", "can", "ca", "may", "might", "must", "should"}  # not the past's would/could
+PLAN_WORDS = {"due", "scheduled", "planned", "expected", "upcoming", "next"}
+PAST_HELPERS = {"has", "have", "had", "'ve", "'d", "was", "were", "did"}
+NONFINITE_HELPERS = {"to", "be", "being", "been", "having"}  # "to do", "being invited": no tense of their own
+TIME_CLAUSE_WORDS = {"when", "once", "until", "till", "before", "after", "as", "while", "whenever"}
 
 
 def extract_times(doc: Doc, parses: bool = True) -> list[TimeMention]:
@@ -124,17 +129,36 @@ def _token_ending_after(doc: Doc, char: int) -> Token | None:
 
 
 def _tense(doc: Doc, char: int) -> str:
-    """'future' when the clause around the expression speaks of what will happen, else 'past'."""
+    """Which way the clause around the expression points from the time of writing: 'past', 'future', or 'any'
+    when no verb says (a present tense, no parse): `resolve` then takes the nearest such date.
+
+    The expression's own verb decides; an infinitive, a participle or a present tense in a time clause
+    ("to do so later on Friday", "following Saturday's game", "when Everton visit on Saturday") takes the tense
+    of the verb it depends on.
+    """
     token = _token_ending_after(doc, char)
     if token is None or not doc.has_annotation("DEP"):
-        return "past"
-    verb = next((t for t in [token, *token.ancestors] if t.pos_ in ("VERB", "AUX")), None)
-    if verb is None:
-        return "past"
-    words = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass", "advmod", "mark")} | {verb.lower_}
-    if words & FUTURE_WORDS or verb.tag_ == "VB" and any(c.lower_ == "to" for c in verb.children):
-        return "future"
-    return "past"
+        return "any"
+    for word in [token, *token.ancestors]:
+        if word.lower_ in PLAN_WORDS:
+            return "future"
+        if word.pos_ not in ("VERB", "AUX"):
+            continue
+        helpers = {c.lower_ for c in word.children if c.dep_ in ("aux", "auxpass")}
+        if helpers & MODALS and not helpers & {"have", "'ve"}:  # "will meet", "can't come"; not "may have met"
+            return "future"
+        if word.tag_ == "VBD" or helpers & PAST_HELPERS:
+            return "past"
+        if word.tag_ in ("VB", "VBG", "VBN") and helpers <= NONFINITE_HELPERS or _in_time_clause(word):
+            continue  # its time is the governing verb's
+        return "any"
+    return "any"
+
+
+def _in_time_clause(verb: Token) -> bool:
+    """A present tense after "when", "once", "until"... speaks of the main clause's time ("when they lift ...")."""
+    return verb.tag_ in ("VBZ", "VBP") and any(c.lower_ in TIME_CLAUSE_WORDS for c in verb.children
+                                               if c.dep_ in ("advmod", "mark"))
 
 
 # -- resolving rules against an anchor date ---------------------------------------
@@ -161,11 +185,9 @@ def resolve(rule: str, anchor: date | None) -> str | None:
         month, day = (int(x) for x in month_day.split("-"))
         found = _month_day(anchor, month, day, tense)
         return found.isoformat() if found else None
-    if kind == "month":  # the nearest such month: "in May" of a March report is the coming one
-        month = int(value.partition(":")[0])
-        year = min((anchor.year - 1, anchor.year, anchor.year + 1),
-                   key=lambda y: abs((y * 12 + month) - (anchor.year * 12 + anchor.month)))
-        return f"{year}-{month:02d}"
+    if kind == "month":
+        month, _, tense = value.partition(":")
+        return _month(anchor, int(month), tense)
     if kind == "year-offset":
         return str(anchor.year + int(value))
     if kind == "month-offset":
@@ -176,31 +198,53 @@ def resolve(rule: str, anchor: date | None) -> str | None:
     return None
 
 
+# A page's date can be a day behind its text: a breaking story first posted in the evening is rewritten the
+# next morning under its first date, and an undated article is anchored on the story's first date. So a day
+# named in the past may be one day after the anchor; daily news names a day six days back "last Wednesday".
+LAG = timedelta(days=1)
+
+
 def _weekday(anchor: date, weekday: int, tense: str) -> date:
-    """The nearest such weekday in the tense's direction; "on Sunday" in a Sunday report is that day,
-    "next Sunday" / "last Sunday" a week away."""
-    if tense in ("future", "next"):
-        return anchor + timedelta(days=(weekday - anchor.weekday()) % 7 or (7 if tense == "next" else 0))
-    return anchor - timedelta(days=(anchor.weekday() - weekday) % 7 or (7 if tense == "last" else 0))
+    """The such weekday the tense points to: "next"/"last" a day strictly after/before the anchor, the future
+    the first on or after it, else the nearest one from five days before to one day after (`LAG`)."""
+    ahead = (weekday - anchor.weekday()) % 7
+    if tense == "next":
+        return anchor + timedelta(days=ahead or 7)
+    if tense == "future":
+        return anchor + timedelta(days=ahead)
+    behind = (anchor.weekday() - weekday) % 7
+    if tense == "last":
+        return anchor - timedelta(days=behind or 7)
+    return anchor + LAG if timedelta(days=ahead) == LAG else anchor - timedelta(days=behind)
 
 
 def _month_day(anchor: date, month: int, day: int, tense: str) -> date | None:
-    """The nearest such day in the direction the verb points (any direction within half a year)."""
+    """The such day the tense points to: the past the last one up to a day after the anchor (`LAG`), the
+    future the first from the anchor on, and an undetermined tense the nearest ("due on May 25")."""
     candidates = []
     for year in (anchor.year - 1, anchor.year, anchor.year + 1):
         try:
             candidates.append(date(year, month, day))
         except ValueError:
             continue
-    if not candidates:
-        return None
-    if tense == "future":
-        ahead = [c for c in candidates if c >= anchor]
-        return min(ahead) if ahead else None
-    behind = [c for c in candidates if c <= anchor]
-    nearest = min(candidates, key=lambda c: abs((c - anchor).days))
-    # "May 25" in a March report is the coming one even in a past-tense clause ("polls due on May 25").
-    return nearest if not behind or (anchor - max(behind)).days > 183 else max(behind)
+    if tense == "past":
+        candidates = [c for c in candidates if c <= anchor + LAG][-1:]
+    elif tense == "future":
+        candidates = [c for c in candidates if c >= anchor][:1]
+    return min(candidates, key=lambda c: abs((c - anchor).days), default=None)
+
+
+def _month(anchor: date, month: int, tense: str) -> str:
+    """Like `_month_day` for a month alone: "in July" in a past clause of a June report is last year's July
+    (without the day's lag: a month that began the day after the page's date is not yet the past)."""
+    years = (anchor.year - 1, anchor.year, anchor.year + 1)
+    if tense == "past":
+        year = max(y for y in years if (y, month) <= (anchor.year, anchor.month))
+    elif tense == "future":
+        year = min(y for y in years if (y, month) >= (anchor.year, anchor.month))
+    else:  # the nearest such month: "in May" of a March report is the coming one
+        year = min(years, key=lambda y: abs((y * 12 + month) - (anchor.year * 12 + anchor.month)))
+    return f"{year}-{month:02d}"
 
 
 def resolve_all(times: list[TimeMention], anchor: date | None) -> list[TimeMention]:
