@@ -47,6 +47,12 @@ SUNDAY = date(2014, 3, 30)
     ("date:2014-05-25", "2014-05-25"),  # 25 May 2014
     ("year-month:2014-05", "2014-05"),  # May 2014
     ("year:2019", "2019"),  # a year alone stays a year
+    ("week-offset:0", "2014-W13"),  # this week: the ISO week of the anchor (Sunday ends it)
+    ("week-offset:-1", "2014-W12"),  # last week
+    ("decade:196", "196X"),  # the 1960s
+    ("same-day:weekday:4:past", "2014-03-28"),  # a time of day on the Friday named before it
+    ("same-day:offset:0", "2014-03-30"),  # a time of day with no day named: the day of writing
+    ("next-day:weekday:4:past", "2014-03-29"),  # "past midnight" after Friday night
 ])
 def test_rules_resolve_against_the_anchor(rule, expected):
     assert resolve(rule, SUNDAY) == expected
@@ -113,3 +119,34 @@ def test_a_day_named_in_the_past_may_be_the_day_after_the_pages_date(dates_in):
     assert dates_in("The train derailed on Tuesday and rescuers searched the wreck on Wednesday.", tuesday) == [
         ("on Tuesday", "2015-05-12"), ("on Wednesday", "2015-05-13")]
     assert dates_in("Rescuers searched the wreck last Wednesday.", tuesday) == [("last Wednesday", "2015-05-06")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Service will not resume this week.", [("this week", "2014-W13")]),
+    ("The talks began last week.", [("last week", "2014-W12")]),
+    ("The bridge was built in the 1960s.", [("1960s", "196X")]),
+    ("The party was founded in 1834.", [("in 1834", "1834")]),
+    ("He is barred from the 2024 and 2028 elections.", [("2024", "2024"), ("2028", "2028")]),
+    ("The club won promotion in 2012-13.", [("2012-13", "2013")]),  # a season is decided in its second year
+    ("She narrowly lost October's election.", [("October's", "2013-10")]),
+    ("Theresa May's cabinet met.", []),  # a name, not the month
+    ("The next election is three years from now.", [("three years from now", "2017")]),
+    ("The deal should close in the second half of the year.", [("second half of the year", "2014")]),
+    ("The talks collapsed last night.", [("last night", "2014-03-29")]),
+])
+def test_weeks_decades_and_other_expressions(dates_in, text, expected):
+    assert dates_in(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the time of day takes the day named before it; the time zone's own day stays with its weekday
+    ("The train left on Friday night. It crashed around 9:30 pm (0130 GMT Saturday).",
+     [("on Friday night", "2014-03-28"), ("9:30 pm", "2014-03-28"), ("Saturday", "2014-03-29")]),
+    ("The mayor spoke at about 9:30 p.m. Friday.", [("9:30 p.m.", "2014-03-28"), ("Friday", "2014-03-28")]),
+    ("The bridge collapsed at around 11:30am during heavy rain.", [("11:30am", "2014-03-30")]),
+    ("Rescuers worked through Friday. They were still searching well past midnight.",
+     [("Friday", "2014-03-28"), ("past midnight", "2014-03-29")]),
+    ("The price rose 3.50 percent.", []),
+])
+def test_times_of_day_are_dated_by_their_day(dates_in, text, expected):
+    assert dates_in(text) == expected

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..dates import calendar_date
+from ..dates import calendar_date, period_start
 from ..model import Analysis, Article, Citation, TimelineEvent
 from ..understand.times import resolve
 from .boilerplate import ReportingSpans
@@ -35,5 +35,12 @@ def timeline(articles: list[Article], analyses: dict[str, Analysis], facts: list
             cite = Citation(article.id, start, end)
             if cite not in event.citations:
                 event.citations.append(cite)
-    return sorted(events.values(), key=lambda e: (e.date, e.citations[0].article_id, e.citations[0].start))
+    return sorted(events.values(), key=_in_time_order)
+
+
+def _in_time_order(event: TimelineEvent) -> tuple:
+    """By the first day of the period, the wider first on a tie (a decade, its first year, month, week, day)."""
+    start = period_start(event.date) or date.max
+    width = len(event.date) + ("X" not in event.date)
+    return start, width, event.citations[0].article_id, event.citations[0].start
 

@@ -23,19 +23,41 @@ WEEKDAYS = {name: number for number, names in enumerate((
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
+# A time of day that is one whatever surrounds it ("11:30am", "9 p.m.", "21:30").
+_CLOCK = r"\b(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?\s*(?:[ap]\.m\.|[ap]m\b)|\b(?:[01]?\d|2[0-3]):[0-5]\d\b"
+_COUNT = r"(?P<count>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_PART_OF_DAY = r"(?:morning|afternoon|evening|night)"
+# A month's possessive ("October's election") only as a capitalised full name, and never May ("Theresa May's").
+_MONTH_OWNING = r"(?-i:(?P<month>January|February|March|April|June|July|August|September|October|November|December))"
 PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.IGNORECASE), kind) for p, kind in (
     (rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b", "day-month"),
     (rf"\b{_MONTH}\s+{_DAY}\b(?:,?\s+{_YEAR})?", "day-month"),
     (rf"\b{_MONTH}\s+{_YEAR}\b", "month-year"),
     (r"\b(?P<when>last|next|this|on|by|until|from|since)?\s*(?P<weekday>"
-     + "|".join(n for n in WEEKDAYS if len(n) > 4) + r")\b", "weekday"),
-    (r"\b(?P<word>today|tonight|yesterday|tomorrow|this morning|this afternoon|this evening)\b", "relative"),
-    (r"\b(?P<count>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
-     r"(?P<unit>day|week|month|year)s?\s+ago\b", "ago"),
+     + "|".join(n for n in WEEKDAYS if len(n) > 4) + rf")(?:\s+{_PART_OF_DAY})?\b", "weekday"),
+    (r"\b(?P<word>today|tonight|yesterday|tomorrow|last night|this morning|this afternoon|this evening)\b",
+     "relative"),
+    (rf"\b{_COUNT}\s+(?P<unit>day|week|month|year)s?\s+ago\b", "ago"),
+    (rf"\b{_COUNT}\s+(?P<unit>day|week|month|year)s?\s+from\s+now\b", "ahead"),
+    (r"\b(?:(?:first|second|third|fourth|last|final)\s+(?:half|quarter)|end|start|beginning|rest|remainder|middle)"
+     r"\s+of\s+the\s+year\b", "this-year"),
     (r"\b(?P<when>last|next|this)\s+(?P<unit>week|month|year)\b", "period"),
+    (rf"\b(?P<when>last|next|this)\s+{_MONTH}\b", "month"),
     (rf"\b(?:in|since|by|until|of|from)\s+{_MONTH}\b", "month"),
+    (rf"\b{_MONTH_OWNING}(?:'s|’s)", "month"),
+    (r"\b(?P<decade>(?:1[0-9]|20)\d)0s\b", "decade"),
+    (rf"\b{_YEAR}[-–/](?P<end>\d\d)\b", "season"),
     (rf"\b{_YEAR}\b", "year"),
+    (r"\b(?:in|since|by|until|of|from)\s+(?P<year>1[0-8]\d\d)\b", "year"),  # older years only after a preposition
+    (r"\b(?:past|after)\s+midnight\b", "after-midnight"),
+    (rf"{_CLOCK}|\b(?:midnight|noon|midday)\b|\b{_PART_OF_DAY}\b", "clock"),
 )]
+CLOCK_ANYWHERE = re.compile(_CLOCK, re.IGNORECASE)
+ADJACENT = re.compile(r",?\s*(?:(?:of|on)\s+)?")  # "9:30 p.m. Tuesday", "the morning of May 12"
+OWNING = re.compile(r"'s\b|’s\b")
+JOINED_YEAR = re.compile(r"\s+(?:and|or|to|through|-|–)\s+(?:19|20)\d\d\b")
+# The rule a time of day waits for, and what it becomes once its day is known.
+DAY_OF = {"time": "same-day", "after-midnight": "next-day"}
 COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
           "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 # Words that make a clause speak of the future, or the past, whatever its verb's form.
@@ -47,26 +69,43 @@ TIME_CLAUSE_WORDS = {"when", "once", "until", "till", "before", "after", "as", "
 
 
 def extract_times(doc: Doc, parses: bool = True) -> list[TimeMention]:
-    """Time expressions in text order; with a parse, only inside spaCy's DATE/TIME entities."""
+    """Time expressions in text order; with a parse, only inside spaCy's DATE/TIME entities (and clock times
+    that are one anywhere, "11:30am"). A time of day is dated by the day named with it, else by the last day
+    named before it ("at 9:30 pm" after "on Tuesday night")."""
     text = doc.text  # once: spaCy joins the tokens again on every call
     if parses:
-        regions = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
-        regions = [_widen(text, s, e) for s, e in regions]
+        regions = [_widen(text, e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
+        regions += [m.span() for m in CLOCK_ANYWHERE.finditer(text)
+                    if not any(s < m.end() and m.start() < e for s, e in regions)]
     else:
         regions = [(0, len(text))]
     found: list[TimeMention] = []
-    for start, end in regions:
+    for start, end in _merged(regions):
         found.extend(_in_region(doc, text, start, end))
-    return sorted(found, key=lambda t: t.start)
+    return _date_times_of_day(sorted(found, key=lambda t: t.start), text)
+
+
+def _merged(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping regions as one, so a widened entity and the next one give each expression once."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(regions):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _widen(text: str, start: int, end: int) -> tuple[int, int]:
-    """Take in a "last"/"on" before the entity so "last Friday" keeps its direction."""
+    """Take in a "last"/"on" before the entity so "last Friday" keeps its direction, and a year joined to it
+    ("the 2024 and 2028 elections": the small model's entity stops at 2024)."""
     before = text[max(0, start - 6):start].lower()
     for word in ("last ", "next ", "this ", "on ", "in ", "since ", "until ", "by "):
         if before.endswith(word):
-            return start - len(word), end
-    return start, end
+            start -= len(word)
+            break
+    joined = JOINED_YEAR.match(text, end) or OWNING.match(text, end)
+    return start, joined.end() if joined else end
 
 
 def _in_region(doc: Doc, text: str, start: int, end: int) -> list[TimeMention]:
@@ -79,7 +118,31 @@ def _in_region(doc: Doc, text: str, start: int, end: int) -> list[TimeMention]:
             if rule:
                 found.append(TimeMention(match.group(0).strip(), match.start(), match.end(), rule))
                 taken.append((match.start(), match.end()))
+    day = next((m.rule for m in found if _names_a_day(m.rule)), None)
+    if day:  # "the morning of May 12": the time is on the day named with it
+        for mention in found:
+            if mention.rule in DAY_OF:
+                mention.rule = f"{DAY_OF[mention.rule]}:{day}"
     return found
+
+
+def _date_times_of_day(found: list[TimeMention], text: str) -> list[TimeMention]:
+    """A time of day left alone is on the day named right after it ("9:30 p.m. Tuesday"), else on the last day
+    named before it, else on the day of writing."""
+    day = "offset:0"
+    for number, mention in enumerate(found):
+        if mention.rule in DAY_OF:
+            after = found[number + 1] if number + 1 < len(found) else None
+            if after and _names_a_day(after.rule) and ADJACENT.fullmatch(text, mention.end, after.start):
+                day = after.rule
+            mention.rule = f"{DAY_OF[mention.rule]}:{day}"
+        elif _names_a_day(mention.rule):
+            day = mention.rule
+    return found
+
+
+def _names_a_day(rule: str) -> bool:
+    return rule.partition(":")[0] in ("date", "month-day", "weekday", "offset", "same-day", "next-day")
 
 
 def _rule(kind: str, match: re.Match, doc: Doc) -> str | None:
@@ -100,19 +163,32 @@ def _rule(kind: str, match: re.Match, doc: Doc) -> str | None:
         return f"weekday:{WEEKDAYS[groups['weekday'].lower()]}:{tense}"
     if kind == "relative":
         word = groups["word"].lower()
-        return f"offset:{ {'yesterday': -1, 'tomorrow': 1}.get(word, 0) }"
-    if kind == "ago":
-        count = COUNTS.get(groups["count"].lower()) or int(groups["count"])
+        return f"offset:{ {'yesterday': -1, 'last night': -1, 'tomorrow': 1}.get(word, 0) }"
+    if kind in ("ago", "ahead"):
+        count = (COUNTS.get(groups["count"].lower()) or int(groups["count"])) * (-1 if kind == "ago" else 1)
         unit = groups["unit"].lower()
-        return f"offset:{-count * (7 if unit == 'week' else 1)}" if unit in ("day", "week") \
-            else f"{unit}-offset:{-count}"
+        return f"offset:{count * (7 if unit == 'week' else 1)}" if unit in ("day", "week") else f"{unit}-offset:{count}"
+    if kind == "this-year":
+        return "year-offset:0"
     if kind == "period":
         step = {"last": -1, "next": 1, "this": 0}[groups["when"].lower()]
         return f"{groups['unit'].lower()}-offset:{step}"
     if kind == "month":
-        return f"month:{MONTHS[groups['month'].lower()]:02d}:{_tense(doc, match.start())}"
+        when = (groups.get("when") or "").lower()
+        tense = {"last": "past", "next": "future"}.get(when) or _tense(doc, match.start())
+        return f"month:{MONTHS[groups['month'].lower()]:02d}:{tense}"
+    if kind == "decade":
+        return f"decade:{groups['decade']}"
+    if kind == "season":  # a season or fiscal year "2013-14" ends, and is decided, in its second year
+        first = int(groups["year"])
+        last = first - first % 100 + int(groups["end"])
+        return f"year:{last + (100 if last < first else 0)}" if last % 100 == (first + 1) % 100 else None
     if kind == "year":
         return f"year:{groups['year']}"
+    if kind == "after-midnight":
+        return "after-midnight"
+    if kind == "clock":  # "8.30" is a time only where the parser saw one
+        return "time" if doc.has_annotation("DEP") or CLOCK_ANYWHERE.search(match.group(0)) else None
     return None
 
 
@@ -167,10 +243,15 @@ def _in_time_clause(verb: Token) -> bool:
 def resolve(rule: str, anchor: date | None) -> str | None:
     """The date a rule stands for ("2014-03-28", "2014-05", "2019"), or None without an anchor it needs."""
     kind, _, value = rule.partition(":")
-    if kind == "date":
+    if kind in ("date", "year"):
         return value
-    if kind == "year":
-        return value
+    if kind == "decade":
+        return f"{value}X"
+    if kind in DAY_OF.values():  # a time of day: the date of its day, the next one "past midnight"
+        day = resolve(value, anchor)
+        if day is None or kind == "same-day":
+            return day
+        return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
     if kind == "year-month":
         return value
     if anchor is None:
@@ -193,8 +274,9 @@ def resolve(rule: str, anchor: date | None) -> str | None:
     if kind == "month-offset":
         total = anchor.year * 12 + anchor.month - 1 + int(value)
         return f"{total // 12}-{total % 12 + 1:02d}"
-    if kind == "week-offset":
-        return (anchor + timedelta(weeks=int(value))).isoformat()[:7]
+    if kind == "week-offset":  # an ISO week, "2015-W20"
+        year, week, _ = (anchor + timedelta(weeks=int(value))).isocalendar()
+        return f"{year}-W{week:02d}"
     return None
 
 
