@@ -1,8 +1,9 @@
 """Timeline: dated events in order, each citing the sentences that date it.
 
 A time expression's date is resolved against its article's publication date, or
-the story's first date when the article has none. Mentions of one date in the
-sentences of one fact are one event.
+the story's first date when the article has none; each event says which (`basis`:
+"stated" when a citing sentence gives the date whole, else "published", else
+"story"). Mentions of one date in the sentences of one fact are one event.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from datetime import date
 
 from ..dates import calendar_date, period_start
 from ..model import Analysis, Article, Citation, TimelineEvent
-from ..understand.times import resolve
+from ..understand.times import needs_anchor, resolve
 from .boilerplate import ReportingSpans
 from .facts import Fact
+
+FIRMNESS = ("stated", "published", "story")  # what an event's date rests on, the firmest first
 
 
 def timeline(articles: list[Article], analyses: dict[str, Analysis], facts: list[Fact],
@@ -21,7 +24,8 @@ def timeline(articles: list[Article], analyses: dict[str, Analysis], facts: list
     fact_of = {(s.article_id, s.start): n for n, f in enumerate(facts) for s in f.sentences}
     events: dict[tuple[str, object], TimelineEvent] = {}
     for article in articles:
-        anchor = calendar_date(article.published) or story_date
+        own = calendar_date(article.published)
+        anchor = own or story_date
         analysis = analyses[article.id]
         reporting = ReportingSpans(article.text, analysis.sentences)
         for mention in analysis.times:
@@ -31,11 +35,18 @@ def timeline(articles: list[Article], analyses: dict[str, Analysis], facts: list
                 continue
             start, end = span
             key = (when, fact_of.get((article.id, start), (article.id, start)))
-            event = events.setdefault(key, TimelineEvent(when, article.text[start:end], []))
+            event = events.setdefault(key, TimelineEvent(when, article.text[start:end], [], basis=FIRMNESS[-1]))
             cite = Citation(article.id, start, end)
             if cite not in event.citations:
                 event.citations.append(cite)
+            event.basis = min(event.basis, _basis(mention.rule, own), key=FIRMNESS.index)
     return sorted(events.values(), key=_in_time_order)
+
+
+def _basis(rule: str, published: date | None) -> str:
+    if not needs_anchor(rule):
+        return "stated"
+    return "published" if published else "story"
 
 
 def _in_time_order(event: TimelineEvent) -> tuple:

@@ -329,6 +329,11 @@ def _month(anchor: date, month: int, tense: str) -> str:
     return f"{year}-{month:02d}"
 
 
+def needs_anchor(rule: str) -> bool:
+    """Whether the rule's date depends on when it was written ("on Friday"), not given whole ("25 May 2014")."""
+    return resolve(rule, None) is None
+
+
 def resolve_all(times: list[TimeMention], anchor: date | None) -> list[TimeMention]:
     for mention in times:
         mention.date = resolve(mention.rule, anchor)
