@@ -147,6 +147,27 @@ def test_weeks_decades_and_other_expressions(dates_in, text, expected):
     ("Rescuers worked through Friday. They were still searching well past midnight.",
      [("Friday", "2014-03-28"), ("past midnight", "2014-03-29")]),
     ("The price rose 3.50 percent.", []),
+    # a possessive day is another event's: the shots were fired on the day named before it
+    ("He was shot yesterday. He was giving a speech for tomorrow's vote when shots rang out at 11:30am.",
+     [("yesterday", "2014-03-29"), ("tomorrow", "2014-03-31"), ("11:30am", "2014-03-29")]),
 ])
 def test_times_of_day_are_dated_by_their_day(dates_in, text, expected):
     assert dates_in(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("He was admitted to hospital on Friday, February 14, 2014.",
+     [("on Friday", "2014-02-14"), ("February 14, 2014", "2014-02-14")]),
+    ("Doctors found pneumonia on Tuesday, February 18.", [("on Tuesday", "2014-02-18"), ("February 18", "2014-02-18")]),
+    ("The leaders signed it on Tuesday (March 25).", [("on Tuesday", "2014-03-25"), ("March 25", "2014-03-25")]),
+])
+def test_a_weekday_with_its_date_is_that_date(dates_in, text, expected):
+    assert dates_in(text) == expected
+
+
+def test_without_a_parse_no_time_of_day_is_dated():
+    """Other languages' day names are not read, so a clock time there would be pinned to the wrong day."""
+    import spacy
+
+    doc = spacy.blank("de")("Das Beben ereignete sich um 4:17 Uhr am 6. Februar 2023.")
+    assert [t.rule for t in extract_times(doc, parses=False)] == ["year:2023"]

@@ -54,6 +54,7 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.IGNORECASE), kind) f
 )]
 CLOCK_ANYWHERE = re.compile(_CLOCK, re.IGNORECASE)
 ADJACENT = re.compile(r",?\s*(?:(?:of|on)\s+)?")  # "9:30 p.m. Tuesday", "the morning of May 12"
+WITH_ITS_DATE = re.compile(r",?\s*\(?")
 OWNING = re.compile(r"'s\b|’s\b")
 JOINED_YEAR = re.compile(r"\s+(?:and|or|to|through|-|–)\s+(?:19|20)\d\d\b")
 # The rule a time of day waits for, and what it becomes once its day is known.
@@ -82,7 +83,7 @@ def extract_times(doc: Doc, parses: bool = True) -> list[TimeMention]:
     found: list[TimeMention] = []
     for start, end in _merged(regions):
         found.extend(_in_region(doc, text, start, end))
-    return _date_times_of_day(sorted(found, key=lambda t: t.start), text)
+    return _date_times_of_day(_weekdays_by_their_dates(sorted(found, key=lambda t: t.start), text), text)
 
 
 def _merged(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -126,9 +127,19 @@ def _in_region(doc: Doc, text: str, start: int, end: int) -> list[TimeMention]:
     return found
 
 
+def _weekdays_by_their_dates(found: list[TimeMention], text: str) -> list[TimeMention]:
+    """A weekday written with its date ("on Friday, February 14", "Tuesday (June 12)") is that date."""
+    for mention, after in zip(found, found[1:]):
+        if mention.rule.startswith("weekday:") and after.rule.partition(":")[0] in ("date", "month-day") \
+                and WITH_ITS_DATE.fullmatch(text, mention.end, after.start):
+            mention.rule = after.rule
+    return found
+
+
 def _date_times_of_day(found: list[TimeMention], text: str) -> list[TimeMention]:
     """A time of day left alone is on the day named right after it ("9:30 p.m. Tuesday"), else on the last day
-    named before it, else on the day of writing."""
+    named before it, else on the day of writing. A possessive day ("tomorrow's elections") names another
+    event's day, so it dates no time after it."""
     day = "offset:0"
     for number, mention in enumerate(found):
         if mention.rule in DAY_OF:
@@ -136,7 +147,7 @@ def _date_times_of_day(found: list[TimeMention], text: str) -> list[TimeMention]
             if after and _names_a_day(after.rule) and ADJACENT.fullmatch(text, mention.end, after.start):
                 day = after.rule
             mention.rule = f"{DAY_OF[mention.rule]}:{day}"
-        elif _names_a_day(mention.rule):
+        elif _names_a_day(mention.rule) and not OWNING.match(text, mention.end):
             day = mention.rule
     return found
 
@@ -185,10 +196,11 @@ def _rule(kind: str, match: re.Match, doc: Doc) -> str | None:
         return f"year:{last + (100 if last < first else 0)}" if last % 100 == (first + 1) % 100 else None
     if kind == "year":
         return f"year:{groups['year']}"
+    # A time of day needs its day, and only English day names are read: with no English parse there is none.
     if kind == "after-midnight":
-        return "after-midnight"
-    if kind == "clock":  # "8.30" is a time only where the parser saw one
-        return "time" if doc.has_annotation("DEP") or CLOCK_ANYWHERE.search(match.group(0)) else None
+        return "after-midnight" if doc.has_annotation("DEP") else None
+    if kind == "clock":
+        return "time" if doc.has_annotation("DEP") else None
     return None
 
 
