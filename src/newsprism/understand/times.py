@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from itertools import pairwise
 
 from spacy.tokens import Doc, Token
 
@@ -129,7 +130,7 @@ def _in_region(doc: Doc, text: str, start: int, end: int) -> list[TimeMention]:
 
 def _weekdays_by_their_dates(found: list[TimeMention], text: str) -> list[TimeMention]:
     """A weekday written with its date ("on Friday, February 14", "Tuesday (June 12)") is that date."""
-    for mention, after in zip(found, found[1:]):
+    for mention, after in pairwise(found):
         if mention.rule.startswith("weekday:") and after.rule.partition(":")[0] in ("date", "month-day") \
                 and WITH_ITS_DATE.fullmatch(text, mention.end, after.start):
             mention.rule = after.rule
