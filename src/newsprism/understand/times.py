@@ -1,10 +1,18 @@
 """Time expressions and the calendar dates they stand for.
 
-Each expression becomes a *rule* that needs an anchor date: "on Friday" in a
+Each expression becomes a *rule* that may need an anchor date: "on Friday" in a
 report of Sunday 30 March 2014 is the Friday before (2014-03-28) because news
 reports the past unless the verb says otherwise ("will face ... on 25 May").
 Rules are stored, and resolved against the article's publication date, or the
 story's first date when the article has none (`resolve`).
+
+- The verb decides the direction (`_tense`): past, future, or "any" when no verb
+  says (then the nearest such date). A day named in the past may be the day after
+  the anchor (`LAG`: a page's date can be a day behind its text).
+- Dates come at the precision the text gives: a day "2014-03-28", an ISO week
+  "2014-W13" ("this week"), a month, a year, a decade "196X" ("the 1960s").
+- A time of day ("at 9:30 pm", "past midnight") is dated by the day named with
+  it, else by the last day named before it; a time zone's clock never moves it.
 """
 
 from __future__ import annotations
