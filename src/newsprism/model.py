@@ -434,14 +434,21 @@ class Coverage:
 
 @dataclass
 class TimelineEvent:
-    """A dated event ("2014", "2014-05", "2014-05-25"): the first sentence dating it and all that do."""
+    """A dated event: the first sentence dating it and all that do.
+
+    `date` is a day "2014-05-25", an ISO week "2014-W21", a month "2014-05", a year "2014" or a decade "196X".
+    `basis` says what the date rests on, the firmest of its citations': "stated" (the text gives it whole,
+    "25 May 2014"), "published" (a relative expression, "on Friday", resolved against its article's publication
+    date), "story" (the same in an undated article, resolved against the story's first date: less sure).
+    """
 
     date: str
     text: str
     citations: list[Citation]
+    basis: str = "published"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"date": self.date, "text": self.text, "citations": _cites(self.citations)}
+        return {"date": self.date, "text": self.text, "citations": _cites(self.citations), "basis": self.basis}
 
 
 @dataclass

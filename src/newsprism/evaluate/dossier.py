@@ -377,6 +377,15 @@ def _quotes(found: Dossier, gold: LocatedGold) -> dict[str, int]:
 
 
 def _dates(found: Dossier, gold: LocatedGold, analyses: dict, articles: dict[str, Article]) -> dict[str, int]:
+    outcomes = [outcome for _, outcome, _, _ in time_outcomes(found, gold, analyses, articles)]
+    return {"gold_times": gold.gold_counts["times"], "times_matched": outcomes.count("right") + outcomes.count("wrong"),
+            "times_right": outcomes.count("right")}
+
+
+def time_outcomes(found: Dossier, gold: LocatedGold, analyses: dict, articles: dict[str, Article]):
+    """Per located gold time: (its span, "right" | "wrong" | "not shown" | "not found", the TimeMention newsprism
+    matched to it or None, the date that mention resolves to or None), by the rule of `dates` in the module
+    docstring (benchmarks/dossier_times.py lists them)."""
     from ..understand.times import resolve  # the timeline's own resolution
 
     shown: dict[tuple[str, object], list[Citation]] = {}
@@ -384,22 +393,20 @@ def _dates(found: Dossier, gold: LocatedGold, analyses: dict, articles: dict[str
         for c in e.citations:
             shown.setdefault((c.article_id, e.date), []).append(c)
     story_date = calendar_date(found.date) if found.date else None
-    matched = right = 0
     for span, date in gold.times:
         analysis, article = analyses.get(span.article), articles.get(span.article)
-        if analysis is None or article is None:
-            continue
-        mentions = [m for m in analysis.times if min(m.end, span.end) > max(m.start, span.start)]
+        mentions = [m for m in analysis.times if min(m.end, span.end) > max(m.start, span.start)] \
+            if analysis is not None and article is not None else []
         if not mentions:
+            yield span, "not found", None, None
             continue
         best = max(mentions, key=lambda m: min(m.end, span.end) - max(m.start, span.start))
         when = resolve(best.rule, calendar_date(article.published) or story_date)
         # the timeline cites the sentence holding the expression (its reporting part: compare.boilerplate)
         if when is None or not any(c.start <= best.start < c.end for c in shown.get((span.article, when), [])):
+            yield span, "not shown", best, when
             continue
-        matched += 1
-        right += when == date
-    return {"gold_times": gold.gold_counts["times"], "times_matched": matched, "times_right": right}
+        yield span, "right" if when == date else "wrong", best, when
 
 
 def all_citations(found: Dossier) -> list[Citation]:
