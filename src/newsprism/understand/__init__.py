@@ -34,8 +34,9 @@ __all__ = ["ANALYSIS_VERSION", "AnalysisSource", "MemoryAnalyses", "analyses_for
 # Bump when what is extracted changes: stored analyses of older versions are recomputed.
 # (4: sentences end at ideographic full stops; a number counts no other number; rates and shares have units.
 #  5: "next"/"last" + a weekday is never the day of writing.
-#  6: "five out of seven justices": the part counts nothing; a number never counts a number word.)
-ANALYSIS_VERSION = 6
+#  6: "five out of seven justices": the part counts nothing; a number never counts a number word.
+#  7: vague amounts keep only their floor; ranges are one quantity; hyphened measures; "a loss of N seats".)
+ANALYSIS_VERSION = 7
 MAX_CHARS = 200_000  # beyond this an article is analysed in part (and says so)
 ENTITY_TYPES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 
