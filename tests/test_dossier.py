@@ -122,7 +122,7 @@ def bridge_dossier(examples_db):
 
 
 def test_example_planted_conflicts(bridge_dossier):
-    numbers = {n["what"]: n for n in bridge_dossier["numbers"]}
+    numbers = {n["what"]: n for n in reversed(bridge_dossier["numbers"])}  # the first group of each (conflicts)
     assert numbers["injured"]["verdict"] == "conflict"
     assert {31, 37, 38, 40, 41} <= {r["value"] for r in numbers["injured"]["reports"]}
     assert numbers["missing"]["verdict"] == "conflict"
@@ -241,35 +241,40 @@ def test_people_take_their_state_from_the_words_around_them(counted, text, expec
     "The court ruled last week.\n\nFive out of seven justices voted to convict him.",  # parsed another way
 ])
 def test_a_part_out_of_a_whole_counts_nothing_the_whole_counts_the_justices(counted, text):
-    # "five" is a part of the seven: compared with another outlet's seven justices it is no conflict
-    assert counted(text) == [(None, 5), ("justice", 7)]
+    # "five" is a part of the seven: compared with another outlet's seven justices it is no conflict;
+    # the seven counts all the justices, not those who voted
+    assert counted(text) == [(None, 5), ("justice in all", 7)]
 
 
 def test_example_casualties_land_in_their_groups(bridge_dossier):
     """Every outlet's death toll, injured and missing count (examples/README.md's answer key)."""
     outlet = {a["id"]: a["outlet"] for a in bridge_dossier["articles"]}
-    found: dict[tuple[str, str], set] = {}
+    sides: dict[tuple[str, str], set] = {}
+    apart: dict[tuple[str, str], set] = {}
     for number in bridge_dossier["numbers"]:
         if number["what"] in ("dead", "injured", "missing"):
-            assert number["verdict"] == "conflict"
+            found = sides if number["verdict"] == "conflict" else apart
             for r in number["reports"]:
                 found.setdefault((outlet[r["cite"]["article_id"]], number["what"]), set()).add(r["text"])
     meridian = "The Meridian Review – Infrastructure"
-    assert found == {
-        ("Varnholm Courier", "dead"): {"At least 12"}, ("Varnholm Courier", "injured"): {"31"},
-        ("Varnholm Courier", "missing"): {"Several"},
-        ("The Estmark Times", "dead"): {"at least 12"}, ("The Estmark Times", "injured"): {"38"},
-        ("The Estmark Times", "missing"): {"Five"},
-        ("Capital Evening Post", "dead"): {"At least 12"}, ("Capital Evening Post", "injured"): {"more than 30"},
+    assert sides == {
+        ("Varnholm Courier", "injured"): {"31"},
+        ("The Estmark Times", "injured"): {"38"}, ("The Estmark Times", "missing"): {"Five"},
         ("The Harbour Post", "dead"): {"14"}, ("The Harbour Post", "injured"): {"Thirty-eight"},
         ("The Harbour Post", "missing"): {"three"},
-        ("The Northern Ledger", "dead"): {"At least 12", "at least 12"}, ("The Northern Ledger", "injured"): {"40"},
-        ("The Northern Ledger", "missing"): {"at least four"},
+        ("The Northern Ledger", "injured"): {"40"}, ("The Northern Ledger", "missing"): {"at least four"},
         ("Radio Estmark News", "dead"): {"13"}, ("Radio Estmark News", "injured"): {"37"},
         ("Radio Estmark News", "missing"): {"Four"},
-        (meridian, "dead"): {"13", "at least a dozen"},
+        (meridian, "dead"): {"13"},
         ("Nordvik Herald", "dead"): {"13"}, ("Nordvik Herald", "injured"): {"41"},
         ("Nordvik Herald", "missing"): {"three"},
+    }
+    # Floors and vague words that every side allows take no side: listed apart from the conflict.
+    assert apart == {
+        ("Varnholm Courier", "dead"): {"At least 12"}, ("Varnholm Courier", "missing"): {"Several"},
+        ("The Estmark Times", "dead"): {"at least 12"}, ("Capital Evening Post", "dead"): {"At least 12"},
+        ("Capital Evening Post", "injured"): {"more than 30"},
+        ("The Northern Ledger", "dead"): {"At least 12", "at least 12"}, (meridian, "dead"): {"at least a dozen"},
     }
     # Crowds with no state ("two people were seen climbing out") are not compared across outlets.
     assert all(n["verdict"] == "single" for n in bridge_dossier["numbers"] if n["what"] == "people")

@@ -47,6 +47,14 @@ class DossierSettings:
     # Values of one noun further apart than this factor count different things ("410 seats" won, "650-seat"
     # house; "seven cars" vs "three cars" on their side): compared only with values near them.
     same_count_ratio: float = 1.5
+    # Claims (compare.claims): a sentence of another outlet states what a negation denies when it holds
+    # `claim_scope_share` of the content words in the negation's clause, the denied word first (three of
+    # four: one word may be put another way), and the two sentences' meanings' cosine reaches `claim_meaning`.
+    # The words carry the evidence; the cosine only keeps the two about one event: a denial by another party
+    # ("the ministry denied that troops had crossed the border" against "troops crossed the border") has its
+    # own subject and scores about 0.53, below the `related_meaning` of two reports of one fact.
+    claim_meaning: float = 0.5
+    claim_scope_share: float = 0.75
 
 
 @dataclass(frozen=True)

@@ -228,9 +228,10 @@ class Quotation:
 class Quantity:
     """A number and what it counts: "40,000 troops" is value 40000, what "troops".
 
-    Vague amounts are ranges ("tens of thousands": low 20000, high 90000; value is
-    their midpoint); "at least 12" has low 12 and no high. `unit` is set for money,
-    percentages and measures.
+    Vague amounts keep the floor their word implies ("tens of thousands": low 20000,
+    no high; value is that floor); "at least 12" has low 12 and no high ("more than 12"
+    things: low 13); a range ("eight or nine") has both, and its low end as value.
+    `unit` is set for money, percentages and measures.
     """
 
     text: str
@@ -408,6 +409,21 @@ class NumberGroup:
 
 
 @dataclass
+class ClaimConflict:
+    """A statement some outlets make and other outlets deny ("a distress call was received" against "no
+    distress call was made"): each side's sentences, cited, and the first sentence of each as its text."""
+
+    claim: list[Citation]
+    denial: list[Citation]
+    claim_text: str
+    denial_text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"claim": {"text": self.claim_text, "citations": _cites(self.claim)},
+                "denial": {"text": self.denial_text, "citations": _cites(self.denial)}}
+
+
+@dataclass
 class CoveredFact:
     """A fact several outlets carry: its representative sentence, every sentence stating it, the outlets."""
 
@@ -472,6 +488,7 @@ class Dossier:
     coverage: Coverage
     timeline: list[TimelineEvent]
     not_analysed: dict[str, list[str]] = field(default_factory=dict)
+    claims: list[ClaimConflict] = field(default_factory=list)  # claims one outlet states and another denies
     texts: dict[str, str] = field(default_factory=dict, repr=False)
     story: Story | None = None
     rejected: list[Rejection] | None = None
@@ -485,6 +502,7 @@ class Dossier:
             "entities": [e.to_dict() for e in self.entities],
             "quotes": [q.to_dict() for q in self.quotes],
             "numbers": [n.to_dict() for n in self.numbers],
+            "claims": [c.to_dict() for c in self.claims],
             "coverage": self.coverage.to_dict(),
             "timeline": [e.to_dict() for e in self.timeline],
             "not_analysed": {k: list(v) for k, v in self.not_analysed.items()},

@@ -4,7 +4,7 @@
 Spark executor can call it. `story_dossier(store, story_id)` builds it for a stored story;
 `compare_files(paths)` reads files in memory and builds it for their articles as one story.
 The result is a `model.Dossier`; its `to_dict()` is the JSON contract every view renders:
-entities, quotes, numbers, coverage, timeline and summary, each item citing
+entities, quotes, numbers, claims, coverage, timeline and summary, each item citing
 `{"article_id", "start", "end"}` character offsets into the article's text.
 """
 
@@ -20,6 +20,7 @@ from ..ingest import read_articles
 from ..model import Analysis, Article, Dossier, Hints, Rejection, Skipped, StoryMember
 from ..read import Manifest
 from ..understand import AnalysisSource, MemoryAnalyses, analyses_for
+from .claims import compare_claims
 from .coverage import coverage
 from .entities import merge_entities
 from .facts import align
@@ -31,8 +32,8 @@ from .timeline import timeline
 __all__ = ["DOSSIER_VERSION", "NoSuchStory", "compare_files", "dossier", "story_dossier"]
 
 # Bump when the dossier's JSON shape or meaning changes (2: article entries in the story listing's
-# key order, rejections as {"source_path", "reason"}).
-DOSSIER_VERSION = 2
+# key order, rejections as {"source_path", "reason"}; 3: "claims", a claim one outlet states and another denies).
+DOSSIER_VERSION = 3
 
 class NoSuchStory(LookupError):
     pass
@@ -63,6 +64,7 @@ def dossier(articles: Sequence[Article], analyses: Mapping[str, Analysis], *, st
         entities=entities,
         quotes=match_quotes(compared, analyses, entities, settings),
         numbers=compare_numbers(compared, analyses, settings),
+        claims=compare_claims(compared, analyses, settings),
         coverage=coverage(compared, facts),
         timeline=timeline(compared, analyses, facts, story_date),
         not_analysed={a.id: list(analyses[a.id].not_analysed) for a in compared if analyses[a.id].not_analysed},

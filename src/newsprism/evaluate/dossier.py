@@ -23,11 +23,12 @@ How each figure is counted (two spans overlap when they share at least one chara
   right when both map to the same gold fact. precision = right pairs / pairs.
 - citations: every summary citation after the first is right when it maps to the same gold fact as the first
   (a first citation mapping to boilerplate or nothing makes all its extras wrong). precision = right / extras.
-- conflicts: a dossier conflict is a number group with verdict "conflict" (the dossier has no claim-level
-  conflicts yet); its citations are its reports'. It matches a gold conflict (or not-conflict) when its citations
-  overlap that gold item's mention spans in at least two different articles. precision = dossier conflicts
-  matching some gold conflict / dossier conflicts; recall = gold conflicts matched by some dossier conflict /
-  gold conflicts; false_on_not_conflicts = gold not_conflicts matched by some dossier conflict / not_conflicts.
+- conflicts: a dossier conflict is a number group with verdict "conflict" (its citations are its reports') or a
+  claim conflict (`Dossier.claims`: its citations are both sides', claim and denial). It matches a gold conflict
+  (or not-conflict) when its citations overlap that gold item's mention spans in at least two different
+  articles. precision = dossier conflicts matching some gold conflict / dossier conflicts; recall = gold
+  conflicts matched by some dossier conflict / gold conflicts; false_on_not_conflicts = gold not_conflicts
+  matched by some dossier conflict / not_conflicts.
 - quotes: every variant of every quote group against the gold quotes of its article, one-to-one by the rule of
   `eval quotes` (character Jaccard >= 0.5, best overlap first). content_f1 from precision = matched / variants
   and recall = matched / gold quotes. speaker_accuracy = matched variants whose speaker agrees with the gold
@@ -336,6 +337,7 @@ def _matches(cites: list[Citation], spans: list[Span]) -> bool:
 
 def _conflicts(found: Dossier, gold: LocatedGold) -> dict[str, int]:
     flagged = [[r.cite for r in group.reports] for group in found.numbers if group.verdict == "conflict"]
+    flagged += [claim.claim + claim.denial for claim in found.claims]
     return {
         "dossier_conflicts": len(flagged),
         "dossier_conflicts_right": sum(any(_matches(c, g) for g in gold.conflicts) for c in flagged),
@@ -417,6 +419,7 @@ def all_citations(found: Dossier) -> list[Citation]:
     cites += [v.cite for q in found.quotes for v in q.variants]
     cites += [r.cite for n in found.numbers for r in n.reports]
     cites += [c for e in found.timeline for c in e.citations]
+    cites += [c for claim in found.claims for c in claim.claim + claim.denial]
     return cites
 
 
