@@ -47,6 +47,10 @@ class DossierSettings:
     # Values of one noun further apart than this factor count different things ("410 seats" won, "650-seat"
     # house; "seven cars" vs "three cars" on their side): compared only with values near them.
     same_count_ratio: float = 1.5
+    # Entities (issue 11): two spellings of one name (Kiev/Kyiv, Shakhtersk/Shaktarsk) with the same consonants
+    # are one when at least this share of their letters match (difflib ratio): a transliteration changes a
+    # vowel or two, while names that merely share consonants (Gaza/Giza aside) differ more.
+    same_spelling: float = 0.7
 
 
 @dataclass(frozen=True)
