@@ -190,6 +190,9 @@ def test_a_participle_opening_a_sentence_is_not_a_first_name():
     text = "Chasing Leicester, the club fell short.\nLeicester won the title."
     found = entities_of(located("a", text, ("Chasing Leicester", "PERSON"), ("Leicester", "ORG")), texts={"a": text})
     assert list(found) == ["Leicester"] and found["Leicester"]["mentions"] == {"a": 2}
+    text = "Sporting Dunmere lost the final.\nFans of Sporting Dunmere wept."  # a club named so
+    found = entities_of(located("a", text, ("Sporting Dunmere", "ORG"), ("Sporting Dunmere", "ORG")), texts={"a": text})
+    assert list(found) == ["Sporting Dunmere"]
 
 
 def test_a_regnal_number_is_not_a_surname():
@@ -203,3 +206,11 @@ def test_what_a_headline_names_counts_but_a_byline_does_not():
     found = entities_of(located("a", text, ("Genoa", "GPE"), ("Jane Doe", "PERSON"), ("GENOA", "GPE"),
                                 ("Reuters", "ORG"), ("Genoa", "GPE")), texts={"a": text})
     assert {name: e["mentions"] for name, e in found.items()} == {"Genoa": {"a": 2}}
+
+
+def test_a_company_with_and_without_its_legal_form_is_one_company():
+    found = entities_of(analysis("a", ("Kroger Co", "ORG"), ("Amazon.com Inc", "ORG")),
+                        analysis("b", ("Kroger", "ORG"), ("Amazon", "ORG"), ("Amazon", "ORG")),
+                        analysis("c", ("Target Corp.", "ORG"), ("[Edoardo] Rixi", "PERSON")))
+    assert found["Amazon"]["aliases"] == ["Amazon.com Inc"] and found["Kroger Co"]["aliases"] == ["Kroger"]
+    assert "Target Corp." in found and "Edoardo Rixi" in found  # an editor's brackets taken out

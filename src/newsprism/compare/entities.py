@@ -63,16 +63,21 @@ def usable_mentions(analyses: list[Analysis], texts: Mapping[str, str]) -> list[
         text = texts.get(analysis.article_id)
         starts = [s for s, _ in analysis.sentences]
         for mention in analysis.entities:
-            name = _repaired(mention, text, starts)
+            name = _repaired(mention, text, starts, texts)
             if name and not _junk(name, mention, text) and _in_reporting(mention, text, analysis.sentences, starts):
                 out.append((name, mention.type, analysis.article_id))
     return out
 
 
-def _repaired(mention: Mention, text: str | None, starts: list[int]) -> str:
+def _repaired(mention: Mention, text: str | None, starts: list[int], texts: Mapping[str, str]) -> str:
     name = _GLUED_CAPTION.sub("", mention.text.strip())
-    if text is not None and mention.start in starts:  # only a sentence's first word can be a participle
-        name = _PARTICIPLE.sub("", name)
+    name = " ".join(name.replace("[", "").replace("]", "").split())  # "[Edoardo] Rixi": an editor's insertion
+    participle = _PARTICIPLE.match(name)
+    # only a sentence's first word can be a participle; one the story also capitalises mid-sentence is a name
+    # ("... for Sporting Dunmere")
+    if participle and text is not None and mention.start in starts and not any(
+            re.search(rf"[a-z,;]\s+{participle.group().strip()}\b", t) for t in texts.values()):
+        name = name[participle.end():]
     return name
 
 
@@ -351,7 +356,16 @@ def entity_key_text(text: str) -> str:
     text = text.replace("’s", "").replace("'s", "").replace("’", "").rstrip("'")
     text = _DOTTED.sub(lambda m: m.group().replace(".", ""), text)
     words = [w for w in text.split() if w.lower() not in ("the", "a", "an")]
+    while len(words) > 1 and _LEGAL_FORM.match(words[-1]):  # "Kroger Co", "Wal-Mart Stores Inc.": the company
+        words = words[:-1]
+    if len(words) == 1 and words[0][:1].isupper():
+        words[0] = _DOT_COM.sub("", words[0])  # "Amazon.com" is Amazon
     return " ".join(words)
+
+
+# The legal form a company's name may end with; the name without it is the same company.
+_LEGAL_FORM = re.compile(r"^,?(?:Inc|Corp|Corporation|Co|Ltd|LLC|plc|PLC|AG|SA|NV|GmbH)\.?,?$")
+_DOT_COM = re.compile(r"(?<=\w)\.com$")
 
 
 _DOTTED = re.compile(r"\b(?:[A-Za-z]\.){2,}")
