@@ -41,7 +41,8 @@ def merge_entities(analyses: list[Analysis], settings: DossierSettings = Dossier
     texts = texts or {}
     found = usable_mentions(analyses, texts)
     groups = _key_groups(found)
-    groups = [g for g in groups if not _common_word(g, texts)]
+    words = Counter(w for text in texts.values() for w in re.findall(r"\w+", text))
+    groups = [g for g in groups if not _common_word(g, words)]
     people, others = _person_groups(groups, settings)
     others = _merge_acronyms(others, texts)
     others = _merge_spellings(others, settings.same_spelling)
@@ -102,14 +103,12 @@ def _in_reporting(mention: Mention, text: str | None, sentences: list[tuple[int,
     return span is not None and span[0] <= mention.start and mention.end <= span[1]
 
 
-def _common_word(group: _Group, texts: Mapping[str, str]) -> bool:
-    """A single capitalised word the articles write in lower case at least as often: a common word."""
+def _common_word(group: _Group, words: Counter) -> bool:
+    """A single capitalised word the articles (their `words` counted) write in lower case at least as often."""
     word = entity_key_text(group.name)
-    if not texts or not word.isalpha() or word.isupper():
+    if not word.isalpha() or word.isupper():
         return False
-    lower = sum(len(re.findall(rf"\b{re.escape(word.lower())}\b", t)) for t in texts.values())
-    upper = sum(len(re.findall(rf"\b{re.escape(word)}\b", t)) for t in texts.values())
-    return lower >= upper > 0
+    return words[word.lower()] >= words[word] > 0
 
 
 # -- groups of mentions -------------------------------------------------------------------------------------
@@ -121,19 +120,35 @@ class _Group:
     def __init__(self, mentions: list[Found], expansion: str | None = None):
         self.mentions = mentions
         self.expansion = expansion
+        self._known: dict[str, object] = {}  # name, type, articles: computed once until the mentions change
+
+    def absorb(self, other: _Group) -> None:
+        """Take the other group's mentions (it is left empty)."""
+        self.mentions.extend(other.mentions)
+        self.expansion = self.expansion or other.expansion
+        other.mentions = []
+        self._known.clear()
+        other._known.clear()
+
+    def _once(self, what: str, compute):
+        if what not in self._known:
+            self._known[what] = compute()
+        return self._known[what]
 
     @property
     def type(self) -> str:
-        return majority_type(self.mentions)
+        return self._once("type", lambda: majority_type(self.mentions))
 
     @property
     def articles(self) -> set[str]:
-        return {article for _, _, article in self.mentions}
+        return self._once("articles", lambda: {article for _, _, article in self.mentions})
 
     @property
     def name(self) -> str:
-        forms = Counter(text for text, _, _ in self.mentions)
-        return max(forms, key=lambda f: (forms[f], len(f), f))
+        def most_written() -> str:
+            forms = Counter(text for text, _, _ in self.mentions)
+            return max(forms, key=lambda f: (forms[f], len(f), f))
+        return self._once("name", most_written)
 
 
 def majority_type(mentions: list[Found]) -> str:
@@ -185,14 +200,15 @@ def _person_groups(groups: list[_Group], settings: DossierSettings) -> tuple[lis
 
 def _merge_surname_spellings(by_surname: dict[str, list[Found]], same_spelling: float) -> dict[str, list[Found]]:
     """Surnames that are one transliteration (Zelensky/Zelenskyy), never both in one article, are one surname."""
-    keys = list(by_surname)
-    for i, key in enumerate(keys):
-        if key not in by_surname:
-            continue
-        for other in keys[i + 1:]:
-            if other in by_surname and one_spelling(key, other, same_spelling) and not (
-                    {a for _, _, a in by_surname[key]} & {a for _, _, a in by_surname[other]}):
-                by_surname[key].extend(by_surname.pop(other))
+    alike: dict[str, list[str]] = defaultdict(list)  # only surnames with the same consonants are compared
+    for key in by_surname:
+        alike[consonants(key)].append(key)
+    for keys in alike.values():
+        for i, key in enumerate(keys):
+            for other in keys[i + 1:]:
+                if key in by_surname and other in by_surname and one_spelling(key, other, same_spelling) and not (
+                        {a for _, _, a in by_surname[key]} & {a for _, _, a in by_surname[other]}):
+                    by_surname[key].extend(by_surname.pop(other))
     return by_surname
 
 
@@ -254,14 +270,14 @@ def _merge_acronyms(groups: list[_Group], texts: Mapping[str, str]) -> list[_Gro
     acronyms = [g for g in groups if acronym_of(g.name)]
     for short in acronyms:
         letters = acronym_of(short.name)
+        stated = _stated_names(short, texts)
         fits = [g for g in groups if g is not short and g not in acronyms and g.mentions
-                and (_initials_match(letters, g.name) or _stated_pair(short, g, texts))]
+                and (_initials_match(letters, g.name) or _named_in(g, stated))]
         if len(fits) != 1:  # none, or ambiguous: keep it apart
             continue
         long = fits[0]
         long.expansion = long.expansion or long.name
-        long.mentions.extend(short.mentions)
-        short.mentions = []
+        long.absorb(short)
     return [g for g in groups if g.mentions]
 
 
@@ -280,29 +296,39 @@ def _initials_match(letters: str, name: str) -> bool:
     return letters.upper() in (every, major)
 
 
-def _stated_pair(short: _Group, long: _Group, texts: Mapping[str, str]) -> bool:
-    """An article writes "Long Name (ACR)" or "ACR (Long Name)"."""
-    for long_form in {t for t, _, _ in long.mentions}:
-        for short_form in {t for t, _, _ in short.mentions}:
-            a, b = re.escape(re.sub(r"^(?:the|The)\s+", "", long_form)), re.escape(short_form)
-            pattern = re.compile(rf"{a}\s*[(\[]\s*{b}\s*[)\]]|{b}\s*[(\[]\s*(?:the\s+)?{a}\s*[)\]]", re.IGNORECASE)
-            if any(pattern.search(texts.get(article, "")) for article in long.articles | short.articles):
-                return True
-    return False
+def _stated_names(short: _Group, texts: Mapping[str, str]) -> set[str]:
+    """What the articles pair the acronym with, folded: the words inside "ACR (...)", and every ending of the
+    words before "(ACR)" on its line ("officials of the Security Service of Ukraine (SBU)" gives "ukraine",
+    "service of ukraine", ..., "security service of ukraine", ...)."""
+    forms = "|".join(re.escape(f) for f in sorted({t for t, _, _ in short.mentions}, key=len, reverse=True))
+    after = re.compile(rf"[(\[]\s*(?:{forms})\s*[)\]]")
+    inside = re.compile(rf"\b(?:{forms})\s*[(\[]\s*([^\n()\[\]]{{1,120}})[)\]]")
+    stated = set()
+    for article in short.articles:
+        text = texts.get(article, "")
+        for match in after.finditer(text):
+            words = entity_key(re.split(r"[\n()\[\]]", text[max(0, match.start() - 120):match.start()])[-1]).split()
+            stated.update(" ".join(words[i:]) for i in range(len(words)))
+        stated.update(entity_key(m.group(1)) for m in inside.finditer(text))
+    return stated
+
+
+def _named_in(group: _Group, stated: set[str]) -> bool:
+    return any(entity_key(t) in stated for t in {t for t, _, _ in group.mentions})
 
 
 def _merge_spellings(groups: list[_Group], same_spelling: float) -> list[_Group]:
     """Two spellings of one name (Kiev/Kyiv, Shakhtersk/Shaktarsk): the same kind of entity, the same consonants
     in the same order, at least `same_spelling` of their letters in common, and no article using both (one
     outlet keeps to one spelling; an article naming both means two places)."""
-    for i, group in enumerate(groups):
-        if not group.mentions:
-            continue
-        for other in groups[i + 1:]:
-            if other.mentions and _one_spelling(group, other, same_spelling):
-                group.mentions.extend(other.mentions)
-                group.expansion = group.expansion or other.expansion
-                other.mentions = []
+    alike: dict[str, list[_Group]] = defaultdict(list)  # only names with the same consonants are compared
+    for group in groups:
+        alike[consonants(entity_key(group.name))].append(group)
+    for candidates in alike.values():
+        for i, group in enumerate(candidates):
+            for other in candidates[i + 1:]:
+                if group.mentions and other.mentions and _one_spelling(group, other, same_spelling):
+                    group.absorb(other)
     return [g for g in groups if g.mentions]
 
 
