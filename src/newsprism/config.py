@@ -55,6 +55,10 @@ class DossierSettings:
     # own subject and scores about 0.53, below the `related_meaning` of two reports of one fact.
     claim_meaning: float = 0.5
     claim_scope_share: float = 0.75
+    # Entities (issue 11): two spellings of one name (Kiev/Kyiv, Shakhtersk/Shaktarsk) with the same consonants
+    # are one when at least this share of their letters match (difflib ratio): a transliteration changes a
+    # vowel or two, while names that merely share consonants (Gaza/Giza aside) differ more.
+    same_spelling: float = 0.7
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def dossier(articles: Sequence[Article], analyses: Mapping[str, Analysis], *, st
         raise ValueError(f"no analysis of article(s) {', '.join(missing)}")
     story_date = min((d for d in (calendar_date(a.published) for a in compared) if d), default=None)
     facts = align(compared, analyses, settings)
-    entities = merge_entities([analyses[a.id] for a in compared], settings)
+    entities = merge_entities([analyses[a.id] for a in compared], settings, texts={a.id: a.text for a in compared})
     return Dossier(
         id=story_id,
         version=DOSSIER_VERSION,
