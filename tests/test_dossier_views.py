@@ -11,6 +11,7 @@ from rich.console import Console
 
 from newsprism.model import (
     Citation,
+    ClaimConflict,
     Coverage,
     CoveredFact,
     Dossier,
@@ -57,10 +58,12 @@ def found() -> Dossier:
                           shared=[CoveredFact("Shared fact text.", [first, wire_first], ["BBC", "Wire|Co"])],
                           unique={"a": [Passage("We will rebuild, the mayor said.", said)],
                                   "b": [Passage(WIRE.split("\n")[0], wire_first)]}),
-        timeline=[TimelineEvent("2018-08-14", "The bridge fell <now>.", [first])],
+        timeline=[TimelineEvent("2018-08-14", "The bridge fell <now>.", [first]),
+                  TimelineEvent("2018-08-14", "Officials said 15 people died.", [died_b], basis="story")],
         not_analysed={"b": ["numbers (odd <text>)"]},
         texts={"a": BBC, "b": WIRE},
         rejected=[Rejection("bad<file>.txt", "empty")],
+        claims=[ClaimConflict([died_a], [said], "Officials said 12 people died.", "We will <rebuild>,")],
     )
 
 
@@ -132,3 +135,18 @@ def test_a_citation_never_links_to_a_script_address(found):
     hostile = replace(found, articles=[replace(found.articles[0], url="javascript:alert(1)//'x"), found.articles[1]])
     page = to_html(hostile)
     assert "javascript:alert" not in page and "href='#article-a'" in page
+
+
+def test_claims_and_undated_bases_are_shown_in_every_view(found):
+    page = to_markdown(found)
+    assert "## Claims and denials" in page
+    assert '**Claim**: Officials said 12 people died. (BBC: "Officials said 12 people died.")' in page
+    assert "**Denied**: We will &lt;rebuild&gt;," in page
+    assert "**2018-08-14** (date from the story: article undated) Officials said 15 people died." in page
+    assert "**2018-08-14** The bridge" in page
+    html_page = to_html(found)
+    assert "<h2>Claims and denials</h2>" in html_page and "We will &lt;rebuild&gt;," in html_page
+    assert html_page.count("date from the story: article undated") == 1
+    out = io.StringIO()
+    print_terminal(found, Console(file=out, width=200, color_system=None))
+    assert "Claims and denials" in out.getvalue() and "We will <rebuild>," in out.getvalue()

@@ -71,7 +71,13 @@ def print_terminal(dossier: Dossier, console: Console | None = None) -> None:
                              f"{escape(', '.join(sorted({outlet[v.cite.article_id] for v in q.variants})))})"
                              f"[/dim]" for q in dossier.quotes if len(q.text.split()) > 2][:15])
     _section(out, "Numbers", [_number_line(n, outlet) for n in dossier.numbers if n.verdict != "single"][:20])
-    _section(out, "Timeline", [f"{escape(e.date)}  {escape(one_line(e.text, 160))}" for e in dossier.timeline])
+    _section(out, "Claims and denials", [
+        f"[red]{escape(one_line(c.claim_text, 120))}[/red] [dim]({escape(_cited_outlets(c.claim, outlet))})[/dim] "
+        f"vs [red]{escape(one_line(c.denial_text, 120))}[/red] [dim]({escape(_cited_outlets(c.denial, outlet))})[/dim]"
+        for c in dossier.claims])
+    _section(out, "Timeline", [f"{escape(e.date)}  {escape(one_line(e.text, 160))}"
+                               + (" [dim](date from the story: article undated)[/dim]" if e.basis == "story" else "")
+                               for e in dossier.timeline])
     coverage = dossier.coverage
     _section(out, "Every outlet reports", [escape(one_line(c.text, 160)) for c in coverage.core])
     _section(out, "Several outlets report", [f"{escape(one_line(c.text, 160))} [dim]({escape(', '.join(c.outlets))})"
@@ -80,6 +86,10 @@ def print_terminal(dossier: Dossier, console: Console | None = None) -> None:
         _section(out, f"Only {outlet[article_id]} ({article_id})", [escape(one_line(i.text, 160)) for i in items][:12])
     for article_id, missing in dossier.not_analysed.items():
         out.print(f"[yellow]not analysed in {escape(article_id)}: {escape('; '.join(missing))}[/yellow]")
+
+
+def _cited_outlets(cites: list[Citation], outlet: dict[str, str]) -> str:
+    return ", ".join(sorted({outlet.get(c.article_id, c.article_id) for c in cites}))
 
 
 def _number_line(number: NumberGroup, outlet: dict[str, str]) -> str:
@@ -128,8 +138,12 @@ def to_markdown(dossier: Dossier) -> str:
               f"{'**conflict**' if n.verdict == 'conflict' else md_escape(n.verdict)} | "
               + "; ".join(f"{md_escape(r.text)}: {_md_cite(dossier, r.cite, outlet)}" for r in n.reports) + " |"
               for n in dossier.numbers]
+    lines += ["", "## Claims and denials", ""]
+    lines += [f"- **Claim**: {md_escape(c.claim_text)} ({cites(c.claim)})\n  **Denied**: {md_escape(c.denial_text)} "
+              f"({cites(c.denial)})" for c in dossier.claims] or ["No outlet denies what another states."]
     lines += ["", "## Timeline", ""]
-    lines += [f"- **{md_escape(e.date)}** {md_escape(e.text)} ({cites(e.citations)})" for e in dossier.timeline]
+    lines += [f"- **{md_escape(e.date)}**{_md_basis(e)} {md_escape(e.text)} ({cites(e.citations)})"
+              for e in dossier.timeline]
     lines += ["", "## Coverage", ""]
     lines += _md_facts("Every outlet reports", dossier.coverage.core, dossier, outlet)
     lines += _md_facts("Several outlets report", dossier.coverage.shared, dossier, outlet)
@@ -144,6 +158,10 @@ def to_markdown(dossier: Dossier) -> str:
         lines += ["## Inputs not read", ""]
         lines += [f"- {md_escape(r.source_path)}: {md_escape(r.reason)}" for r in dossier.rejected] + [""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _md_basis(event: TimelineEvent) -> str:
+    return " (date from the story: article undated)" if event.basis == "story" else ""
 
 
 def _md_facts(heading: str, facts: list[CoveredFact], dossier: Dossier, outlet: dict[str, str]) -> list[str]:
@@ -192,7 +210,8 @@ def to_html(dossier: Dossier) -> str:
              "<h2>Summary</h2><ul>"]
     parts += [f"<li>{e(s.text)} {_html_cites(dossier, s.citations, outlet)}</li>" for s in dossier.summary]
     parts += ["</ul>", _entities(dossier, outlet), _grid(dossier, outlet), _quotes(dossier, outlet),
-              _numbers(dossier, outlet), _timeline(dossier, outlet), _articles(dossier), _problems(dossier, outlet),
+              _numbers(dossier, outlet), _claims(dossier, outlet), _timeline(dossier, outlet), _articles(dossier),
+              _problems(dossier, outlet),
               "</body></html>"]
     return "\n".join(parts) + "\n"
 
@@ -303,10 +322,21 @@ def _numbers(dossier: Dossier, outlet: dict[str, str]) -> str:
     return f"<h2>Numbers</h2><table><tr><th>what</th><th>verdict</th><th>reports</th></tr>{''.join(rows)}</table>"
 
 
+def _claims(dossier: Dossier, outlet: dict[str, str]) -> str:
+    rows = [f"<tr class='conflict'><td>{html.escape(c.claim_text)} {_html_cites(dossier, c.claim, outlet)}</td>"
+            f"<td>{html.escape(c.denial_text)} {_html_cites(dossier, c.denial, outlet)}</td></tr>"
+            for c in dossier.claims]
+    if not rows:
+        return "<h2>Claims and denials</h2><p>No outlet denies what another states.</p>"
+    return f"<h2>Claims and denials</h2><table><tr><th>claim</th><th>denied by</th></tr>{''.join(rows)}</table>"
+
+
 def _timeline(dossier: Dossier, outlet: dict[str, str]) -> str:
     days = [ev for ev in dossier.timeline if len(ev.date) == 10]
     chart = _timeline_chart(days)
-    items = "".join(f"<li><b>{html.escape(ev.date)}</b> {html.escape(ev.text)} "
+    items = "".join(f"<li><b>{html.escape(ev.date)}</b>"
+                    f"{' <i>(date from the story: article undated)</i>' if ev.basis == 'story' else ''} "
+                    f"{html.escape(ev.text)} "
                     f"{_html_cites(dossier, ev.citations, outlet)}</li>" for ev in dossier.timeline)
     return f"<h2>Timeline</h2>{chart}<ul>{items}</ul>"
 
