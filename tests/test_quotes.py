@@ -204,3 +204,56 @@ def test_cue_with_a_colon_ending_the_paragraph_above(quotes_of):
     assert (quotes[0].speaker, quotes[0].cue, quotes[0].speaker_text) == ("Sergei Lavrov", "told", "Lavrov")
     assert text[quotes[0].speaker_start:quotes[0].speaker_end] == "Lavrov"
     assert quotes[1].speaker is None  # "said" is in an earlier sentence than the colon's
+
+
+# -- speakers (issue 11: the dossier gold's wrong and missing speakers, in invented sentences) ---------
+
+
+def test_a_short_word_before_a_full_stop_ends_the_sentence(quotes_of):
+    # "Ansa." is not "Sen.": the cue of the next sentence is not the quotation's
+    text = ('"We saw the flood reach the square," witness Tomas Orlen was quoted as saying by Ansa. '
+            '"Then the wall went down." Engineers say the cause is unclear.')
+    quotes = quotes_of(text)
+    assert [q.speaker for q in quotes] == ["Tomas Orlen", "Tomas Orlen"]
+    assert quotes_of("Sen. Ada Morn (R-Fla.) said: “We will vote no.”")[0].speaker == "Ada Morn"
+
+
+def test_a_quotation_in_a_list_item_opens_its_paragraph(quotes_of):
+    text = ('Highlights of the day:\n\n• "We have lost, and I take responsibility," Ivo Brandt said in his speech. '
+            '"I am sorry."\n\n• Brandt will stay on until a successor is chosen.')
+    quotes = quotes_of(text)
+    assert [q.text for q in quotes] == ["We have lost, and I take responsibility,", "I am sorry."]
+    assert [q.speaker for q in quotes] == ["Ivo Brandt"] * 2
+
+
+def test_the_name_in_apposition_to_a_description(quotes_of):
+    text = ("“The water came up to my knees,” said a witness, Davide Morr, who was driving past.\n\n"
+            "“Then the whole road gave way.”\n\nThe police closed the area.")
+    quotes = quotes_of(text)
+    assert [q.speaker for q in quotes] == ["Davide Morr", "Davide Morr"]
+    assert quotes[0].speaker_text == "a witness"
+
+
+def test_the_reporting_verb_the_quotation_hangs_from(quotes_of):
+    text = ('An ambulance official told Reuters the service could only confirm two injured people so far, '
+            '"but we fear there are many more."')
+    [quote] = quotes_of(text)
+    assert quote.cue == "told" and quote.speaker == "An ambulance official"
+
+
+def test_a_place_named_as_speaker_is_not_a_title(quotes_of):
+    # "Leicester defender Christian Fuchs" must not turn "Leicester said" into Fuchs
+    text = ('Leicester defender Christian Fuchs posted a photo.\n\n"The players have made history," Leicester said '
+            'in a statement.\n\n"Nobody expected this."')
+    quotes = quotes_of(text)
+    assert [q.speaker for q in quotes] == ["Leicester", "Leicester"]
+
+
+@pytest.mark.parametrize("text, ends", [
+    (" was quoted as saying by Ansa. ", True), (" he told Kyiv. ", True), (" said Sen. ", False),
+    (" state Del. ", False), (" (R-Fla.) ", False), (" the U.S. ", False), (" J. ", False), (" on Oct. ", False),
+])
+def test_which_full_stops_end_a_sentence(text, ends):
+    from newsprism.understand.quotes import _ends_sentence
+
+    assert _ends_sentence(text) is ends

@@ -34,8 +34,10 @@ __all__ = ["ANALYSIS_VERSION", "AnalysisSource", "MemoryAnalyses", "analyses_for
 # Bump when what is extracted changes: stored analyses of older versions are recomputed.
 # (4: sentences end at ideographic full stops; a number counts no other number; rates and shares have units.
 #  5: "next"/"last" + a weekday is never the day of writing.
-#  6: "five out of seven justices": the part counts nothing; a number never counts a number word.)
-ANALYSIS_VERSION = 6
+#  6: "five out of seven justices": the part counts nothing; a number never counts a number word.
+#  7: quotation speakers: names in apposition, the verb a quotation hangs from, list items, "by Ansa." ends a
+#     sentence.)
+ANALYSIS_VERSION = 7
 MAX_CHARS = 200_000  # beyond this an article is analysed in part (and says so)
 ENTITY_TYPES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 

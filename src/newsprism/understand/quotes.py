@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..model import Quotation
 from ..spans import strip_span
-from .names import without_titles
+from .names import HONORIFICS, without_titles
 
 OPENERS = {"“": "”", '"': '"', "„": "“”", "«": "»", "‘": "’", "‹": "›", "»": "«"}
 MIN_WORDS = 1
@@ -135,6 +135,7 @@ def _ends_word(paragraph: str, index: int) -> bool:
 
 # -- which quoted words are a direct quotation ----------------------------------------------
 
+LIST_MARKERS = " \t•·▪►*-–—"  # a paragraph that is an item of a list opens with these
 SENTENCE_END = ".?!…" + "”\"’»"
 TITLE_SMALL_WORDS = frozenset("a an the of and or in on at to for with from by is are be my our your his her".split())
 
@@ -157,7 +158,7 @@ def is_direct(doc: Doc, span: _Span, text: str | None = None) -> bool:
         return True  # goes on from the paragraph before
     line_start = text.rfind("\n", 0, span.opener) + 1
     before = text[line_start:span.opener].rstrip()
-    if not before or before[-1] in SENTENCE_END or before[-1] == ":":
+    if not before or not before.strip(LIST_MARKERS) or before[-1] in SENTENCE_END or before[-1] == ":":
         return True
     if before[-1] == ",":
         return _cue_before(doc, line_start + len(before) - 1)
@@ -222,19 +223,29 @@ def _continuations(quotes: list[Quotation], text: str) -> list[Quotation]:
     for previous, quote in zip(quotes, quotes[1:], strict=False):  # each quotation with the one after it
         if quote.cue is not None or previous.speaker is None and previous.speaker_text is None:
             continue
-        gap = text[previous.end:quote.start]
-        if gap.count("\n") > 2 or (gap.count("\n") and "\n" in gap.strip()):  # a paragraph between them
+        lines = text[previous.end:quote.start].split("\n")
+        if any(line.strip() for line in lines[1:-1]):  # a paragraph between them
             continue
-        if "\n" in gap and not _opens_paragraph(text, quote.start):
+        if len(lines) > 1 and not (_opens_paragraph(text, quote.start) and _paragraph_goes_on(previous, lines[0])):
             continue
         quote.speaker, quote.speaker_text, quote.cue = previous.speaker, previous.speaker_text, previous.cue
         quote.speaker_start, quote.speaker_end = previous.speaker_start, previous.speaker_end
     return quotes
 
 
+def _paragraph_goes_on(previous: Quotation, rest: str) -> bool:
+    """Whether a paragraph opening with a quotation and no cue goes on with the speaker of the paragraph
+    above: that one's quotation was left open (a long quotation), or it closed with its attribution
+    (`“...,” said a witness, Davide Ricci, who saw it.` over `“First the pylon crumbled ...”`)."""
+    if not rest.strip(LIST_MARKERS):
+        return True  # the quotation was left open at the end of its paragraph
+    attributed_after = previous.speaker_start is not None and previous.speaker_start >= previous.end
+    return previous.speaker is not None and attributed_after and previous.speaker_start < previous.end + len(rest)
+
+
 def _opens_paragraph(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
-    return len(text[line_start:start].strip()) <= 1  # the opening mark at most
+    return len(text[line_start:start].strip(LIST_MARKERS)) <= 1  # the opening mark at most
 
 
 def _attribute(article: _Article, quote: Quotation) -> None:
@@ -271,9 +282,32 @@ def _cue(article: _Article, quote: Quotation) -> Token | None:
     found = [t for t in paragraph if _is_cue(t) and not _quoted(article, t.idx) and _speaker_of(article, t, quote)]
     adjacent = [t for t in found if _same_sentence(article, quote, t)]
     if adjacent:
-        return min(adjacent, key=lambda t: min(abs(t.idx - quote.start), abs(t.idx - quote.end)))
+        nearest = min(adjacent, key=lambda t: min(abs(t.idx - quote.start), abs(t.idx - quote.end)))
+        return _reporting_frame(article, quote, nearest, adjacent)
     before = [t for t in found if t.idx < quote.start and _colon_between(article, t.idx, quote.start)]
     return before[-1] if before else _cue_above(article, quote)
+
+
+def _reporting_frame(article: _Article, quote: Quotation, nearest: Token, cues: list[Token]) -> Token:
+    """The cue whose clause holds the nearest one, when the quoted words hang from it: in `An official
+    told Reuters the service could only confirm two injured, "but we suppose ..."` the quotation is the
+    official's, not the service's (`confirm` is the content of `told`)."""
+    heads = _heads_outside(article, quote)
+    verb = nearest
+    while verb.dep_ in ("ccomp", "xcomp") and verb.head is not verb:
+        verb = verb.head
+        if verb in cues and verb.i in heads:
+            return verb
+    return nearest
+
+
+def _heads_outside(article: _Article, quote: Quotation) -> set[int]:
+    """Where the parse attaches the quoted words (and their opening mark): the heads outside the quotation."""
+    words = article.doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    if words is None:
+        return set()
+    inside = range(words.start - 1, words.end)  # the opening mark too
+    return {t.head.i for t in article.doc[max(words.start - 1, 0):words.end] if t.head.i not in inside}
 
 
 def _cue_above(article: _Article, quote: Quotation) -> Token | None:
@@ -312,16 +346,30 @@ def _same_sentence(article: _Article, quote: Quotation, cue: Token) -> bool:
     return len(between) < CUE_MAX_GAP and "\n" not in between and not _ends_sentence(between)
 
 
-ABBREVIATION = re.compile(r"(?:\b[A-Z][a-z]{0,3}|\b[A-Za-z]|[A-Z][\w-]*\.[A-Za-z-]+)\.$")
+# Initials ("J."), dotted acronyms ("U.S."), a state after a party ("(R-Fla.)"), and known short forms
+# ("Sen.", "Oct."); any other word before a full stop ends the sentence ("... was quoted by Ansa.").
+ABBREVIATION = re.compile(r"(?:\b[A-Za-z]|[A-Z][\w-]*\.[A-Za-z-]+|-[A-Z][a-z]{1,4}|\b(?P<word>[A-Za-z]+))\.$")
+SHORT_FORMS = HONORIFICS | frozenset("""
+    st jr sr no nos co corp inc ltd mt ft ave rd blvd maj adm brig cmdr cpl pvt supt insp det del atty hon amb
+    vs messrs esq dept univ assn dist sec treas cong pres
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    ala ariz ark calif colo conn fla ga ill ind kan ky la md mass mich minn miss mo mont neb nev okla ore pa penn
+    tenn tex va vt wash wis wyo
+""".split())
 
 
 def _ends_sentence(text: str) -> bool:
     """A full stop, question or exclamation mark followed by a space, not after "Sen.", "Lt.", "U.S."."""
     for match in re.finditer(r"[.?!;]+(?=[\s)\]]|$)", text):
-        if match.group() == "." and ABBREVIATION.search(text[:match.end()]):
+        if match.group() == "." and _abbreviation(text[:match.end()]):
             continue
         return True
     return False
+
+
+def _abbreviation(text: str) -> bool:
+    found = ABBREVIATION.search(text)
+    return found is not None and (found.group("word") is None or found.group("word").lower() in SHORT_FORMS)
 
 
 def _colon_between(article: _Article, low: int, high: int) -> bool:
@@ -354,6 +402,10 @@ def _speaker(cue: Token) -> Span | None:
         return subject
     if cue.dep_ in ("conj", "xcomp", "advcl", "ccomp") and cue.head is not cue:  # "... and added", "..., saying"
         return _speaker(cue.head) if _is_cue(cue.head) else _subject_of(cue.head)
+    if cue.dep_ in ("pcomp", "pobj") and cue.head.dep_ == "prep":  # "X was quoted as saying"
+        return _subject_of(cue.head.head)
+    if cue.dep_ == "acl" and cue.head.pos_ in ("NOUN", "PROPN"):  # "the sound of a man screaming: ..."
+        return _phrase(cue.head)
     return None
 
 
@@ -446,6 +498,9 @@ def resolve_speaker(doc: Doc, speaker: Span, roles: dict[str, str], names: list[
     person = next((e for e in names if e.start <= speaker.root.i < e.end), None)
     if person is not None:
         return full_name(person.text, names)
+    named = _name_in_apposition(speaker)
+    if named is not None:
+        return full_name(named.text, names)
     if speaker.root.ent_type_ in PERSON_LIKE:
         return speaker.text
     lower = speaker.root.lower_
@@ -454,11 +509,25 @@ def resolve_speaker(doc: Doc, speaker: Span, roles: dict[str, str], names: list[
     if lower in PRONOUNS:
         before = [e for e in names if e.end <= speaker.start and not _in_quote(text, e)]
         return full_name(_antecedent(before, speaker).text, names) if before else None
-    title = _clean_title(speaker.text)
+    title = _clean_title(speaker.text) if speaker.root.pos_ != "PROPN" else ""  # a proper noun is a name itself
     for key in (title, title.split()[-1] if title else ""):
         if key and key in roles:
             return full_name(roles[key], names)
     return speaker.text if speaker.root.pos_ in ("PROPN", "NOUN") else None
+
+
+def _name_in_apposition(speaker: Span) -> Span | None:
+    """The name right after a description and its comma: "a witness, Davide Ricci, who ..." (the small
+    model tags such names ORG at times, so any proper noun in that place counts)."""
+    if speaker.root.pos_ != "NOUN":
+        return None
+    doc = speaker.doc
+    for child in speaker.root.children:
+        if child.dep_ == "appos" and child.pos_ == "PROPN":
+            name = _phrase(child)
+            if name.start >= 2 and doc[name.start - 1].text == "," and doc[name.start - 2].i == speaker.end - 1:
+                return name
+    return None
 
 
 def _antecedent(before: list[Span], pronoun: Span) -> Span:
