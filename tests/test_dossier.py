@@ -296,3 +296,28 @@ def test_timeline_labels_do_not_overlap_on_close_dates():
     assert all(f"<title>{d}: event &lt;{d}&gt;</title>" in svg for d in days)  # every dot keeps its date
     height = float(re.search(r"viewBox='0 0 \d+ ([\d.]+)'", svg).group(1))
     assert max(y for _, y, _, _ in labels) < height
+
+
+def test_quote_variants_written_with_contractions_match():
+    assert same_quote("It's an absolute disastrous mess,", "It is an absolute, disastrous mess.")
+    assert same_quote("We can't wait and we won't stop", "We cannot wait and we will not stop")
+    assert not same_quote("The bridge's last inspection", "The bridge is last inspection was late")
+
+
+def test_an_outlet_that_leaves_the_speaker_unnamed_gets_the_name_another_gives():
+    from newsprism.compare.quotes import match_quotes
+    from newsprism.model import Analysis, Quotation
+
+    words = {"a": "We saw lightning strike the bridge,", "b": "we saw lightning strike the bridge",
+             "c": "We saw lightning strike the bridge."}
+    speakers = {"a": "Pietro Rossi", "b": "an eyewitness", "c": None}
+    articles = [_article(k, f"“{w}” he said.") for k, w in words.items()]
+    analyses = {k: Analysis(k, "en", 0, quotes=[Quotation(w, 1, 1 + len(w), speaker=speakers[k])])
+                for k, w in words.items()}
+    [group] = match_quotes(articles, analyses, [])
+    assert group.speaker == "Pietro Rossi"
+    assert [v.speaker for v in group.variants] == ["Pietro Rossi"] * 3
+    # two different names stay each outlet's own
+    analyses["b"].quotes[0].speaker = "Anna Berg"
+    [group] = match_quotes(articles, analyses, [])
+    assert [v.speaker for v in group.variants] == ["Pietro Rossi", "Anna Berg", "Pietro Rossi"]

@@ -190,8 +190,27 @@ def test_second_quote_after_said_has_the_same_speaker(quotes_of):
     assert [q.speaker for q in quotes] == ["Sergei Lavrov", "Sergei Lavrov"]
 
 
-def test_scare_quotes_and_titles_are_not_quotations(quotes_of):
-    assert quotes_of("Trump called the deal “a disaster” on Monday and praised “The Apprentice” again.") == []
+def test_titles_and_scare_quotes_are_not_quotations(quotes_of):
+    assert quotes_of("Trump praised “The Apprentice” again.") == []
+    assert quotes_of("The “smart” meters were installed in May.") == []  # no one says it
+
+
+def test_words_quoted_inside_a_reporting_sentence_are_partial_quotations(quotes_of):
+    # the dossier gold counts them (one statement across outlets); PolNeAR calls them mixed quotations
+    [quote] = quotes_of("Trump called the deal “a disaster” on Monday and praised “The Apprentice” again.")
+    assert (quote.text, quote.partial, quote.speaker) == ("a disaster", True, "Trump")
+    text = ("The head of the fire service said there were “dozens of dead”. A witness told Sky TV he saw “eight "
+            "or nine” cars fall in what he said was an “apocalyptic scene”.")
+    quotes = quotes_of(text)
+    assert [q.text for q in quotes] == ["dozens of dead", "eight or nine", "apocalyptic scene"]
+    assert all(q.partial for q in quotes)
+    assert [q.speaker for q in quotes] == ["The head of the fire service", "A witness", "A witness"]
+    [quote] = quotes_of("Starmer promised to build a “government of service”, the BBC reported.")
+    assert quote.speaker == "Starmer" and quote.cue == "promised"
+    [quote] = quotes_of("Stores will continue to open and “source from trusted vendors,” Amazon says.")
+    assert quote.speaker == "Amazon" and quote.partial
+    [quote] = quotes_of("“We will rebuild,” the mayor said.")
+    assert not quote.partial
 
 
 def test_cue_with_a_colon_ending_the_paragraph_above(quotes_of):
@@ -257,3 +276,16 @@ def test_which_full_stops_end_a_sentence(text, ends):
     from newsprism.understand.quotes import _ends_sentence
 
     assert _ends_sentence(text) is ends
+
+
+def test_straight_single_quotes_and_apostrophes(quotes_of):
+    text = ("The official said the service could confirm two injured so far, 'but we fear there are many more'. "
+            "The players' union met in the '90s, and rock 'n' roll played.")
+    [quote] = quotes_of(text)
+    assert quote.text == "but we fear there are many more"
+
+
+def test_a_quoted_sub_heading_is_not_a_quotation(quotes_of):
+    text = ("“We are heartbroken,” Mayor Anna Berg said.\n\n‘A lot of questions’\n\n'All Bets Are Off.'\n\n"
+            "The inquiry starts on Monday.")
+    assert [q.text for q in quotes_of(text)] == ["We are heartbroken,"]

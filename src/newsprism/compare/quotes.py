@@ -20,8 +20,28 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\s*")
 
 
+# Contractions written out, so "It's a mess" and "It is a mess" are one quotation; "'s" only after the
+# pronouns where it cannot be a possessive.
+_CONTRACTIONS = {"n't": ["not"], "'m": ["am"], "'re": ["are"], "'ve": ["have"], "'ll": ["will"], "'d": ["would"]}
+_IS_PRONOUNS = frozenset("it that there he she what who here where".split())
+
+
 def words(text: str) -> list[str]:
-    return [w.replace("’", "'") for w in _WORD.findall(text.casefold())]
+    out: list[str] = []
+    for word in (w.replace("’", "'") for w in _WORD.findall(text.casefold())):
+        out.extend(_expanded(word))
+    return out
+
+
+def _expanded(word: str) -> list[str]:
+    if word in ("can't", "won't", "cannot"):
+        return ["will" if word == "won't" else "can", "not"]
+    for ending, full in _CONTRACTIONS.items():
+        if word.endswith(ending) and len(word) > len(ending):
+            return [word[:-len(ending)], *full]
+    if word.endswith("'s") and word[:-2] in _IS_PRONOUNS:
+        return [word[:-2], "is"]
+    return [word]
 
 
 def same_quote(a: str, b: str, settings: DossierSettings = DossierSettings()) -> bool:
@@ -73,12 +93,26 @@ def match_quotes(articles: list[Article], analyses: dict[str, Analysis], entitie
 
 
 def _group(group: list[tuple[str, Quotation]], names: dict[str, str]) -> QuoteGroup:
-    speakers = Counter(_canonical(q.speaker, names) for _, q in group if q.speaker)
+    own = [_canonical(q.speaker, names) if q.speaker else None for _, q in group]
+    named = Counter(s for s in own if s and not describes(s))
+    speakers = named or Counter(s for s in own if s)
     speaker = speakers.most_common(1)[0][0] if speakers else None
     longest = max((q.text for _, q in group), key=lambda t: (len(words(t)), t))
-    variants = [QuoteVariant(q.text, _canonical(q.speaker, names) if q.speaker else None,
-                             Citation(article_id, q.start, q.end)) for article_id, q in group]
+    # An outlet that quotes the words without the name ("an eyewitness said") gets the name another outlet
+    # gives for the same statement.
+    fill = speaker if named else None
+    variants = [QuoteVariant(q.text, s if s and not describes(s) else fill or s, Citation(article_id, q.start, q.end))
+                for (article_id, q), s in zip(group, own, strict=True)]
     return QuoteGroup(speaker=speaker, text=longest, variants=variants)
+
+
+_DETERMINERS = frozenset("a an the another one some two three several many this that these those".split())
+
+
+def describes(speaker: str) -> bool:
+    """Whether a speaker is a description rather than a name: "an eyewitness", "the transport minister"."""
+    first, *rest = speaker.split() or [""]
+    return first.lower() in _DETERMINERS or not any(w[:1].isupper() for w in [first, *rest])
 
 
 def _canonical(speaker: str, names: dict[str, str]) -> str:

@@ -32,7 +32,7 @@ from ..model import Quotation
 from ..spans import strip_span
 from .names import HONORIFICS, without_titles
 
-OPENERS = {"“": "”", '"': '"', "„": "“”", "«": "»", "‘": "’", "‹": "›", "»": "«"}
+OPENERS = {"“": "”", '"': '"', "„": "“”", "«": "»", "‘": "’", "‹": "›", "»": "«", "'": "'"}
 MIN_WORDS = 1
 # The rules' sizes (set on PolNeAR's train split; part of what ANALYSIS_VERSION versions, so they are
 # constants here and not user settings: a stored analysis must not depend on who ran it).
@@ -50,6 +50,9 @@ REPORTING_VERBS = frozenset("""
     pledge threaten recount reiterate repeat inform assure tell advise answer retort counter interject
     exclaim proclaim allege charge blame criticise criticize praise hail welcome dismiss reject question wonder
 """.split())
+# Reporting verbs only beside a direct quotation (`"...," he continued`): "will continue to operate and
+# “source from trusted vendors”" is not the speaker continuing.
+DIRECT_ONLY = frozenset({"continue"})
 IRREGULAR = {"say": "said", "tell": "told", "write": "wrote written", "think": "thought", "cry": "cried",
              "reply": "replied", "deny": "denied", "testify": "testified", "quip": "quipped", "admit": "admitted",
              "emphasise": "emphasised", "emphasize": "emphasized", "criticise": "criticised", "criticize": "criticized",
@@ -88,6 +91,9 @@ def _paragraph_quotes(paragraph: str) -> list[tuple[int, int, int]]:
         if opener is None:
             break
         closer = _closer(paragraph, opener)
+        if closer is None and paragraph[opener] == "'":  # an apostrophe after all ("the '90s")
+            position = opener + 1
+            continue
         if closer is None:  # unclosed: runs to the end of the paragraph
             found.append((opener + 1, len(paragraph.rstrip()), opener))
             break
@@ -107,6 +113,9 @@ def _next_opener(paragraph: str, position: int) -> int | None:
             before = paragraph[index - 1] if index else " "
             if before.isalnum():
                 continue
+            after = paragraph[index + 1] if index + 1 < len(paragraph) else " "
+            if char == "'" and not after.isalpha():  # a straight one opens words: "'but we ..."
+                continue
         return index
     return None
 
@@ -116,14 +125,21 @@ def _closer(paragraph: str, opener: int) -> int | None:
     for index in range(opener + 1, len(paragraph)):
         char = paragraph[index]
         if char in closers:
-            if char == "’":  # an apostrophe inside a word ("don’t") does not close
-                after = paragraph[index + 1] if index + 1 < len(paragraph) else " "
-                if after.isalpha():
+            if char in "’'":  # an apostrophe inside a word ("don’t") or after one ("the players' union") does not
+                after = paragraph[index + 1] if index + 1 < len(paragraph) else " "  # close
+                if after.isalpha() or char == "'" and (paragraph[index - 1].isspace() or _possessive(paragraph, index)):
                     continue
             return index
         if paragraph[opener] in '"“' and char in '"”“' and _ends_word(paragraph, index):
             return index  # mixed typography: “...," or “...,“ (a mark typed the wrong way round)
     return None
+
+
+def _possessive(paragraph: str, index: int) -> bool:
+    """A straight mark after a plural's "s" followed by a noun ("the players' union"), not a closing mark
+    before punctuation or a verb."""
+    return paragraph[index - 1] == "s" and bool(re.match(r" [a-z]", paragraph[index + 1:index + 3])) and not bool(
+        re.match(r" (?:said|says|told|added|he|she|they|according)\b", paragraph[index + 1:]))
 
 
 def _ends_word(paragraph: str, index: int) -> bool:
@@ -158,6 +174,8 @@ def is_direct(doc: Doc, span: _Span, text: str | None = None) -> bool:
         return True  # goes on from the paragraph before
     line_start = text.rfind("\n", 0, span.opener) + 1
     before = text[line_start:span.opener].rstrip()
+    if not before and _subheading(text, span, words):
+        return False
     if not before or not before.strip(LIST_MARKERS) or before[-1] in SENTENCE_END or before[-1] == ":":
         return True
     if before[-1] == ",":
@@ -166,6 +184,30 @@ def is_direct(doc: Doc, span: _Span, text: str | None = None) -> bool:
     # a reporting verb, though not a sentence of their own (PolNeAR counts it indirect; a reader
     # of the dossier wants it, and it costs about 1% precision on PolNeAR's train split).
     return bool(re.search(r"\bthat$", before)) and _cue_before(doc, line_start + len(before) - 4)
+
+
+def _subheading(text: str, span: _Span, words: str) -> bool:
+    """A short quotation that is a paragraph of its own, with no sentence in it or every word capitalised:
+    a sub-heading (`‘A lot of questions’`, `'All Bets Are Off.'`) that repeats words quoted in the body."""
+    line_end = text.find("\n", span.end)
+    if text[span.end + 1:len(text) if line_end < 0 else line_end].strip() or len(words.split()) > TITLE_MAX_WORDS:
+        return False
+    return words[-1] not in ".?!…,—-" or _looks_like_title(words.rstrip(".?!…"))
+
+
+def is_reported(doc: Doc, span: _Span, text: str) -> bool:
+    """Whether quoted words inside the writer's sentence are someone's own words: a reporting verb of the
+    sentence, outside the marks, governs them (`said there were “dozens of dead”`, `described it as “a
+    mess”`, `“source from trusted vendors,” Amazon says`). Titles stay out ("The Apprentice")."""
+    words = text[span.start:span.end]
+    if _looks_like_title(words):
+        return False
+    quoted = doc.char_span(span.start, span.end, alignment_mode="expand")
+    if quoted is None:
+        return False
+    inside = range(quoted.start - 1, quoted.end + 1)  # the marks too
+    governors = {a.i for t in quoted if t.head.i not in inside for a in (t.head, *t.head.ancestors)}
+    return any(_is_cue(doc[i]) for i in governors if i not in inside)
 
 
 def _looks_like_title(words: str) -> bool:
@@ -206,7 +248,12 @@ class _Article:
 def extract_quotes(doc: Doc, parses: bool = True) -> list[Quotation]:
     text = doc.text
     spans = quoted_spans(text)
-    quotes = [Quotation(text=text[s.start:s.end], start=s.start, end=s.end) for s in spans if is_direct(doc, s, text)]
+    quotes = []
+    for span in spans:
+        direct = is_direct(doc, span, text)
+        if direct or parses and is_reported(doc, span, text):
+            quotes.append(Quotation(text=text[span.start:span.end], start=span.start, end=span.end,
+                                    partial=not direct))
     if parses:
         article = _Article(doc, text, [(max(s.opener, 0), s.end + 1) for s in spans], role_names(doc),
                            person_mentions(doc))
@@ -279,6 +326,10 @@ def _cue(article: _Article, quote: Quotation) -> Token | None:
     paragraph = article.doc.char_span(start, len(text) if end < 0 else end, alignment_mode="expand")
     if paragraph is None:
         return None
+    if quote.partial:  # words inside the writer's sentence: the nearest reporting verb above them
+        governing = _governing_cue(article, quote)
+        if governing is not None:
+            return governing
     found = [t for t in paragraph if _is_cue(t) and not _quoted(article, t.idx) and _speaker_of(article, t, quote)]
     adjacent = [t for t in found if _same_sentence(article, quote, t)]
     if adjacent:
@@ -299,6 +350,18 @@ def _reporting_frame(article: _Article, quote: Quotation, nearest: Token, cues: 
         if verb in cues and verb.i in heads:
             return verb
     return nearest
+
+
+def _governing_cue(article: _Article, quote: Quotation) -> Token | None:
+    """The innermost reporting verb above the quoted words in the parse, with a speaker: `Starmer promised to
+    build a “government of service”, BBC reported` is Starmer's."""
+    doc = article.doc
+    for head in sorted(_heads_outside(article, quote)):
+        for verb in (doc[head], *doc[head].ancestors):
+            if (_is_cue(verb) and verb.lemma_ not in DIRECT_ONLY and not _quoted(article, verb.idx)
+                    and _speaker_of(article, verb, quote)):
+                return verb
+    return None
 
 
 def _heads_outside(article: _Article, quote: Quotation) -> set[int]:
@@ -402,8 +465,10 @@ def _speaker(cue: Token) -> Span | None:
         return subject
     if cue.dep_ in ("conj", "xcomp", "advcl", "ccomp") and cue.head is not cue:  # "... and added", "..., saying"
         return _speaker(cue.head) if _is_cue(cue.head) else _subject_of(cue.head)
-    if cue.dep_ in ("pcomp", "pobj") and cue.head.dep_ == "prep":  # "X was quoted as saying"
-        return _subject_of(cue.head.head)
+    if cue.dep_ in ("pcomp", "pobj") and cue.head.dep_ == "prep":  # "X was quoted as saying", "quotes X as saying"
+        verb = cue.head.head
+        said = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        return _phrase(said) if said is not None else _subject_of(verb)
     if cue.dep_ == "acl" and cue.head.pos_ in ("NOUN", "PROPN"):  # "the sound of a man screaming: ..."
         return _phrase(cue.head)
     return None
@@ -426,6 +491,9 @@ def _phrase(token: Token) -> Span:
             end += 1
         return Span(doc, start, end, label=token.ent_type_)
     words = _core(token)
+    if token.pos_ == "NOUN":  # "the head of the local ambulance service": the "of" says who
+        words += [t for child in token.children if child.dep_ == "prep" and child.lower_ == "of"
+                  for t in _core(child)]
     start, end = min(t.i for t in words), max(t.i for t in words) + 1
     if end - start > SPEAKER_MAX_WORDS:
         return token.doc[token.i:token.i + 1]
@@ -507,19 +575,42 @@ def resolve_speaker(doc: Doc, speaker: Span, roles: dict[str, str], names: list[
     if lower in ("who", "which", "that") and speaker.root.head.dep_ == "relcl":
         return resolve_speaker(doc, _phrase(speaker.root.head.head), roles, names, text)  # "Huffman, who said"
     if lower in PRONOUNS:
+        reporter = _earlier_reporter(speaker, text)
+        resolved = resolve_speaker(doc, reporter, roles, names, text) if reporter is not None else None
+        if resolved is not None:  # "A witness told TV he saw ... in what he said was ...": the witness
+            return resolved
         before = [e for e in names if e.end <= speaker.start and not _in_quote(text, e)]
         return full_name(_antecedent(before, speaker).text, names) if before else None
-    title = _clean_title(speaker.text) if speaker.root.pos_ != "PROPN" else ""  # a proper noun is a name itself
+    title = "" if _is_name_word(speaker.root) else _clean_title(speaker.text)  # a name is no title
     for key in (title, title.split()[-1] if title else ""):
         if key and key in roles:
             return full_name(roles[key], names)
     return speaker.text if speaker.root.pos_ in ("PROPN", "NOUN") else None
 
 
+def _earlier_reporter(pronoun: Span, text: str) -> Span | None:
+    """The subject of a reporting verb earlier in the pronoun's sentence, outside quotation marks, when that
+    is a noun phrase ("A witness told ... he saw")."""
+    sentence = pronoun.root.sent
+    found = None
+    for token in pronoun.doc[sentence.start:pronoun.start]:
+        if _is_cue(token):
+            subject = _subject_of(token)
+            if (subject is not None and subject.root.pos_ in ("NOUN", "PROPN") and subject.end <= pronoun.start
+                    and not _in_quote(text, subject)):
+                found = subject
+    return found
+
+
+def _is_name_word(token: Token) -> bool:
+    """A capitalised proper noun (the small model tags "minister" in "Italy's transport minister" PROPN too)."""
+    return token.pos_ == "PROPN" and token.text[:1].isupper()
+
+
 def _name_in_apposition(speaker: Span) -> Span | None:
     """The name right after a description and its comma: "a witness, Davide Ricci, who ..." (the small
     model tags such names ORG at times, so any proper noun in that place counts)."""
-    if speaker.root.pos_ != "NOUN":
+    if speaker.root.pos_ not in ("NOUN", "PROPN") or _is_name_word(speaker.root):
         return None
     doc = speaker.doc
     for child in speaker.root.children:
