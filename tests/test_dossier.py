@@ -321,3 +321,19 @@ def test_an_outlet_that_leaves_the_speaker_unnamed_gets_the_name_another_gives()
     analyses["b"].quotes[0].speaker = "Anna Berg"
     [group] = match_quotes(articles, analyses, [])
     assert [v.speaker for v in group.variants] == ["Pietro Rossi", "Anna Berg", "Pietro Rossi"]
+
+
+def test_a_title_is_the_person_another_outlet_names_with_it():
+    from newsprism.compare.quotes import match_quotes
+    from newsprism.model import Analysis, Quotation
+
+    said = {"a": ("an immense tragedy", "Danilo Toninelli", "Transport Minister Danilo Toninelli"),
+            "b": ("a huge tragedy", "the transport minister", "the transport minister"),
+            "c": ("eight or nine", "a witness", "a witness"),
+            "d": ("the bridge shook", "Davide Ricci", "a witness")}
+    articles = [_article(k, f"“{w}” he said.") for k, (w, _, _) in said.items()]
+    analyses = {k: Analysis(k, "en", 0, quotes=[Quotation(w, 1, 1 + len(w), speaker=s, speaker_text=t)])
+                for k, (w, s, t) in said.items()}
+    speakers = {g.variants[0].cite.article_id: g.variants[0].speaker for g in match_quotes(articles, analyses, [])}
+    # the definite title is Toninelli's; "a witness" is anyone (d's witness is not c's)
+    assert speakers == {"a": "Danilo Toninelli", "b": "Danilo Toninelli", "c": "a witness", "d": "Davide Ricci"}

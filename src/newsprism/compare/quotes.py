@@ -57,7 +57,13 @@ def same_quote(a: str, b: str, settings: DossierSettings = DossierSettings()) ->
         pieces = [words(p) for p in _ELLIPSIS.split(x) if words(p)]
         if len(pieces) > 1 and _in_order(words(y), pieces):
             return True
-    return SequenceMatcher(None, wa, wb, autojunk=False).ratio() >= settings.same_quote_ratio
+    # compared by stems, so a translated statement's "going"/"go" or "victims"/"victim" is no edit
+    return SequenceMatcher(None, _stems(wa), _stems(wb), autojunk=False).ratio() >= settings.same_quote_ratio
+
+
+def _stems(words_: list[str]) -> list[str]:
+    """Crude English stems: the common inflections cut ("going" -> "go", "struck" stays)."""
+    return [re.sub(r"(?<=..)(?:ing|ed|es|s)$", "", w) if len(w) > 4 else w for w in words_]
 
 
 def _contains(long_: list[str], short: list[str]) -> bool:
@@ -79,6 +85,7 @@ def _in_order(target: list[str], pieces: list[list[str]]) -> bool:
 def match_quotes(articles: list[Article], analyses: dict[str, Analysis], entities: list[Entity],
                  settings: DossierSettings = DossierSettings()) -> list[QuoteGroup]:
     names = canonical_names(entities)
+    known = {fold(form) for e in entities for form in (e.name, *e.aliases)} | set(names)
     items = [(a.id, q) for a in articles for q in analyses[a.id].quotes]
     groups: list[list[tuple[str, Quotation]]] = []
     for item in items:
@@ -87,32 +94,64 @@ def match_quotes(articles: list[Article], analyses: dict[str, Analysis], entitie
             groups.append([item])
         else:
             home.append(item)
-    out = [_group(group, names) for group in groups]
+    titles = _titles(items, names, known)
+    out = [_group(group, names, known, titles) for group in groups]
     return sorted(out, key=lambda q: (-len({v.cite.article_id for v in q.variants}), q.variants[0].cite.article_id,
                                       q.variants[0].cite.start))
 
 
-def _group(group: list[tuple[str, Quotation]], names: dict[str, str]) -> QuoteGroup:
+def _titles(items: list[tuple[str, Quotation]], names: dict[str, str], known: set[str]) -> dict[str, str]:
+    """Titles the story's outlets give a named speaker ("Transport Minister Danilo Toninelli", "Italy's
+    transport minister, Danilo Toninelli, said"), by their key ("transport minister"), when only one name has it."""
+    found: dict[str, set[str]] = {}
+    for _, q in items:
+        if not (q.speaker and q.speaker_text) or describes(speaker := _canonical(q.speaker, names), known):
+            continue
+        name_words = {fold(w) for w in speaker.split()}
+        title = [w for w in q.speaker_text.split() if fold(w.strip(",")) not in name_words]
+        if title and (q.speaker_text.split()[0].lower() not in _INDEFINITE):
+            found.setdefault(_title_key(" ".join(title)), set()).add(speaker)
+    return {key: next(iter(people)) for key, people in found.items() if key and len(people) == 1}
+
+
+_INDEFINITE = frozenset("a an another one some".split())
+
+
+def _title_key(title: str) -> str:
+    """"Italy's transport minister" and "the Transport Minister" -> "transport minister"."""
+    kept = [w for w in re.findall(r"[\w'’-]+", title.casefold())
+            if w not in _DETERMINERS and not re.search(r"['’]s?$", w)]
+    return " ".join(kept)
+
+
+def _group(group: list[tuple[str, Quotation]], names: dict[str, str], known: set[str],
+           titles: dict[str, str]) -> QuoteGroup:
     own = [_canonical(q.speaker, names) if q.speaker else None for _, q in group]
-    named = Counter(s for s in own if s and not describes(s))
+    # a definite description ("the transport minister") is the one person another outlet names with that title
+    own = [titles.get(_title_key(s), s) if s and describes(s, known) and s.split()[0].lower() not in _INDEFINITE
+           else s for s in own]
+    named = Counter(s for s in own if s and not describes(s, known))
     speakers = named or Counter(s for s in own if s)
     speaker = speakers.most_common(1)[0][0] if speakers else None
     longest = max((q.text for _, q in group), key=lambda t: (len(words(t)), t))
     # An outlet that quotes the words without the name ("an eyewitness said") gets the name another outlet
     # gives for the same statement.
     fill = speaker if named else None
-    variants = [QuoteVariant(q.text, s if s and not describes(s) else fill or s, Citation(article_id, q.start, q.end))
-                for (article_id, q), s in zip(group, own, strict=True)]
+    variants = [QuoteVariant(q.text, s if s and not describes(s, known) else fill or s,
+                             Citation(article_id, q.start, q.end)) for (article_id, q), s in zip(group, own, strict=True)]
     return QuoteGroup(speaker=speaker, text=longest, variants=variants)
 
 
 _DETERMINERS = frozenset("a an the another one some two three several many this that these those".split())
 
 
-def describes(speaker: str) -> bool:
-    """Whether a speaker is a description rather than a name: "an eyewitness", "the transport minister"."""
-    first, *rest = speaker.split() or [""]
-    return first.lower() in _DETERMINERS or not any(w[:1].isupper() for w in [first, *rest])
+def describes(speaker: str, known: set[str] = frozenset()) -> bool:
+    """Whether a speaker is a description rather than a name: "an eyewitness", "the transport minister", or
+    one capitalised word that names no entity of the story ("Witnesses" at the start of a sentence)."""
+    words_ = speaker.split()
+    if not words_ or words_[0].lower() in _DETERMINERS or not any(w[:1].isupper() for w in words_):
+        return True
+    return len(words_) == 1 and fold(speaker) not in known
 
 
 def _canonical(speaker: str, names: dict[str, str]) -> str:
