@@ -337,3 +337,19 @@ def test_a_title_is_the_person_another_outlet_names_with_it():
     speakers = {g.variants[0].cite.article_id: g.variants[0].speaker for g in match_quotes(articles, analyses, [])}
     # the definite title is Toninelli's; "a witness" is anyone (d's witness is not c's)
     assert speakers == {"a": "Danilo Toninelli", "b": "Danilo Toninelli", "c": "a witness", "d": "Davide Ricci"}
+
+
+def test_every_quotation_of_an_unnamed_mention_gets_the_name_found_for_one():
+    from newsprism.compare.quotes import match_quotes
+    from newsprism.model import Analysis, Quotation
+
+    a, b1, b2 = "Then we saw the bridge go down.", "It was raining hard when the light went out,", \
+        "And we saw the bridge going down."
+    articles = [_article("a", f"“{a}” Pietro Rossi said."), _article("b", f"“{b1}” an eyewitness said. “{b2}”")]
+    analyses = {"a": Analysis("a", "en", 0, quotes=[Quotation(a, 1, 1 + len(a), speaker="Pietro Rossi")]),
+                "b": Analysis("b", "en", 0, quotes=[
+                    Quotation(b1, 1, 1 + len(b1), speaker="an eyewitness", speaker_start=47),
+                    Quotation(b2, 66, 66 + len(b2), speaker="an eyewitness", speaker_start=47)])}
+    groups = match_quotes(articles, analyses, [])
+    assert sorted(len(g.variants) for g in groups) == [1, 2]  # "go down" / "going down": one statement
+    assert {v.speaker for g in groups for v in g.variants} == {"Pietro Rossi"}

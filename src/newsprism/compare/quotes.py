@@ -95,7 +95,18 @@ def match_quotes(articles: list[Article], analyses: dict[str, Analysis], entitie
         else:
             home.append(item)
     titles = _titles(items, names, known)
-    out = [_group(group, names, known, titles) for group in groups]
+    speakers = {id(q): _own_speaker(q, names, known, titles) for _, q in items}
+    tops = [_top_speaker([speakers[id(q)] for _, q in group], known) for group in groups]
+    # An outlet that quotes the words without the name ("an eyewitness said") gets the name another outlet
+    # gives for the same statement, and so do the other quotations of that same mention in its article.
+    by_mention = {(aid, q.speaker_start): named for group, (named, _) in zip(groups, tops, strict=True) if named
+                  for aid, q in group if q.speaker_start is not None and _unnamed(speakers[id(q)], known)}
+    out = []
+    for group, (named, top) in zip(groups, tops, strict=True):
+        variants = [QuoteVariant(q.text, _variant_speaker(aid, q, speakers[id(q)], named, by_mention, known),
+                                 Citation(aid, q.start, q.end)) for aid, q in group]
+        longest = max((q.text for _, q in group), key=lambda t: (len(words(t)), t))
+        out.append(QuoteGroup(speaker=top, text=longest, variants=variants))
     return sorted(out, key=lambda q: (-len({v.cite.article_id for v in q.variants}), q.variants[0].cite.article_id,
                                       q.variants[0].cite.start))
 
@@ -124,22 +135,31 @@ def _title_key(title: str) -> str:
     return " ".join(kept)
 
 
-def _group(group: list[tuple[str, Quotation]], names: dict[str, str], known: set[str],
-           titles: dict[str, str]) -> QuoteGroup:
-    own = [_canonical(q.speaker, names) if q.speaker else None for _, q in group]
-    # a definite description ("the transport minister") is the one person another outlet names with that title
-    own = [titles.get(_title_key(s), s) if s and describes(s, known) and s.split()[0].lower() not in _INDEFINITE
-           else s for s in own]
-    named = Counter(s for s in own if s and not describes(s, known))
-    speakers = named or Counter(s for s in own if s)
-    speaker = speakers.most_common(1)[0][0] if speakers else None
-    longest = max((q.text for _, q in group), key=lambda t: (len(words(t)), t))
-    # An outlet that quotes the words without the name ("an eyewitness said") gets the name another outlet
-    # gives for the same statement.
-    fill = speaker if named else None
-    variants = [QuoteVariant(q.text, s if s and not describes(s, known) else fill or s,
-                             Citation(article_id, q.start, q.end)) for (article_id, q), s in zip(group, own, strict=True)]
-    return QuoteGroup(speaker=speaker, text=longest, variants=variants)
+def _own_speaker(q: Quotation, names: dict[str, str], known: set[str], titles: dict[str, str]) -> str | None:
+    """The speaker the article names, canonical; a definite description ("the transport minister") is the one
+    person another outlet names with that title."""
+    speaker = _canonical(q.speaker, names) if q.speaker else None
+    if speaker and describes(speaker, known) and speaker.split()[0].lower() not in _INDEFINITE:
+        return titles.get(_title_key(speaker), speaker)
+    return speaker
+
+
+def _top_speaker(speakers: list[str | None], known: set[str]) -> tuple[str | None, str | None]:
+    """(the name most variants give, or None; the speaker most give, names first)."""
+    named = Counter(s for s in speakers if s and not describes(s, known))
+    anyone = named or Counter(s for s in speakers if s)
+    return (named.most_common(1)[0][0] if named else None), (anyone.most_common(1)[0][0] if anyone else None)
+
+
+def _unnamed(speaker: str | None, known: set[str]) -> bool:
+    return not speaker or describes(speaker, known)
+
+
+def _variant_speaker(aid: str, q: Quotation, own: str | None, named: str | None,
+                     by_mention: dict[tuple[str, int | None], str], known: set[str]) -> str | None:
+    if not _unnamed(own, known):
+        return own
+    return named or by_mention.get((aid, q.speaker_start)) or own
 
 
 _DETERMINERS = frozenset("a an the another one some two three several many this that these those".split())
