@@ -289,3 +289,22 @@ def test_a_quoted_sub_heading_is_not_a_quotation(quotes_of):
     text = ("“We are heartbroken,” Mayor Anna Berg said.\n\n‘A lot of questions’\n\n'All Bets Are Off.'\n\n"
             "The inquiry starts on Monday.")
     assert [q.text for q in quotes_of(text)] == ["We are heartbroken,"]
+
+
+def test_a_caption_word_glued_to_a_name_is_not_part_of_the_speaker(quotes_of):
+    from newsprism.understand.names import unglued
+
+    assert [unglued(n) for n in ("captionSergei Lavrov", "iPhone", "deGrasse Tyson", "McDonald")] == [
+        "Sergei Lavrov", "iPhone", "deGrasse Tyson", "McDonald"]
+    text = "Image captionSergei Lavrov said: “We are getting closer.”"
+    [quote] = quotes_of(text)
+    assert quote.speaker == "Sergei Lavrov"
+    assert text[quote.speaker_start:quote.speaker_end] == quote.speaker_text
+    assert "caption" not in quote.speaker_text
+
+
+def test_a_colon_cue_wins_over_a_nearer_cue_after_the_quotation(quotes_of):
+    text = ("Alan Dorling told the BBC on Monday evening, in a long interview at his home: “We will not share "
+            "the currency” while Sandmond said he would.")
+    [quote] = quotes_of(text)
+    assert quote.speaker == "Alan Dorling" and quote.cue == "told"

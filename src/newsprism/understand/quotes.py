@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..model import Quotation
 from ..spans import strip_span
-from .names import HONORIFICS, without_titles
+from .names import HONORIFICS, unglued, without_titles
 
 OPENERS = {"“": "”", '"': '"', "„": "“”", "«": "»", "‘": "’", "‹": "›", "»": "«", "'": "'"}
 MIN_WORDS = 1
@@ -303,9 +303,11 @@ def _attribute(article: _Article, quote: Quotation) -> None:
     speaker = _speaker_of(article, cue, quote)
     if speaker is None:
         return
-    quote.speaker_text = speaker.text
-    quote.speaker_start, quote.speaker_end = speaker.start_char, speaker.end_char
-    quote.speaker = resolve_speaker(article.doc, speaker, article.roles, article.names, article.text)
+    glued = len(speaker.text) - len(unglued(speaker.text))  # "captionSergei Lavrov": the caption word is no name
+    quote.speaker_text = speaker.text[glued:]
+    quote.speaker_start, quote.speaker_end = speaker.start_char + glued, speaker.end_char
+    resolved = resolve_speaker(article.doc, speaker, article.roles, article.names, article.text)
+    quote.speaker = unglued(resolved) if resolved else resolved
 
 
 def _is_cue(token: Token) -> bool:
@@ -332,6 +334,10 @@ def _cue(article: _Article, quote: Quotation) -> Token | None:
             return governing
     found = [t for t in paragraph if _is_cue(t) and not _quoted(article, t.idx) and _speaker_of(article, t, quote)]
     adjacent = [t for t in found if _same_sentence(article, quote, t)]
+    introduced = [t for t in adjacent if t.idx < quote.start and _colon_between(article, t.idx, quote.start)]
+    if introduced and not quote.text.endswith(","):  # `Darling told the BBC: “...” while Salmond said ...`: the
+        # colon says whose words follow, unless the quotation's comma hands them to the cue after (`“...,” X said`)
+        return introduced[-1]
     if adjacent:
         nearest = min(adjacent, key=lambda t: min(abs(t.idx - quote.start), abs(t.idx - quote.end)))
         return _reporting_frame(article, quote, nearest, adjacent)
@@ -436,8 +442,8 @@ def _abbreviation(text: str) -> bool:
 
 
 def _colon_between(article: _Article, low: int, high: int) -> bool:
-    between = article.text[low:high]
-    return between.rstrip().endswith(":") and not re.search(r"[.?!]\s", between)
+    between = article.text[low:high].rstrip().rstrip("".join(OPENERS)).rstrip()  # up to the opening mark
+    return between.endswith(":") and not re.search(r"[.?!]\s", between)
 
 
 def _speaker_of(article: _Article, cue: Token, quote: Quotation) -> Span | None:
@@ -492,8 +498,10 @@ def _phrase(token: Token) -> Span:
         return Span(doc, start, end, label=token.ent_type_)
     words = _core(token)
     if token.pos_ == "NOUN":  # "the head of the local ambulance service": the "of" says who
-        words += [t for child in token.children if child.dep_ == "prep" and child.lower_ == "of"
-                  for t in _core(child)]
+        wider = words + [t for child in token.children if child.dep_ == "prep" and child.lower_ == "of"
+                         for t in _core(child)]
+        if max(t.i for t in wider) - min(t.i for t in wider) < SPEAKER_MAX_WORDS:
+            words = wider
     start, end = min(t.i for t in words), max(t.i for t in words) + 1
     if end - start > SPEAKER_MAX_WORDS:
         return token.doc[token.i:token.i + 1]
@@ -663,6 +671,6 @@ def full_name(name: str, names: list[Span]) -> str:
     if not words:
         return name
     surname = words[-1]
-    longer = [e.text for e in names if e.text.split()[-1:] == [surname] and len(e.text.split()) > len(words)]
+    longer = [unglued(e.text) for e in names if e.text.split()[-1:] == [surname] and len(e.text.split()) > len(words)]
     best = max(longer, key=len, default=" ".join(words))
     return " ".join(without_titles(best.split())) or best
