@@ -303,3 +303,60 @@ def test_timeline_labels_do_not_overlap_on_close_dates():
     assert all(f"<title>{d}: event &lt;{d}&gt;</title>" in svg for d in days)  # every dot keeps its date
     height = float(re.search(r"viewBox='0 0 \d+ ([\d.]+)'", svg).group(1))
     assert max(y for _, y, _, _ in labels) < height
+
+
+def test_quote_variants_written_with_contractions_match():
+    assert same_quote("It's an absolute disastrous mess,", "It is an absolute, disastrous mess.")
+    assert same_quote("We can't wait and we won't stop", "We cannot wait and we will not stop")
+    assert not same_quote("The bridge's last inspection", "The bridge is last inspection was late")
+
+
+def test_an_outlet_that_leaves_the_speaker_unnamed_gets_the_name_another_gives():
+    from newsprism.compare.quotes import match_quotes
+    from newsprism.model import Analysis, Quotation
+
+    words = {"a": "We saw lightning strike the bridge,", "b": "we saw lightning strike the bridge",
+             "c": "We saw lightning strike the bridge."}
+    speakers = {"a": "Pietro Rossi", "b": "an eyewitness", "c": None}
+    articles = [_article(k, f"“{w}” he said.") for k, w in words.items()]
+    analyses = {k: Analysis(k, "en", 0, quotes=[Quotation(w, 1, 1 + len(w), speaker=speakers[k])])
+                for k, w in words.items()}
+    [group] = match_quotes(articles, analyses, [])
+    assert group.speaker == "Pietro Rossi"
+    assert [v.speaker for v in group.variants] == ["Pietro Rossi"] * 3
+    # two different names stay each outlet's own
+    analyses["b"].quotes[0].speaker = "Anna Berg"
+    [group] = match_quotes(articles, analyses, [])
+    assert [v.speaker for v in group.variants] == ["Pietro Rossi", "Anna Berg", "Pietro Rossi"]
+
+
+def test_a_title_is_the_person_another_outlet_names_with_it():
+    from newsprism.compare.quotes import match_quotes
+    from newsprism.model import Analysis, Quotation
+
+    said = {"a": ("an immense tragedy", "Danilo Toninelli", "Transport Minister Danilo Toninelli"),
+            "b": ("a huge tragedy", "the transport minister", "the transport minister"),
+            "c": ("eight or nine", "a witness", "a witness"),
+            "d": ("the bridge shook", "Davide Ricci", "a witness")}
+    articles = [_article(k, f"“{w}” he said.") for k, (w, _, _) in said.items()]
+    analyses = {k: Analysis(k, "en", 0, quotes=[Quotation(w, 1, 1 + len(w), speaker=s, speaker_text=t)])
+                for k, (w, s, t) in said.items()}
+    speakers = {g.variants[0].cite.article_id: g.variants[0].speaker for g in match_quotes(articles, analyses, [])}
+    # the definite title is Toninelli's; "a witness" is anyone (d's witness is not c's)
+    assert speakers == {"a": "Danilo Toninelli", "b": "Danilo Toninelli", "c": "a witness", "d": "Davide Ricci"}
+
+
+def test_every_quotation_of_an_unnamed_mention_gets_the_name_found_for_one():
+    from newsprism.compare.quotes import match_quotes
+    from newsprism.model import Analysis, Quotation
+
+    a, b1, b2 = "Then we saw the bridge go down.", "It was raining hard when the light went out,", \
+        "And we saw the bridge going down."
+    articles = [_article("a", f"“{a}” Pietro Rossi said."), _article("b", f"“{b1}” an eyewitness said. “{b2}”")]
+    analyses = {"a": Analysis("a", "en", 0, quotes=[Quotation(a, 1, 1 + len(a), speaker="Pietro Rossi")]),
+                "b": Analysis("b", "en", 0, quotes=[
+                    Quotation(b1, 1, 1 + len(b1), speaker="an eyewitness", speaker_start=47),
+                    Quotation(b2, 66, 66 + len(b2), speaker="an eyewitness", speaker_start=47)])}
+    groups = match_quotes(articles, analyses, [])
+    assert sorted(len(g.variants) for g in groups) == [1, 2]  # "go down" / "going down": one statement
+    assert {v.speaker for g in groups for v in g.variants} == {"Pietro Rossi"}

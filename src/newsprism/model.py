@@ -222,6 +222,7 @@ class Quotation:
     speaker_start: int | None = None
     speaker_end: int | None = None
     cue: str | None = None  # the reporting verb: said, told, warned ...
+    partial: bool = False  # quoted words inside the writer's sentence (`said there were “dozens of dead”`)
 
 
 @dataclass
