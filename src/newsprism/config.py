@@ -47,6 +47,13 @@ class DossierSettings:
     # Values of one noun further apart than this factor count different things ("410 seats" won, "650-seat"
     # house; "seven cars" vs "three cars" on their side): compared only with values near them.
     same_count_ratio: float = 1.5
+    # Coverage (compare.coverage), "only this outlet reports it": a sentence is listed so only when no other
+    # outlet's sentence reaches `related_elsewhere` (meaning cosine; in the dossier gold, sentence pairs from
+    # 0.6 up state one fact more than 1 time in 10, below 0.55 fewer than 1 in 20).
+    related_elsewhere: float = 0.6
+    # Summary (compare.summary): a sentence cites, besides its own words, the sentences of its fact whose
+    # similarity to it (terms and meaning, as linking ranks them) reaches this: close restatements only.
+    summary_citation: float = 0.7
 
 
 @dataclass(frozen=True)
