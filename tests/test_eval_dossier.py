@@ -176,7 +176,7 @@ def test_the_shared_gold(run_cli):
     assert 0.0 <= found["boilerplate_share"] <= 1.0
     assert found["counts"]["exclusive_facts"] == 227  # the README's exclusives: 40+37+46+24+45+35
     assert found["counts"]["gold_conflicts"] == 9 and found["counts"]["not_conflicts"] == 33
-    # Floors under the measured figures (0.72 / 0.49, 0.55, 0.94 when set): a change that makes "only this
+    # Floors under the measured figures (0.72 / 0.49, 0.64, 0.89 when set): a change that makes "only this
     # outlet" claims, pairings or summary citations wrong more often, or finds far fewer exclusives, fails.
     assert found["exclusives"]["precision"] >= 0.68 and found["exclusives"]["recall"] >= 0.45
-    assert found["pairings"]["precision"] >= 0.5 and found["citations"]["precision"] >= 0.85
+    assert found["pairings"]["precision"] >= 0.6 and found["citations"]["precision"] >= 0.85

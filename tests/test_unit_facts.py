@@ -99,3 +99,15 @@ def test_a_quotation_with_no_more_than_its_attribution_around_it():
     analysis.quotes = [Quotation(text="an absolute, disastrous mess.", start=at, end=len(reported) - 1)]
     assert not _is_quotation(reported, 0, len(reported), analysis)
     assert not _is_quotation("No quotation here at all.", 0, 25, Analysis("a", "en", 0))
+
+
+def test_the_summary_leads_with_what_the_outlets_report():
+    """The first article opens with background; the lead is the collapse every outlet opens with."""
+    background = _article("a1", "Alpha", "The viaduct was designed by an engineer in the 1960s and restored in 2016.",
+                          "A motorway bridge collapsed in Genoa on Tuesday, killing dozens of people.", RESCUE)
+    second = _article("a2", "Beta", "A motorway bridge collapsed in the Italian city of Genoa on Tuesday.", BUILT)
+    third = _article("a3", "Gamma", "Dozens of people died when a motorway bridge fell in Genoa on Tuesday.",
+                     "Italy's prime minister cancelled his holiday and travelled to the city.")
+    found, _ = _dossier(background, second, third)
+    assert "collapsed" in found.summary[0].text or "fell" in found.summary[0].text
+    assert not found.summary[0].text.startswith("The viaduct")

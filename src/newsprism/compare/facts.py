@@ -59,6 +59,9 @@ class Sentence:
     # sentence has no vector), among those whose figures agree with it: the test of "only this outlet
     # reports it" (set by `align`).
     nearest_elsewhere: float = 0.0
+    # How widely the other outlets tell something close to it: the mean, over the other outlets, of how close
+    # each one's nearest sentence comes (set by `align`; 0 with no other outlet).
+    echo: float = 0.0
 
     def cite(self) -> Citation:
         return Citation(self.article_id, self.start, self.end)
@@ -277,6 +280,7 @@ def _best_links(sentences: list[Sentence], outlets: list[str], settings: Dossier
         bounds[sentence.article_id] = (bounds.get(sentence.article_id, (i, i))[0], i + 1)
     similarities = _Similarities(sentences, settings)
     outlet = np.array(outlets, dtype=object)
+    of_outlet = {name: outlet == name for name in dict.fromkeys(outlets)}
     # A headline or caption line only restates the article's facts.
     linkable = np.array([s.prose for s in sentences], dtype=bool)
     best: dict[tuple[int, str], int] = {}
@@ -286,6 +290,8 @@ def _best_links(sentences: list[Sentence], outlets: list[str], settings: Dossier
         elsewhere = outlet != outlets[i]
         if elsewhere.any():
             sentence.nearest_elsewhere = float(related[elsewhere].max())
+            sentence.echo = float(np.mean([related[mask].max() for name, mask in of_outlet.items()
+                                           if name != outlets[i]]))
         if not linkable[i]:
             continue
         scores = candidates[i] = np.where(linkable, scores, -1.0)

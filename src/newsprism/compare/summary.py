@@ -2,13 +2,13 @@
 
 Candidates are sentences that report: complete prose (no headline, sub-headline or caption line), not
 mostly someone's quoted words (the quotes list has those), not too long, not a question or a lead-in to a
-list. They are ranked by how many outlets tell what they say, then by how early the articles tell it (news
-puts what happened, where and when first): the outlets of the sentence's fact, or, when more, the outlets
-with a sentence close to it (`Sentence.echoes`), since a fact worded very differently across outlets is
-not always linked. A candidate too similar to one already chosen is skipped, so no outlet's version of a
-fact repeats another's. The chosen sentences are put in the order the articles tell them. Each cites, after
-its own, the sentences of its fact that restate it closely (`DossierSettings.summary_citation`): a summary
-citation tells the reader "this outlet says this too", a stronger claim than being linked into one fact.
+list. The summary leads with what happened, where and when: of the articles' first reporting sentences
+(news puts those first), the one the other outlets come closest to telling too. The other lines are the
+facts most outlets carry, then those the articles tell earliest; a candidate too similar to a line already
+chosen is skipped, so no outlet's version of a fact repeats another's, and they follow the lead in the
+order the articles tell them. Each line cites, after its own words, the sentences of its fact that restate
+it closely (`DossierSettings.summary_citation`): a summary citation tells the reader "this outlet says
+this too", a stronger claim than being linked into one fact.
 """
 
 from __future__ import annotations
@@ -25,13 +25,18 @@ def summarize(articles: list[Article], facts: list[Fact],
     candidates = [f for f in facts if _reports(best_of[id(f)], settings)]
     ranked = sorted(candidates, key=lambda f: (-len(f.outlets(outlet_of)),
                                                f.position, f.sentences[0].article_id, f.sentences[0].start))
+    lead = _lead(facts, settings)
     chosen: list[Fact] = []
+    if lead is not None:
+        chosen.append(lead[0])
+        best_of[id(lead[0])] = lead[1]
     for fact in ranked:
         if len(chosen) >= settings.summary_sentences:
             break
-        if not any(_redundant(best_of[id(fact)], best_of[id(c)], settings) for c in chosen):
+        told = best_of[id(fact)]
+        if all(fact is not c for c in chosen) and not any(_redundant(told, best_of[id(c)], settings) for c in chosen):
             chosen.append(fact)
-    chosen.sort(key=lambda f: (f.position, f.sentences[0].article_id))
+    chosen[1:] = sorted(chosen[1:], key=lambda f: (f.position, f.sentences[0].article_id))
     return [SummarySentence(best_of[id(f)].text, _citations(f, best_of[id(f)], settings)) for f in chosen]
 
 
@@ -39,6 +44,18 @@ def _citations(fact: Fact, first: Sentence, settings: DossierSettings) -> list[C
     """The sentence's own citation, then those of its fact's sentences that restate it closely."""
     return [first.cite()] + [s.cite() for s in sorted(fact.sentences, key=lambda s: (s.article_id, s.start))
                              if s is not first and similarity(first, s, settings) >= settings.summary_citation]
+
+
+def _lead(facts: list[Fact], settings: DossierSettings) -> tuple[Fact, Sentence] | None:
+    """What happened: of the articles' first reporting sentences (news tells what, where and when first),
+    the one the other outlets come closest to telling too (`Sentence.echo`); with its fact."""
+    ledes: dict[str, tuple[Fact, Sentence]] = {}
+    for fact in facts:
+        for sentence in fact.sentences:
+            known = ledes.get(sentence.article_id)
+            if _reports(sentence, settings) and (known is None or sentence.start < known[1].start):
+                ledes[sentence.article_id] = (fact, sentence)
+    return max(ledes.values(), key=lambda found: (found[1].echo, -found[1].position), default=None)
 
 
 def _reports(sentence: Sentence, settings: DossierSettings) -> bool:
