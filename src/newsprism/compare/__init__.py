@@ -65,7 +65,7 @@ def dossier(articles: Sequence[Article], analyses: Mapping[str, Analysis], *, st
         quotes=match_quotes(compared, analyses, entities, settings),
         numbers=compare_numbers(compared, analyses, settings),
         claims=compare_claims(compared, analyses, settings),
-        coverage=coverage(compared, facts),
+        coverage=coverage(compared, facts, settings),
         timeline=timeline(compared, analyses, facts, story_date),
         not_analysed={a.id: list(analyses[a.id].not_analysed) for a in compared if analyses[a.id].not_analysed},
         texts={a.id: a.text for a in compared},
