@@ -126,3 +126,20 @@ def run_cli(tmp_path):
         return invoke_cli(*args, input=input, env=env, cwd=tmp_path, text=not isinstance(input, bytes))
 
     return run
+
+
+@pytest.fixture(scope="session")
+def gold_story_dossier():
+    """A function: the dossier of one story of ../shared/data/dossier-gold (built once per story per run)."""
+    from newsprism.evaluate.dossier import build, read_gold
+
+    root = needs_shared(SHARED / "data" / "dossier-gold")
+    stories = {story.name: story for story in read_gold(root).stories}
+    built: dict[str, object] = {}
+
+    def dossier_of(name: str):
+        if name not in built:
+            built[name] = build(stories[name]).dossier
+        return built[name]
+
+    return dossier_of

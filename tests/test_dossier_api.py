@@ -95,7 +95,7 @@ def test_dossier_json_contract(pair):
     found = dossier(articles, analyses_for(source, articles), story_id="s1")
     data = found.to_dict()
     assert list(data) == ["id", "version", "title", "date", "articles", "summary", "entities", "quotes", "numbers",
-                          "claims", "coverage", "timeline", "not_analysed"]
+                          "claims", "coverage", "timeline", "not_analysed", "shared_copy", "credits"]
     assert json.loads(json.dumps(data)) == data  # plain JSON all the way down
     assert list(data["articles"][0]) == ["id", "title", "outlet", "url", "published", "language", "duplicate_of"]
     assert list(data["quotes"][0]) == ["speaker", "text", "variants"]

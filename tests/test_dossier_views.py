@@ -54,7 +54,8 @@ def found() -> Dossier:
         quotes=[QuoteGroup("Marco <Bucci>", "We will rebuild,", [QuoteVariant("We will rebuild,", "Bucci", said)])],
         numbers=[NumberGroup("dead", None, "conflict", [NumberReport(12, None, None, False, "12 people", died_a),
                                                          NumberReport(15, None, None, False, "15 people", died_b)])],
-        coverage=Coverage(core=[CoveredFact("Officials said 12 people died.", [died_a, died_b], ["BBC", "Wire|Co"])],
+        coverage=Coverage(core=[CoveredFact("Officials said 12 people died.", [died_a, died_b], ["BBC", "Wire|Co"],
+                                            sources=["Inter<fax>"])],
                           shared=[CoveredFact("Shared fact text.", [first, wire_first], ["BBC", "Wire|Co"])],
                           unique={"a": [Passage("We will rebuild, the mayor said.", said)],
                                   "b": [Passage(WIRE.split("\n")[0], wire_first)]}),
@@ -150,3 +151,9 @@ def test_claims_and_undated_bases_are_shown_in_every_view(found):
     out = io.StringIO()
     print_terminal(found, Console(file=out, width=200, color_system=None))
     assert "Claims and denials" in out.getvalue() and "We will <rebuild>," in out.getvalue()
+
+
+def test_a_fact_of_fewer_sources_than_outlets_says_so(found):
+    assert "— 1 independent source(s): Inter&lt;fax&gt;" in to_markdown(found)
+    assert "<i>1 independent source(s): Inter&lt;fax&gt;</i>" in to_html(found)
+    assert "independent source" not in to_markdown(found).split("### Several outlets report")[1]

@@ -431,9 +431,13 @@ class CoveredFact:
     text: str
     citations: list[Citation]
     outlets: list[str]
+    # The independent sources behind it: an outlet, a group of outlets sharing copy ("a.example / b.example"),
+    # or the source its sentences credit ("Interfax"): corroboration counts these, not outlets.
+    sources: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "citations": _cites(self.citations), "outlets": list(self.outlets)}
+        return {"text": self.text, "citations": _cites(self.citations), "outlets": list(self.outlets),
+                "sources": list(self.sources)}
 
 
 @dataclass
@@ -490,6 +494,10 @@ class Dossier:
     timeline: list[TimelineEvent]
     not_analysed: dict[str, list[str]] = field(default_factory=dict)
     claims: list[ClaimConflict] = field(default_factory=list)  # claims one outlet states and another denies
+    # Articles that share copy (the same sentences with light edits: a republished or rewritten wire report),
+    # and the source each article as a whole credits ("Culled from BBC", a wire credit): compare.sources.
+    shared_copy: list[list[str]] = field(default_factory=list)
+    credits: dict[str, str] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict, repr=False)
     story: Story | None = None
     rejected: list[Rejection] | None = None
@@ -507,6 +515,8 @@ class Dossier:
             "coverage": self.coverage.to_dict(),
             "timeline": [e.to_dict() for e in self.timeline],
             "not_analysed": {k: list(v) for k, v in self.not_analysed.items()},
+            "shared_copy": [list(group) for group in self.shared_copy],
+            "credits": dict(self.credits),
         })
         if self.rejected is not None:
             data["rejected"] = [r.to_dict() for r in self.rejected]

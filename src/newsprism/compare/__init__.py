@@ -26,6 +26,7 @@ from .entities import merge_entities
 from .facts import align
 from .numbers import compare_numbers
 from .quotes import match_quotes
+from .sources import article_credit, copy_groups_of
 from .summary import summarize
 from .timeline import timeline
 
@@ -53,6 +54,8 @@ def dossier(articles: Sequence[Article], analyses: Mapping[str, Analysis], *, st
         raise ValueError(f"no analysis of article(s) {', '.join(missing)}")
     story_date = min((d for d in (calendar_date(a.published) for a in compared) if d), default=None)
     facts = align(compared, analyses, settings)
+    copies = copy_groups_of(compared, {a.id: analyses[a.id].sentences for a in compared})
+    credits = {a.id: credit for a in compared if (credit := article_credit(a))}
     entities = merge_entities([analyses[a.id] for a in compared], settings, texts={a.id: a.text for a in compared})
     return Dossier(
         id=story_id,
@@ -65,10 +68,12 @@ def dossier(articles: Sequence[Article], analyses: Mapping[str, Analysis], *, st
         quotes=match_quotes(compared, analyses, entities, settings),
         numbers=compare_numbers(compared, analyses, settings),
         claims=compare_claims(compared, analyses, settings),
-        coverage=coverage(compared, facts, settings),
+        coverage=coverage(compared, facts, settings, copies),
         timeline=timeline(compared, analyses, facts, story_date),
         not_analysed={a.id: list(analyses[a.id].not_analysed) for a in compared if analyses[a.id].not_analysed},
         texts={a.id: a.text for a in compared},
+        shared_copy=[sorted(group) for group in copies],
+        credits=credits,
     )
 
 

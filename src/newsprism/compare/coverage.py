@@ -10,18 +10,26 @@ list shows them with their speaker, and a remark ("It is a devastating scene") i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..config import DossierSettings
 from ..model import Article, Coverage, CoveredFact, Passage, outlet_names
 from .facts import Fact, Sentence
+from .sources import independent_sources
 
 
-def coverage(articles: list[Article], facts: list[Fact], settings: DossierSettings = DossierSettings()) -> Coverage:
+def coverage(articles: list[Article], facts: list[Fact], settings: DossierSettings = DossierSettings(),
+             copy_groups: Sequence[set[str]] = ()) -> Coverage:
+    """`copy_groups`: articles sharing copy (compare.sources), which count as one source of a fact."""
     outlet_of = outlet_names(articles)
+    texts = {a.id: a.text for a in articles}
     outlets = set(outlet_of.values())
     found = Coverage(unique={a.id: [] for a in articles})
     for fact in facts:
         carried = fact.outlets(outlet_of)
-        entry = CoveredFact(text=fact.representative().text, citations=fact.citations(), outlets=sorted(carried))
+        cites = fact.citations()
+        entry = CoveredFact(text=fact.representative().text, citations=cites, outlets=sorted(carried),
+                            sources=independent_sources(cites, outlet_of, texts, copy_groups))
         if len(outlets) > 1 and carried == outlets:
             found.core.append(entry)
         elif len(carried) > 1:

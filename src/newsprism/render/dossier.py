@@ -170,9 +170,16 @@ def _md_facts(heading: str, facts: list[CoveredFact], dossier: Dossier, outlet: 
         return []
     lines = [f"### {heading}", ""]
     for fact in facts:
-        lines.append(f"- {md_escape(fact.text)} ({md_escape(', '.join(fact.outlets))})")
+        lines.append(f"- {md_escape(fact.text)} ({md_escape(', '.join(fact.outlets))}){_md_sources(fact)}")
         lines += [f"  - {_md_cite(dossier, c, outlet)}" for c in fact.citations]
     return lines + [""]
+
+
+def _md_sources(fact: CoveredFact) -> str:
+    """Said only when the outlets are fewer independent sources (shared copy, a credited source)."""
+    if not fact.sources or len(fact.sources) >= len(fact.outlets):
+        return ""
+    return f" — {len(fact.sources)} independent source(s): {md_escape('; '.join(fact.sources))}"
 
 
 def _md_cite(dossier: Dossier, cite: Citation, outlet: dict[str, str]) -> str:
@@ -291,14 +298,17 @@ def _fragment_part(text: str) -> str:
 
 def _grid(dossier: Dossier, outlet: dict[str, str]) -> str:
     names = sorted(set(outlet.values()))
-    rows = [(c.text, set(c.outlets), c.citations) for c in dossier.coverage.core + dossier.coverage.shared]
+    rows = [(c.text, set(c.outlets), c.citations, c.sources) for c in dossier.coverage.core + dossier.coverage.shared]
     for article_id, items in dossier.coverage.unique.items():
-        rows += [(i.text, {outlet[article_id]}, [i.cite]) for i in items]
+        rows += [(i.text, {outlet[article_id]}, [i.cite], []) for i in items]
     head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
     body = []
-    for text, carried, cites in rows:
+    for text, carried, cites, sources in rows:
         cells = "".join(f"<td class='dot'>{'●' if n in carried else ''}</td>" for n in names)
-        fact = f"{html.escape(one_line(text, 220))} <span class='cites'>{_html_cites(dossier, cites, outlet)}</span>"
+        fewer = (f" <i>{len(sources)} independent source(s): {html.escape('; '.join(sources))}</i>"
+                 if sources and len(sources) < len(carried) else "")
+        fact = (f"{html.escape(one_line(text, 220))}{fewer} "
+                f"<span class='cites'>{_html_cites(dossier, cites, outlet)}</span>")
         body.append(f"<tr><td>{fact}</td>{cells}</tr>")
     return f"<h2>Who reports what</h2><table><tr><th>fact</th>{head}</tr>{''.join(body)}</table>"
 
