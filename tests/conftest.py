@@ -136,3 +136,20 @@ def examples_analysed(examples_db) -> Path:
     with newsprism.Store(examples_db) as opened:
         analyses_for(opened, opened.articles())
     return examples_db
+
+
+@pytest.fixture(scope="session")
+def gold_story_dossier():
+    """A function: the dossier of one story of ../shared/data/dossier-gold (built once per story per run)."""
+    from newsprism.evaluate.dossier import build, read_gold
+
+    root = needs_shared(SHARED / "data" / "dossier-gold")
+    stories = {story.name: story for story in read_gold(root).stories}
+    built: dict[str, object] = {}
+
+    def dossier_of(name: str):
+        if name not in built:
+            built[name] = build(stories[name]).dossier
+        return built[name]
+
+    return dossier_of

@@ -92,6 +92,12 @@ def test_dossier_gold(monkeypatch, capsys):
     assert abs(sum(steps) - float(story.group(5))) < 0.05 and steps[2] > 0  # the analysis takes time
 
 
+def test_dossier_times(monkeypatch, capsys):
+    lines = run("dossier_times", monkeypatch, capsys)
+    total = rows(lines, rf"gold times ({NUMBER}): right ({NUMBER}), wrong ({NUMBER}), .*; accuracy ({NUMBER}) of .*")
+    assert len(total) == 1 and int(total[0][1]) > 0 and 0.0 <= float(total[0][4]) <= 1.0
+
+
 def test_quotes(monkeypatch, capsys):
     lines = run("quotes", monkeypatch, capsys)
     rows(lines, r"PolNeAR dev: 4 articles; .*")

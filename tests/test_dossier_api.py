@@ -65,7 +65,9 @@ def test_dossier_needs_no_store(pair):
     assert quote.speaker == "Aleksei Voronen" and {v.cite.article_id for v in quote.variants} == {"a1", "a2"}
     for variant in quote.variants:  # every citation is the cited words, verbatim
         assert found.passage(variant.cite) == variant.text
+    # 13 dead and 14 dead are two claims (the numbers list shows the conflict): each is its outlet's own
     assert [p.text for p in found.coverage.unique["a2"]] == [
+        "The Kessel Bridge in Varnholm collapsed on Tuesday, killing 14 people and injuring 38.",
         "The government ordered inspections of all similar bridges within 60 days."]
 
 
@@ -93,7 +95,7 @@ def test_dossier_json_contract(pair):
     found = dossier(articles, analyses_for(source, articles), story_id="s1")
     data = found.to_dict()
     assert list(data) == ["id", "version", "title", "date", "articles", "summary", "entities", "quotes", "numbers",
-                          "coverage", "timeline", "not_analysed"]
+                          "claims", "coverage", "timeline", "not_analysed", "shared_copy", "credits"]
     assert json.loads(json.dumps(data)) == data  # plain JSON all the way down
     assert list(data["articles"][0]) == ["id", "title", "outlet", "url", "published", "language", "duplicate_of"]
     assert list(data["quotes"][0]) == ["speaker", "text", "variants"]

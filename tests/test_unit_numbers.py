@@ -66,8 +66,11 @@ def test_two_hedges_agree_when_they_overlap():
     # twice apart and incompatible: not one value, and (see below) not one thing either
     assert not compatible([q("at least 20", 20, low=20), q("at most 10", 10, high=10)])
     assert not compatible([q("tens of thousands", 55000, low=20000, high=90000), q("100000", 100000)])
-    # every report must allow the one value: 12 and 14 each fit "at least 12", not each other
-    assert verdict(("A", [q("at least 12", 12, low=12)]), ("B", [q("12", 12)]), ("C", [q("14", 14)])) == "conflict"
+    # every report must allow the one value: 12 and 14 each fit "at least 12", not each other; "at least 12"
+    # takes no side in that conflict and is listed apart from it
+    groups = compare(("A", [q("at least 12", 12, low=12)]), ("B", [q("12", 12)]), ("C", [q("14", 14)]))
+    assert [(g["verdict"], [r["text"] for r in g["reports"]]) for g in groups] == [
+        ("conflict", ["12", "14"]), ("single", ["at least 12"])]
 
 
 def test_groups_are_what_is_counted_in_which_unit():
@@ -131,3 +134,94 @@ def test_a_floor_above_agreeing_figures_is_an_update_not_a_conflict():
     assert verdict(("A", [q("26", 26)]), ("B", [q("at least 37", 37, low=37)]), ("C", [q("30", 30)])) == "conflict"
     # a ceiling below a figure is no growth: "fewer than 20" against 25 conflicts
     assert verdict(("A", [q("fewer than 20", 20, high=20)]), ("B", [q("25", 25)])) == "conflict"
+
+
+def test_a_report_compatible_with_both_sides_is_listed_apart_from_the_conflict():
+    # "more than 400" allows both 410 and 412: it takes no side, so the conflict cites only 410 and 412
+    groups = compare(("A", [q("410", 410, "seat")]), ("B", [q("more than 400", 400, "seat", low=401)]),
+                     ("C", [q("412", 412, "seat")]))
+    assert [(g["verdict"], [r["text"] for r in g["reports"]]) for g in groups] == [
+        ("conflict", ["410", "412"]), ("single", ["more than 400"])]
+
+
+def test_two_figures_of_one_outlet_are_two_things_not_a_conflict():
+    # one outlet gives the exit poll's 410 and the count's 412; another agrees with the 412
+    assert verdict(("A", [q("410", 410, "seat"), q("412", 412, "seat")]), ("B", [q("412", 412, "seat")])) == "agree"
+
+
+def test_a_floor_does_not_join_values_far_above_it():
+    groups = compare(("A", [q("at least 412", 412, "seat", low=412)]), ("B", [q("650", 650, "seat")]))
+    assert [g["verdict"] for g in groups] == ["single", "single"]
+
+
+def test_a_figure_of_an_earlier_year_is_compared_only_with_that_year():
+    texts = {"a1": "Labour won 410 seats. The party won 368 seats in the 2019 elections.",
+             "a2": "Labour won 410 seats, while the party had 365 in 2019."}
+    articles = [Article(id=aid, text=text, outlet=aid.upper(), published="2024-07-05") for aid, text in texts.items()]
+
+    def at(aid: str, number: str) -> Quantity:
+        start = texts[aid].index(number)
+        return Quantity(number, start, start + len(number), float(number), "seat")
+
+    analyses = {aid: Analysis(article_id=aid, language="en", version=0,
+                              sentences=[(0, len(texts[aid]))], quantities=[at(aid, "410"), at(aid, n)])
+                for aid, n in (("a1", "368"), ("a2", "365"))}
+    groups = [g.to_dict() for g in compare_numbers(articles, analyses)]
+    assert sorted((g["what"], g["verdict"], sorted(r["text"] for r in g["reports"])) for g in groups) == [
+        ("seat", "agree", ["410", "410"]), ("seat in 2019", "conflict", ["365", "368"])]
+
+
+# -- what the text says: extraction on real parses -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def found():
+    from newsprism.understand.pipeline import pipeline_for
+    from newsprism.understand.quantities import extract_quantities
+
+    nlp = pipeline_for("en").nlp
+    return lambda text: [(q.text, q.what, q.unit, q.low, q.high) for q in extract_quantities(nlp(text))]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # vague amounts keep only the floor their word implies, never an invented middle
+    ("Several people were hurt.", [("Several", "injured", None, 3, None)]),
+    ("Millions watched the final.", [("Millions", None, None, 2e6, None)]),
+    ("Dozens of divers searched the river.", [("Dozens", "diver", None, 24, None)]),
+    # "a hundred" is 100, not 100 x 100
+    ("More than a hundred people were injured.", [("More than a hundred", "injured", None, 101, None)]),
+    # ranges are one quantity with both ends
+    ("A witness saw eight or nine cars fall.", [("eight or nine", "car", None, 8, 9)]),
+    ("Turnout was 75-80 per cent, officials said.", [("75-80 per cent", None, "%", 75, 80)]),
+    ("Between 20 and 30 people died.", [("Between 20 and 30", "dead", None, 20, 30)]),
+])
+def test_vague_amounts_and_ranges_keep_what_the_words_say(found, text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The 220-pound man was arrested.", [("220-pound", "man", "lb", None, None)]),
+    ("Labour won 410 seats in the 650-seat House of Commons.",
+     [("410", "seat", None, None, None), ("650", "house", "seat", None, None)]),
+    ("The phone has a 4.7-inch screen.", [("4.7-inch", "screen", "in", None, None)]),
+])
+def test_a_number_hyphened_to_a_word_measures_the_noun_after_it(found, text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a loss of seats and a prediction of seats are not the seats won; a total of seats is
+    ("It was a loss of 251 seats.", [("251", "loss of seat", None, None, None)]),
+    ("The exit poll predictions of 410 seats were beaten.", [("410", "prediction of seat", None, None, None)]),
+    ("They won a total of 412 seats.", [("412", "seat", None, None, None)]),
+    # the whole of a part counts all of them, the part and a side of a split count nothing to compare
+    ("Five of the court's seven judges agreed.", [("Five", None, None, None, None),
+                                                  ("seven", "judge in all", None, None, None)]),
+    ("Four judges voted in favour of the ban, while one voted against it.",
+     [("Four", None, None, None, None), ("one", None, None, None, None)]),
+    # "down from 365": the earlier figure of what the number before it counts
+    ("The party will win only 121 seats, down from 365 in 2019.",
+     [("only 121", "seat", None, None, None), ("365", "seat", None, None, None)]),
+])
+def test_what_a_number_counts_is_read_from_its_phrase(found, text, expected):
+    assert found(text) == expected

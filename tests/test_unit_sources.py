@@ -59,7 +59,23 @@ def test_shared_copy_groups_articles_rewriting_the_same_sentences():
 
 def test_independent_sources_count_credits_and_copy_once():
     outlet_of = {"a": "one.example", "b": "two.example", "c": "three.example", "d": "four.example"}
-    cites = [Citation("a", 0, 10), Citation("b", 0, 10), Citation("c", 5, 20), Citation("d", 0, 9)]
-    credit_of = {("c", 5): "Interfax", ("d", 0): "Interfax"}
-    assert independent_sources(cites, outlet_of, credit_of, [{"a", "b"}]) == ["Interfax", "one.example / two.example"]
-    assert independent_sources(cites, outlet_of, {}, []) == sorted(outlet_of.values())
+    texts = {"a": "Six died.", "b": "Six died.", "c": "Six died, according to Interfax.",
+             "d": "Six people died, Interfax reported."}
+    cites = [Citation(aid, 0, len(text)) for aid, text in texts.items()]
+    assert independent_sources(cites, outlet_of, texts, [{"a", "b"}]) == ["Interfax", "one.example / two.example"]
+    plain = {aid: "Six died." for aid in texts}
+    assert independent_sources(cites[:2] + [Citation("c", 0, 9), Citation("d", 0, 9)], outlet_of, plain, []) == \
+        sorted(outlet_of.values())
+
+
+def test_the_dossier_counts_republished_copy_as_one_source(gold_story_dossier):
+    """On the dossier gold's bridge story (ga02), three articles carry the same wire sentences (Adnkronos,
+    the minister's tweet): they are one copy group, and a fact they all carry has fewer sources than outlets."""
+    found = gold_story_dossier("ga02")
+    assert found.shared_copy, "the wire copy shared by three outlets is found"
+    group = max(found.shared_copy, key=len)
+    assert len(group) >= 2
+    data = found.to_dict()
+    facts = data["coverage"]["core"] + data["coverage"]["shared"]
+    assert any(len(f["sources"]) < len(f["outlets"]) for f in facts)
+    assert all(1 <= len(f["sources"]) for f in facts)

@@ -5,6 +5,8 @@ the meanings of an ISO 8601 value newsprism stores.
 - `parse_date`: any common written date to ISO 8601, never completed from today.
 - `as_utc`: a stored ISO value as an aware UTC moment (a date alone counts as midnight UTC).
 - `calendar_date`: the calendar date of a stored value as the outlet wrote it (its own zone).
+- `period_start`: the first day of a date the timeline gives at any precision ("2015-05-12", "2015-05",
+  "2015-W20", "2015", the decade "196X"), to put them in time order.
 """
 
 from __future__ import annotations
@@ -88,3 +90,20 @@ def calendar_date(value: str | None) -> date | None:
             return date.fromisoformat(value[:10])
         except ValueError:
             return None
+
+
+_PERIOD = re.compile(r"^(?P<year>\d{3}X|\d{4})(?:-W(?P<week>\d\d)|-(?P<month>\d\d)(?:-(?P<day>\d\d))?)?$")
+
+
+def period_start(value: str) -> date | None:
+    """The first day of a day, ISO week, month, year or decade ("196X") as the timeline writes it."""
+    match = _PERIOD.match(value or "")
+    if not match:
+        return None
+    year = int(match["year"].replace("X", "0"))
+    try:
+        if match["week"]:
+            return date.fromisocalendar(year, int(match["week"]), 1)
+        return date(year, int(match["month"] or 1), int(match["day"] or 1))
+    except ValueError:
+        return None

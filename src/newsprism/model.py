@@ -262,15 +262,17 @@ class Quotation:
     speaker_start: int | None = None
     speaker_end: int | None = None
     cue: str | None = None  # the reporting verb: said, told, warned ...
+    partial: bool = False  # quoted words inside the writer's sentence (`said there were “dozens of dead”`)
 
 
 @dataclass
 class Quantity:
     """A number and what it counts: "40,000 troops" is value 40000, what "troops".
 
-    Vague amounts are ranges ("tens of thousands": low 20000, high 90000; value is
-    their midpoint); "at least 12" has low 12 and no high. `unit` is set for money,
-    percentages and measures.
+    Vague amounts keep the floor their word implies ("tens of thousands": low 20000,
+    no high; value is that floor); "at least 12" has low 12 and no high ("more than 12"
+    things: low 13); a range ("eight or nine") has both, and its low end as value.
+    `unit` is set for money, percentages and measures.
     """
 
     text: str
@@ -448,15 +450,34 @@ class NumberGroup:
 
 
 @dataclass
+class ClaimConflict:
+    """A statement some outlets make and other outlets deny ("a distress call was received" against "no
+    distress call was made"): each side's sentences, cited, and the first sentence of each as its text."""
+
+    claim: list[Citation]
+    denial: list[Citation]
+    claim_text: str
+    denial_text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"claim": {"text": self.claim_text, "citations": _cites(self.claim)},
+                "denial": {"text": self.denial_text, "citations": _cites(self.denial)}}
+
+
+@dataclass
 class CoveredFact:
     """A fact several outlets carry: its representative sentence, every sentence stating it, the outlets."""
 
     text: str
     citations: list[Citation]
     outlets: list[str]
+    # The independent sources behind it: an outlet, a group of outlets sharing copy ("a.example / b.example"),
+    # or the source its sentences credit ("Interfax"): corroboration counts these, not outlets.
+    sources: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "citations": _cites(self.citations), "outlets": list(self.outlets)}
+        return {"text": self.text, "citations": _cites(self.citations), "outlets": list(self.outlets),
+                "sources": list(self.sources)}
 
 
 @dataclass
@@ -474,14 +495,21 @@ class Coverage:
 
 @dataclass
 class TimelineEvent:
-    """A dated event ("2014", "2014-05", "2014-05-25"): the first sentence dating it and all that do."""
+    """A dated event: the first sentence dating it and all that do.
+
+    `date` is a day "2014-05-25", an ISO week "2014-W21", a month "2014-05", a year "2014" or a decade "196X".
+    `basis` says what the date rests on, the firmest of its citations': "stated" (the text gives it whole,
+    "25 May 2014"), "published" (a relative expression, "on Friday", resolved against its article's publication
+    date), "story" (the same in an undated article, resolved against the story's first date: less sure).
+    """
 
     date: str
     text: str
     citations: list[Citation]
+    basis: str = "published"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"date": self.date, "text": self.text, "citations": _cites(self.citations)}
+        return {"date": self.date, "text": self.text, "citations": _cites(self.citations), "basis": self.basis}
 
 
 @dataclass
@@ -505,6 +533,11 @@ class Dossier:
     coverage: Coverage
     timeline: list[TimelineEvent]
     not_analysed: dict[str, list[str]] = field(default_factory=dict)
+    claims: list[ClaimConflict] = field(default_factory=list)  # claims one outlet states and another denies
+    # Articles that share copy (the same sentences with light edits: a republished or rewritten wire report),
+    # and the source each article as a whole credits ("Culled from BBC", a wire credit): compare.sources.
+    shared_copy: list[list[str]] = field(default_factory=list)
+    credits: dict[str, str] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict, repr=False)
     story: Story | None = None
     rejected: list[Rejection] | None = None
@@ -518,9 +551,12 @@ class Dossier:
             "entities": [e.to_dict() for e in self.entities],
             "quotes": [q.to_dict() for q in self.quotes],
             "numbers": [n.to_dict() for n in self.numbers],
+            "claims": [c.to_dict() for c in self.claims],
             "coverage": self.coverage.to_dict(),
             "timeline": [e.to_dict() for e in self.timeline],
             "not_analysed": {k: list(v) for k, v in self.not_analysed.items()},
+            "shared_copy": [list(group) for group in self.shared_copy],
+            "credits": dict(self.credits),
         })
         if self.rejected is not None:
             data["rejected"] = [r.to_dict() for r in self.rejected]

@@ -4,7 +4,7 @@
 Spark executor can call it. `story_dossier(store, story_id)` builds it for a stored story;
 `compare_files(paths)` reads files in memory and builds it for their articles as one story.
 The result is a `model.Dossier`; its `to_dict()` is the JSON contract every view renders:
-entities, quotes, numbers, coverage, timeline and summary, each item citing
+entities, quotes, numbers, claims, coverage, timeline and summary, each item citing
 `{"article_id", "start", "end"}` character offsets into the article's text.
 """
 
@@ -20,19 +20,21 @@ from ..ingest import read_articles
 from ..model import Analysis, Article, Dossier, Hints, Rejection, Skipped, StoryMember
 from ..read import Manifest
 from ..understand import AnalysisSource, MemoryAnalyses, analyses_for
+from .claims import compare_claims
 from .coverage import coverage
 from .entities import merge_entities
 from .facts import align
 from .numbers import compare_numbers
 from .quotes import match_quotes
+from .sources import article_credit, copy_groups_of
 from .summary import summarize
 from .timeline import timeline
 
 __all__ = ["DOSSIER_VERSION", "NoSuchStory", "compare_files", "dossier", "story_dossier"]
 
 # Bump when the dossier's JSON shape or meaning changes (2: article entries in the story listing's
-# key order, rejections as {"source_path", "reason"}).
-DOSSIER_VERSION = 2
+# key order, rejections as {"source_path", "reason"}; 3: "claims", a claim one outlet states and another denies).
+DOSSIER_VERSION = 3
 
 class NoSuchStory(LookupError):
     pass
@@ -52,7 +54,9 @@ def dossier(articles: Sequence[Article], analyses: Mapping[str, Analysis], *, st
         raise ValueError(f"no analysis of article(s) {', '.join(missing)}")
     story_date = min((d for d in (calendar_date(a.published) for a in compared) if d), default=None)
     facts = align(compared, analyses, settings)
-    entities = merge_entities([analyses[a.id] for a in compared], settings)
+    copies = copy_groups_of(compared, {a.id: analyses[a.id].sentences for a in compared})
+    credits = {a.id: credit for a in compared if (credit := article_credit(a))}
+    entities = merge_entities([analyses[a.id] for a in compared], settings, texts={a.id: a.text for a in compared})
     return Dossier(
         id=story_id,
         version=DOSSIER_VERSION,
@@ -63,10 +67,13 @@ def dossier(articles: Sequence[Article], analyses: Mapping[str, Analysis], *, st
         entities=entities,
         quotes=match_quotes(compared, analyses, entities, settings),
         numbers=compare_numbers(compared, analyses, settings),
-        coverage=coverage(compared, facts),
+        claims=compare_claims(compared, analyses, settings),
+        coverage=coverage(compared, facts, settings, copies),
         timeline=timeline(compared, analyses, facts, story_date),
         not_analysed={a.id: list(analyses[a.id].not_analysed) for a in compared if analyses[a.id].not_analysed},
         texts={a.id: a.text for a in compared},
+        shared_copy=[sorted(group) for group in copies],
+        credits=credits,
     )
 
 

@@ -70,6 +70,17 @@ def reporting_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     start, end = strip_span(text, start, end)
     if _is_headline(text, start, end):
         return None
+    return _without_residue(text, start, end)
+
+
+def headline_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The part of a headline or sub-headline text[start:end] that is no byline, dateline or residue (what a
+    headline names, the outlet names), or None when it is not a headline or is residue as a whole."""
+    start, end = strip_span(text, start, end)
+    return _without_residue(text, start, end) if _is_headline(text, start, end) else None
+
+
+def _without_residue(text: str, start: int, end: int) -> tuple[int, int] | None:
     cut = True
     while cut and start < end:
         cut = False

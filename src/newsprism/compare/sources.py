@@ -103,16 +103,15 @@ def _same_sentences(first: list[set[str]], second: list[set[str]]) -> int:
     return sum(any(len(a & b) / len(a | b) >= SAME_SENTENCE for b in second) for a in first)
 
 
-def independent_sources(citations: Iterable[Citation], outlet_of: Mapping[str, str],
-                        credit_of: Mapping[tuple[str, int], str | None],
+def independent_sources(citations: Iterable[Citation], outlet_of: Mapping[str, str], texts: Mapping[str, str],
                         copy_groups: Sequence[set[str]]) -> list[str]:
-    """The independent sources behind these citations: each citation counts as the source its sentence
-    credits (`credit_of`, keyed by (article id, start)), else as its article's copy group, else as its
-    outlet. Names are returned sorted; a copy group is named by its outlets joined with " / "."""
+    """The independent sources behind these citations: each citation counts as the source its words credit
+    (`credited`), else as its article's copy group, else as its outlet. Names are returned sorted; a copy
+    group is named by its outlets joined with " / "."""
     group_of = {aid: group for group in copy_groups for aid in group}
     sources = set()
     for cite in citations:
-        credit = credit_of.get((cite.article_id, cite.start))
+        credit = credited(texts.get(cite.article_id, "")[cite.start:cite.end])
         if credit:
             sources.add(credit)
         elif cite.article_id in group_of:
@@ -120,3 +119,8 @@ def independent_sources(citations: Iterable[Citation], outlet_of: Mapping[str, s
         else:
             sources.add(outlet_of.get(cite.article_id, cite.article_id))
     return sorted(sources)
+
+
+def copy_groups_of(articles: Sequence[Article], sentences: Mapping[str, Sequence[tuple[int, int]]]) -> list[set[str]]:
+    """`shared_copy` of articles whose sentences are given as (start, end) spans of their texts."""
+    return shared_copy({a.id: [a.text[s:e] for s, e in sentences.get(a.id, ())] for a in articles})

@@ -23,11 +23,12 @@ How each figure is counted (two spans overlap when they share at least one chara
   right when both map to the same gold fact. precision = right pairs / pairs.
 - citations: every summary citation after the first is right when it maps to the same gold fact as the first
   (a first citation mapping to boilerplate or nothing makes all its extras wrong). precision = right / extras.
-- conflicts: a dossier conflict is a number group with verdict "conflict" (the dossier has no claim-level
-  conflicts yet); its citations are its reports'. It matches a gold conflict (or not-conflict) when its citations
-  overlap that gold item's mention spans in at least two different articles. precision = dossier conflicts
-  matching some gold conflict / dossier conflicts; recall = gold conflicts matched by some dossier conflict /
-  gold conflicts; false_on_not_conflicts = gold not_conflicts matched by some dossier conflict / not_conflicts.
+- conflicts: a dossier conflict is a number group with verdict "conflict" (its citations are its reports') or a
+  claim conflict (`Dossier.claims`: its citations are both sides', claim and denial). It matches a gold conflict
+  (or not-conflict) when its citations overlap that gold item's mention spans in at least two different
+  articles. precision = dossier conflicts matching some gold conflict / dossier conflicts; recall = gold
+  conflicts matched by some dossier conflict / gold conflicts; false_on_not_conflicts = gold not_conflicts
+  matched by some dossier conflict / not_conflicts.
 - quotes: every variant of every quote group against the gold quotes of its article, one-to-one by the rule of
   `eval quotes` (character Jaccard >= 0.5, best overlap first). content_f1 from precision = matched / variants
   and recall = matched / gold quotes. speaker_accuracy = matched variants whose speaker agrees with the gold
@@ -336,6 +337,7 @@ def _matches(cites: list[Citation], spans: list[Span]) -> bool:
 
 def _conflicts(found: Dossier, gold: LocatedGold) -> dict[str, int]:
     flagged = [[r.cite for r in group.reports] for group in found.numbers if group.verdict == "conflict"]
+    flagged += [claim.claim + claim.denial for claim in found.claims]
     return {
         "dossier_conflicts": len(flagged),
         "dossier_conflicts_right": sum(any(_matches(c, g) for g in gold.conflicts) for c in flagged),
@@ -377,6 +379,15 @@ def _quotes(found: Dossier, gold: LocatedGold) -> dict[str, int]:
 
 
 def _dates(found: Dossier, gold: LocatedGold, analyses: dict, articles: dict[str, Article]) -> dict[str, int]:
+    outcomes = [outcome for _, outcome, _, _ in time_outcomes(found, gold, analyses, articles)]
+    return {"gold_times": gold.gold_counts["times"], "times_matched": outcomes.count("right") + outcomes.count("wrong"),
+            "times_right": outcomes.count("right")}
+
+
+def time_outcomes(found: Dossier, gold: LocatedGold, analyses: dict, articles: dict[str, Article]):
+    """Per located gold time: (its span, "right" | "wrong" | "not shown" | "not found", the TimeMention newsprism
+    matched to it or None, the date that mention resolves to or None), by the rule of `dates` in the module
+    docstring (benchmarks/dossier_times.py lists them)."""
     from ..understand.times import resolve  # the timeline's own resolution
 
     shown: dict[tuple[str, object], list[Citation]] = {}
@@ -384,22 +395,20 @@ def _dates(found: Dossier, gold: LocatedGold, analyses: dict, articles: dict[str
         for c in e.citations:
             shown.setdefault((c.article_id, e.date), []).append(c)
     story_date = calendar_date(found.date) if found.date else None
-    matched = right = 0
     for span, date in gold.times:
         analysis, article = analyses.get(span.article), articles.get(span.article)
-        if analysis is None or article is None:
-            continue
-        mentions = [m for m in analysis.times if min(m.end, span.end) > max(m.start, span.start)]
+        mentions = [m for m in analysis.times if min(m.end, span.end) > max(m.start, span.start)] \
+            if analysis is not None and article is not None else []
         if not mentions:
+            yield span, "not found", None, None
             continue
         best = max(mentions, key=lambda m: min(m.end, span.end) - max(m.start, span.start))
         when = resolve(best.rule, calendar_date(article.published) or story_date)
         # the timeline cites the sentence holding the expression (its reporting part: compare.boilerplate)
         if when is None or not any(c.start <= best.start < c.end for c in shown.get((span.article, when), [])):
+            yield span, "not shown", best, when
             continue
-        matched += 1
-        right += when == date
-    return {"gold_times": gold.gold_counts["times"], "times_matched": matched, "times_right": right}
+        yield span, "right" if when == date else "wrong", best, when
 
 
 def all_citations(found: Dossier) -> list[Citation]:
@@ -410,6 +419,7 @@ def all_citations(found: Dossier) -> list[Citation]:
     cites += [v.cite for q in found.quotes for v in q.variants]
     cites += [r.cite for n in found.numbers for r in n.reports]
     cites += [c for e in found.timeline for c in e.citations]
+    cites += [c for claim in found.claims for c in claim.claim + claim.denial]
     return cites
 
 

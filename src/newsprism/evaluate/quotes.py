@@ -402,8 +402,10 @@ def newsprism_extractor() -> Extractor:
 
     def extract(text: str) -> list[Predicted]:
         doc = pipeline.nlp(text)
+        # PolNeAR's unit is the direct quotation: newsprism's partial ones (`said there were “dozens of
+        # dead”`, kept for the dossier) are what PolNeAR calls mixed quotations, not its task.
         return [Predicted(q.start, q.end, q.speaker, q.speaker_text, q.speaker_start, q.speaker_end)
-                for q in extract_quotes(doc, parses=pipeline.parses)]
+                for q in extract_quotes(doc, parses=pipeline.parses) if not q.partial]
 
     return extract
 

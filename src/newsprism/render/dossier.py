@@ -1,8 +1,11 @@
 """A story's dossier (`model.Dossier`) as JSON, Markdown, one self-contained HTML page, or lines for the terminal.
 
-Every string from an article is untrusted: HTML output escapes it with
-`html.escape`, Markdown with `md_escape`, and the terminal view with rich's
-`escape`. Citations are numbered per page; each mark shows the cited passage.
+Markdown and HTML show everything the JSON has (articles, summary, entities, quotes, numbers, timeline, the
+facts every outlet, several outlets and one outlet report, what was not analysed, rejected inputs); the terminal
+shows the most of each. A citation reads as its outlet and the first words it cites (`BBC: "Cars and trucks
+plummeted 45m …"`); in HTML it links to the article at the cited words (a text fragment) and shows the whole
+passage on hover. Every string from an article is untrusted: HTML output escapes it with `html.escape`,
+Markdown with `md_escape`, and the terminal view with rich's `escape`.
 """
 
 from __future__ import annotations
@@ -10,11 +13,12 @@ from __future__ import annotations
 import html
 import json
 from datetime import date
+from urllib.parse import quote
 
 from rich.console import Console
 from rich.markup import escape
 
-from ..model import Citation, Dossier, NumberGroup, StoryMember, TimelineEvent
+from ..model import Citation, CoveredFact, Dossier, NumberGroup, StoryMember, TimelineEvent
 from ..oneline import one_line
 from .articles import md_escape
 
@@ -31,6 +35,22 @@ def render(dossier: Dossier, fmt: str) -> str:
     return views[fmt](dossier)
 
 
+QUOTED_WORDS = 8  # a citation shows this many of the words it cites, then "…"
+
+
+def cited_words(dossier: Dossier, cite: Citation, words: int = QUOTED_WORDS) -> str:
+    """The first words of a cited passage on one line, "…" when there are more; the offsets when the dossier
+    carries no texts."""
+    parts = dossier.passage(cite).split()
+    if not parts:
+        return f"{cite.start}-{cite.end}"
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def _outlets(entity_mentions: dict[str, int], outlet: dict[str, str]) -> list[str]:
+    return sorted({outlet.get(article, article) for article in entity_mentions})
+
+
 # -- terminal ------------------------------------------------------------------------
 
 
@@ -44,17 +64,32 @@ def print_terminal(dossier: Dossier, console: Console | None = None) -> None:
     for item in dossier.summary:
         sources = ", ".join(sorted({outlet[c.article_id] for c in item.citations}))
         out.print(f"  • {escape(item.text)} [dim]({escape(sources)})[/dim]")
+    _section(out, "Entities", [f"{escape(e.name)} [dim]({escape(e.type)}; {sum(e.mentions.values())} mention(s) in "
+                               f"{escape(', '.join(_outlets(e.mentions, outlet)))})[/dim]"
+                               for e in dossier.entities][:20])
     _section(out, "Quotes", [f"{escape(q.speaker or 'unattributed')}: “{escape(q.text)}” [dim]("
                              f"{escape(', '.join(sorted({outlet[v.cite.article_id] for v in q.variants})))})"
                              f"[/dim]" for q in dossier.quotes if len(q.text.split()) > 2][:15])
     _section(out, "Numbers", [_number_line(n, outlet) for n in dossier.numbers if n.verdict != "single"][:20])
-    _section(out, "Timeline", [f"{escape(e.date)}  {escape(one_line(e.text, 160))}" for e in dossier.timeline])
+    _section(out, "Claims and denials", [
+        f"[red]{escape(one_line(c.claim_text, 120))}[/red] [dim]({escape(_cited_outlets(c.claim, outlet))})[/dim] "
+        f"vs [red]{escape(one_line(c.denial_text, 120))}[/red] [dim]({escape(_cited_outlets(c.denial, outlet))})[/dim]"
+        for c in dossier.claims])
+    _section(out, "Timeline", [f"{escape(e.date)}  {escape(one_line(e.text, 160))}"
+                               + (" [dim](date from the story: article undated)[/dim]" if e.basis == "story" else "")
+                               for e in dossier.timeline])
     coverage = dossier.coverage
     _section(out, "Every outlet reports", [escape(one_line(c.text, 160)) for c in coverage.core])
+    _section(out, "Several outlets report", [f"{escape(one_line(c.text, 160))} [dim]({escape(', '.join(c.outlets))})"
+                                             f"[/dim]" for c in coverage.shared][:15])
     for article_id, items in coverage.unique.items():
         _section(out, f"Only {outlet[article_id]} ({article_id})", [escape(one_line(i.text, 160)) for i in items][:12])
     for article_id, missing in dossier.not_analysed.items():
         out.print(f"[yellow]not analysed in {escape(article_id)}: {escape('; '.join(missing))}[/yellow]")
+
+
+def _cited_outlets(cites: list[Citation], outlet: dict[str, str]) -> str:
+    return ", ".join(sorted({outlet.get(c.article_id, c.article_id) for c in cites}))
 
 
 def _number_line(number: NumberGroup, outlet: dict[str, str]) -> str:
@@ -77,34 +112,82 @@ def _section(out: Console, title: str, lines: list[str]) -> None:
 
 def to_markdown(dossier: Dossier) -> str:
     outlet = dossier.outlet_of()
-    lines = [f"# {md_escape(dossier.title or '(untitled)')}", ""]
-    lines += ["| article | outlet | published | title |", "| --- | --- | --- | --- |"]
-    lines += [f"| {md_escape(a.id)} | {md_escape(a.outlet)} | {md_escape(a.published)} | "
-              f"{md_escape(a.title)} |" for a in dossier.articles]
+    cites = lambda items: _md_cites(dossier, items, outlet)  # noqa: E731 - one short local helper
+    lines = [f"# {md_escape(dossier.title or '(untitled)')}", "",
+             f"Story {md_escape(dossier.id)}{', ' + md_escape(dossier.date) if dossier.date else ''}: "
+             f"{len(dossier.articles)} article(s) from {len(set(outlet.values()))} outlet(s).", ""]
+    lines += ["| article | outlet | published | language | title | address | copy of |",
+              "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines += ["| " + " | ".join(md_escape(v) for v in (a.id, a.outlet, a.published, a.language, a.title, a.url,
+                                                       a.duplicate_of)) + " |" for a in dossier.articles]
     lines += ["", "## Summary", ""]
-    lines += [f"- {md_escape(s.text)} ({_md_cites(s.citations, outlet)})" for s in dossier.summary]
-    lines += ["", "## Quotes", "", "| speaker | quote | outlets |", "| --- | --- | --- |"]
-    lines += [f"| {md_escape(q.speaker or 'unattributed')} | {md_escape(q.text)} | "
-              f"{md_escape(', '.join(sorted({outlet[v.cite.article_id] for v in q.variants})))} |"
-              for q in dossier.quotes]
+    lines += [f"- {md_escape(s.text)} ({cites(s.citations)})" for s in dossier.summary]
+    lines += ["", "## Entities", "", "| entity | type | mentions | outlets | also written |",
+              "| --- | --- | --- | --- | --- |"]
+    lines += [f"| {md_escape(e.name)} | {md_escape(e.type)} | {sum(e.mentions.values())} | "
+              f"{md_escape(', '.join(_outlets(e.mentions, outlet)))} | {md_escape('; '.join(e.aliases))} |"
+              for e in dossier.entities]
+    lines += ["", "## Quotes", ""]
+    for q in dossier.quotes:
+        lines.append(f"- **{md_escape(q.speaker or 'unattributed')}**: “{md_escape(q.text)}”")
+        lines += [f"  - {_md_cite(dossier, v.cite, outlet)}"
+                  + (f" (speaker named there: {md_escape(v.speaker)})" if v.speaker and v.speaker != q.speaker else "")
+                  for v in q.variants]
     lines += ["", "## Numbers", "", "| what | verdict | reports |", "| --- | --- | --- |"]
     lines += [f"| {md_escape(n.what)}{' (' + md_escape(n.unit) + ')' if n.unit else ''} | "
-              f"{'**conflict**' if n.verdict == 'conflict' else n.verdict} | "
-              + md_escape("; ".join(f"{r.text} ({outlet[r.cite.article_id]})" for r in n.reports)) + " |"
+              f"{'**conflict**' if n.verdict == 'conflict' else md_escape(n.verdict)} | "
+              + "; ".join(f"{md_escape(r.text)}: {_md_cite(dossier, r.cite, outlet)}" for r in n.reports) + " |"
               for n in dossier.numbers]
+    lines += ["", "## Claims and denials", ""]
+    lines += [f"- **Claim**: {md_escape(c.claim_text)} ({cites(c.claim)})\n  **Denied**: {md_escape(c.denial_text)} "
+              f"({cites(c.denial)})" for c in dossier.claims] or ["No outlet denies what another states."]
     lines += ["", "## Timeline", ""]
-    lines += [f"- **{md_escape(e.date)}** {md_escape(e.text)} ({_md_cites(e.citations, outlet)})"
+    lines += [f"- **{md_escape(e.date)}**{_md_basis(e)} {md_escape(e.text)} ({cites(e.citations)})"
               for e in dossier.timeline]
-    lines += ["", "## Coverage", "", "### Every outlet reports", ""]
-    lines += [f"- {md_escape(c.text)}" for c in dossier.coverage.core]
+    lines += ["", "## Coverage", ""]
+    lines += _md_facts("Every outlet reports", dossier.coverage.core, dossier, outlet)
+    lines += _md_facts("Several outlets report", dossier.coverage.shared, dossier, outlet)
     for article_id, items in dossier.coverage.unique.items():
-        lines += ["", f"### Only {md_escape(outlet[article_id])} ({md_escape(article_id)})", ""]
-        lines += [f"- {md_escape(i.text)}" for i in items]
-    return "\n".join(lines) + "\n"
+        lines += [f"### Only {md_escape(outlet.get(article_id, article_id))} ({md_escape(article_id)})", ""]
+        lines += [f"- {md_escape(i.text)} ({cites([i.cite])})" for i in items] + [""]
+    if dossier.not_analysed:
+        lines += ["## Not analysed", ""]
+        lines += [f"- {md_escape(outlet.get(a, a))} ({md_escape(a)}): {md_escape('; '.join(missing))}"
+                  for a, missing in dossier.not_analysed.items()] + [""]
+    if dossier.rejected:
+        lines += ["## Inputs not read", ""]
+        lines += [f"- {md_escape(r.source_path)}: {md_escape(r.reason)}" for r in dossier.rejected] + [""]
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _md_cites(cites: list[Citation], outlet: dict[str, str]) -> str:
-    return ", ".join(f"{md_escape(outlet[c.article_id])} {c.start}-{c.end}" for c in cites)
+def _md_basis(event: TimelineEvent) -> str:
+    return " (date from the story: article undated)" if event.basis == "story" else ""
+
+
+def _md_facts(heading: str, facts: list[CoveredFact], dossier: Dossier, outlet: dict[str, str]) -> list[str]:
+    """A fact with its outlets, then every sentence stating it (one citation a line)."""
+    if not facts:
+        return []
+    lines = [f"### {heading}", ""]
+    for fact in facts:
+        lines.append(f"- {md_escape(fact.text)} ({md_escape(', '.join(fact.outlets))}){_md_sources(fact)}")
+        lines += [f"  - {_md_cite(dossier, c, outlet)}" for c in fact.citations]
+    return lines + [""]
+
+
+def _md_sources(fact: CoveredFact) -> str:
+    """Said only when the outlets are fewer independent sources (shared copy, a credited source)."""
+    if not fact.sources or len(fact.sources) >= len(fact.outlets):
+        return ""
+    return f" — {len(fact.sources)} independent source(s): {md_escape('; '.join(fact.sources))}"
+
+
+def _md_cite(dossier: Dossier, cite: Citation, outlet: dict[str, str]) -> str:
+    return f"{md_escape(outlet.get(cite.article_id, cite.article_id))}: \"{md_escape(cited_words(dossier, cite))}\""
+
+
+def _md_cites(dossier: Dossier, cites: list[Citation], outlet: dict[str, str]) -> str:
+    return "; ".join(_md_cite(dossier, c, outlet) for c in cites)
 
 
 # -- HTML ---------------------------------------------------------------------------
@@ -115,9 +198,9 @@ h1{font-size:1.8rem;margin-bottom:.2rem}h2{border-bottom:1px solid #ccc;margin-t
 .meta{color:#666;font-size:.9rem}table{border-collapse:collapse;width:100%;font-size:.92rem}
 td,th{border-bottom:1px solid #eee;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f6f6f6}.conflict td{background:#fff0f0}.conflict .verdict{color:#b00;font-weight:bold}
-.agree .verdict{color:#070}.cite{position:relative;font-size:.75rem;vertical-align:super;color:#06c;cursor:help}
+.agree .verdict{color:#070}.cite{position:relative;font-size:.8rem;color:#06c;text-decoration:none;margin-left:.3rem}
 .cite .passage{display:none;position:absolute;left:0;top:1.2rem;z-index:9;width:24rem;background:#fffbe6;
-border:1px solid #e0c200;padding:.5rem;font-size:.85rem;color:#222;font-style:italic}
+border:1px solid #e0c200;padding:.5rem;font-size:.85rem;color:#222;font-style:italic}.cites{display:block}
 .cite:hover .passage,.cite:focus .passage{display:block}.dot{color:#06c;text-align:center}
 svg text{font:11px sans-serif}
 """
@@ -133,13 +216,46 @@ def to_html(dossier: Dossier) -> str:
              f"{e(', '.join(sorted(set(outlet.values()))))}</p>",
              "<h2>Summary</h2><ul>"]
     parts += [f"<li>{e(s.text)} {_html_cites(dossier, s.citations, outlet)}</li>" for s in dossier.summary]
-    parts += ["</ul>", _grid(dossier, outlet), _quotes(dossier, outlet), _numbers(dossier, outlet),
-              _timeline(dossier, outlet), "<h2>Articles</h2><table><tr><th>outlet</th><th>published</th><th>title"
-              "</th></tr>"]
-    parts += [f"<tr><td>{e(a.outlet or '')}</td><td>{e(a.published or '')}</td><td>"
-              f"{_link(a)}</td></tr>" for a in dossier.articles]
-    parts += ["</table></body></html>"]
+    parts += ["</ul>", _entities(dossier, outlet), _grid(dossier, outlet), _quotes(dossier, outlet),
+              _numbers(dossier, outlet), _claims(dossier, outlet), _timeline(dossier, outlet), _articles(dossier),
+              _problems(dossier, outlet),
+              "</body></html>"]
     return "\n".join(parts) + "\n"
+
+
+def _articles(dossier: Dossier) -> str:
+    e = html.escape
+    rows = "".join(f"<tr id='{_anchor(a.id)}'><td>{e(a.outlet or '')}</td><td>{e(a.published or '')}</td>"
+                   f"<td>{e(a.language or '')}</td><td>{_link(a)}</td><td>{e(a.id)}</td><td>{e(a.duplicate_of or '')}"
+                   f"</td></tr>" for a in dossier.articles)
+    return ("<h2>Articles</h2><table><tr><th>outlet</th><th>published</th><th>language</th><th>title</th>"
+            f"<th>article</th><th>copy of</th></tr>{rows}</table>")
+
+
+def _anchor(article_id: str) -> str:
+    return "article-" + html.escape(article_id, quote=True)
+
+
+def _problems(dossier: Dossier, outlet: dict[str, str]) -> str:
+    e = html.escape
+    parts = []
+    if dossier.not_analysed:
+        parts.append("<h2>Not analysed</h2><ul>" + "".join(
+            f"<li>{e(outlet.get(a, a))} ({e(a)}): {e('; '.join(missing))}</li>"
+            for a, missing in dossier.not_analysed.items()) + "</ul>")
+    if dossier.rejected:
+        parts.append("<h2>Inputs not read</h2><ul>" + "".join(
+            f"<li>{e(r.source_path)}: {e(r.reason)}</li>" for r in dossier.rejected) + "</ul>")
+    return "".join(parts)
+
+
+def _entities(dossier: Dossier, outlet: dict[str, str]) -> str:
+    e = html.escape
+    rows = "".join(f"<tr><td>{e(x.name)}</td><td>{e(x.type)}</td><td>{sum(x.mentions.values())}</td>"
+                   f"<td>{e(', '.join(_outlets(x.mentions, outlet)))}</td><td>{e('; '.join(x.aliases))}</td></tr>"
+                   for x in dossier.entities)
+    return ("<h2>Entities</h2><table><tr><th>entity</th><th>type</th><th>mentions</th><th>outlets</th>"
+            f"<th>also written</th></tr>{rows}</table>")
 
 
 def _link(article: StoryMember) -> str:
@@ -151,24 +267,48 @@ def _link(article: StoryMember) -> str:
 
 
 def _html_cites(dossier: Dossier, cites: list[Citation], outlet: dict[str, str]) -> str:
+    """Each citation as its outlet and first cited words, linked to the article at those words."""
+    urls = {a.id: a.url for a in dossier.articles}
     marks = []
     for cite in cites:
-        text = dossier.passage(cite)
-        marks.append(f"<span class='cite' tabindex='0'>[{html.escape(outlet[cite.article_id])}]"
-                     f"<span class='passage'>{html.escape(text)}</span></span>")
+        href = html.escape(_cite_href(urls.get(cite.article_id), cite, dossier.passage(cite)), quote=True)
+        marks.append(f"<a class='cite' href='{href}' rel='noopener noreferrer'>"
+                     f"{html.escape(outlet.get(cite.article_id, cite.article_id))}: "
+                     f"“{html.escape(cited_words(dossier, cite))}”"
+                     f"<span class='passage'>{html.escape(dossier.passage(cite))}</span></a>")
     return "".join(marks)
+
+
+def _cite_href(url: str | None, cite: Citation, passage: str) -> str:
+    """The article's address with a text fragment that selects the cited words (browsers scroll to and mark
+    them); the article's row in the page when it has no web address."""
+    if not (url or "").startswith(("http://", "https://")):
+        return "#" + _anchor(cite.article_id)
+    words = passage.split()
+    if not words:
+        return url
+    fragment = _fragment_part(" ".join(words)) if len(words) <= 2 * QUOTED_WORDS else (
+        _fragment_part(" ".join(words[:QUOTED_WORDS])) + "," + _fragment_part(" ".join(words[-QUOTED_WORDS:])))
+    return url.split("#", 1)[0] + "#:~:text=" + fragment
+
+
+def _fragment_part(text: str) -> str:
+    return quote(text, safe="").replace("-", "%2D")  # "-" and "," delimit a text fragment's parts
 
 
 def _grid(dossier: Dossier, outlet: dict[str, str]) -> str:
     names = sorted(set(outlet.values()))
-    rows = [(c.text, set(c.outlets), c.citations) for c in dossier.coverage.core + dossier.coverage.shared]
+    rows = [(c.text, set(c.outlets), c.citations, c.sources) for c in dossier.coverage.core + dossier.coverage.shared]
     for article_id, items in dossier.coverage.unique.items():
-        rows += [(i.text, {outlet[article_id]}, [i.cite]) for i in items]
+        rows += [(i.text, {outlet[article_id]}, [i.cite], []) for i in items]
     head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
     body = []
-    for text, carried, cites in rows:
+    for text, carried, cites, sources in rows:
         cells = "".join(f"<td class='dot'>{'●' if n in carried else ''}</td>" for n in names)
-        fact = f"{html.escape(one_line(text, 220))} {_html_cites(dossier, cites[:1], outlet)}"
+        fewer = (f" <i>{len(sources)} independent source(s): {html.escape('; '.join(sources))}</i>"
+                 if sources and len(sources) < len(carried) else "")
+        fact = (f"{html.escape(one_line(text, 220))}{fewer} "
+                f"<span class='cites'>{_html_cites(dossier, cites, outlet)}</span>")
         body.append(f"<tr><td>{fact}</td>{cells}</tr>")
     return f"<h2>Who reports what</h2><table><tr><th>fact</th>{head}</tr>{''.join(body)}</table>"
 
@@ -192,10 +332,21 @@ def _numbers(dossier: Dossier, outlet: dict[str, str]) -> str:
     return f"<h2>Numbers</h2><table><tr><th>what</th><th>verdict</th><th>reports</th></tr>{''.join(rows)}</table>"
 
 
+def _claims(dossier: Dossier, outlet: dict[str, str]) -> str:
+    rows = [f"<tr class='conflict'><td>{html.escape(c.claim_text)} {_html_cites(dossier, c.claim, outlet)}</td>"
+            f"<td>{html.escape(c.denial_text)} {_html_cites(dossier, c.denial, outlet)}</td></tr>"
+            for c in dossier.claims]
+    if not rows:
+        return "<h2>Claims and denials</h2><p>No outlet denies what another states.</p>"
+    return f"<h2>Claims and denials</h2><table><tr><th>claim</th><th>denied by</th></tr>{''.join(rows)}</table>"
+
+
 def _timeline(dossier: Dossier, outlet: dict[str, str]) -> str:
     days = [ev for ev in dossier.timeline if len(ev.date) == 10]
     chart = _timeline_chart(days)
-    items = "".join(f"<li><b>{html.escape(ev.date)}</b> {html.escape(ev.text)} "
+    items = "".join(f"<li><b>{html.escape(ev.date)}</b>"
+                    f"{' <i>(date from the story: article undated)</i>' if ev.basis == 'story' else ''} "
+                    f"{html.escape(ev.text)} "
                     f"{_html_cites(dossier, ev.citations, outlet)}</li>" for ev in dossier.timeline)
     return f"<h2>Timeline</h2>{chart}<ul>{items}</ul>"
 

@@ -1,6 +1,9 @@
-"""Personal names: the titles written before a name, in one list for every stage that reads names."""
+"""Personal names: the titles written before a name, in one list for every stage that reads names, and
+names glued to the word before them by text extraction ("captionSergei Lavrov")."""
 
 from __future__ import annotations
+
+import re
 
 # Titles and forms of address that precede a name ("Mr Lavrov", "Prime Minister Tusk", "Gen. Breedlove").
 HONORIFICS = frozenset({
@@ -22,3 +25,13 @@ def without_titles(words: list[str]) -> list[str]:
     while start < len(words) and is_honorific(words[start]):
         start += 1
     return words[start:]
+
+
+# A lower-case word of three letters or more run into a capitalised one: a caption label or a word of the line
+# before lost its space in extraction ("captionSergei", "photoJohn"). "iPhone", "deGrasse", "McDonald" are left.
+_GLUED = re.compile(r"^[a-z]{3,}(?=[A-Z][a-z])")
+
+
+def unglued(name: str) -> str:
+    """The name without a lower-case word glued to its front: "captionSergei Lavrov" -> "Sergei Lavrov"."""
+    return _GLUED.sub("", name, count=1)

@@ -5,7 +5,11 @@ the text of each is turned into a number here, with its hedges ("at least",
 "about", "more than") as a range, and the dependency parse says what it counts:
 the noun it modifies ("troops"), or, for a bare number such as "at least 12 were
 killed", the state it is in ("killed"). Vague amounts ("dozens of divers", "tens
-of thousands") are found by pattern, as ranges.
+of thousands") are found by pattern and keep only the floor their word implies
+("dozens": at least 24), never an invented value. Ranges ("eight or nine", "75-80
+per cent", "between 20 and 30") are one quantity with both ends. Units are read in
+context: "a 220-pound man" is a weight, and a number hyphened to a word before a
+noun ("the 650-seat House", "a 4.7-inch screen") measures that noun.
 """
 
 from __future__ import annotations
@@ -35,17 +39,19 @@ WORDS = {w: i for i, w in enumerate(
 WORDS.update({w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())})
 WORDS.update({"a dozen": 12, "dozen": 12, "a hundred": 100, "a thousand": 1000, "half": 0.5, "a third": 1 / 3,
               "a quarter": 0.25, "a half": 0.5})
-# Vague amounts as (low, high): "dozens" is 24-99, "tens of thousands" 20,000-99,999.
+PHRASES = ("a dozen", "a hundred", "a thousand", "a third", "a quarter", "a half")
+# Vague amounts and the floor their word implies ("dozens" is at least two dozen). No ceiling: "dozens" is
+# said of 150 as well, and a vague word must never conflict with a figure its floor allows.
 VAGUE = {
-    "several": (3, 9), "dozens": (24, 99), "scores": (40, 99), "hundreds": (200, 999), "thousands": (2_000, 9_999),
-    "tens of thousands": (20_000, 99_999), "hundreds of thousands": (200_000, 999_999),
-    "millions": (2e6, 9.99e6), "tens of millions": (2e7, 9.99e7), "hundreds of millions": (2e8, 9.99e8),
-    "billions": (2e9, 9.99e9),
+    "several": 3, "dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2_000, "tens of thousands": 20_000,
+    "hundreds of thousands": 200_000, "millions": 2e6, "tens of millions": 2e7, "hundreds of millions": 2e8,
+    "billions": 2e9,
 }
 # Not "several hundred": a vague multiple of a scale is not a vague amount of single things.
 _VAGUE = re.compile(r"\b(" + "|".join(sorted((re.escape(k) for k in VAGUE), key=len, reverse=True))
                     + r")\b(?!\s+(?:hundred|thousand|million|billion)\b)(?: of)?", re.IGNORECASE)
 LOWER = ("at least", "more than", "over", "upwards of", "in excess of", "no fewer than", "no less than", "above")
+STRICT = ("more than", "over", "upwards of", "in excess of", "above")
 UPPER = ("up to", "at most", "fewer than", "less than", "under", "below", "nearly", "almost", "no more than")
 APPROX = ("about", "around", "some", "roughly", "approximately", "an estimated", "estimated", "nearly", "almost",
           "close to", "up to", "more or less", "circa", "c.")
@@ -60,14 +66,34 @@ _RATE = re.compile(r"(?:\s+[^\W\d_][\w'’-]*){0,2}?\s+(?:a|an|per|each|every)\s
                    r"(?!\s+(?:after|before|earlier|later|ago|or)\b)", re.IGNORECASE)
 
 _OUT_OF = re.compile(r"\s+out\s+of\s", re.IGNORECASE)
+_WHOLE = re.compile(r"\bout\s+of\s+(?:the\s+|its\s+|their\s+)?$", re.IGNORECASE)
+# Ranges: "between 20 and 30", "75-80 per cent", "14 to 15 percent", "eight or nine". A dash joins digits
+# only before a unit ("5-2", "55-45" are results, not ranges); "from 26 to 37" is a change, not a range.
+_NUM = r"\d+(?:[,.]\d+)*|" + "|".join(w for w in WORDS if " " not in w and w != "half")
+_UNIT_AFTER = r"\s*(?:%|per\s*cent\b|percent\b|pc\b|" + "|".join(
+    re.escape(u) for u in sorted(UNITS, key=len, reverse=True) if u[0].isalpha()) + r"\b)"
+_RANGE = re.compile(
+    rf"\bbetween\s+(?P<a1>{_NUM})\s+and\s+(?P<b1>{_NUM})\b"
+    rf"|(?<!\bfrom\s)(?<![\w.,])(?P<a2>\d+(?:[,.]\d+)*)\s*(?:-|–|—)\s*(?P<b2>\d+(?:[,.]\d+)*)(?={_UNIT_AFTER})"
+    rf"|(?<!\bfrom\s)(?<![\w.,-])(?P<a3>{_NUM})\s+(?P<sep>to|or)\s+(?P<b3>{_NUM})\b(?![,.:]?\d)",
+    re.IGNORECASE)
+# "a loss of 251 seats", "predictions of 410 seats": a count of something else than the seats; only these
+# nouns say the number is the count itself ("a total of 412 seats", "a team of 24 divers").
+TOTALS = {"total", "tally", "number", "count", "haul", "sum", "figure", "toll", "estimate", "maximum", "minimum",
+          "group", "crowd", "set", "team", "crew", "squad", "party", "contingent", "force", "fleet", "convoy", "batch"}
+# A number hyphened to one of these before a noun is a measure of the noun ("a 220-pound man"), never money.
+MEASURE_UNITS = {"pound": "lb", "inch": "in", "foot": "ft", "feet": "ft", "ounce": "oz"}
+# "down from 365": the earlier figure of what the number before it counts.
+_EARLIER = re.compile(r"\b(?:down|up|rising|falling|dropping|climbing|increasing|decreasing)\s+from\s+$",
+                      re.IGNORECASE)
 
 
 def extract_quantities(doc: Doc, parses: bool = True) -> list[Quantity]:
-    found: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
     text = doc.text  # once: spaCy joins the tokens again on every call
+    found: list[Quantity] = [q for q in (_range(doc, m, parses) for m in _RANGE.finditer(text)) if q]
+    taken: list[tuple[int, int]] = [(q.start, q.end) for q in found]
     for ent in doc.ents if parses else ():
-        if ent.label_ in AMOUNT_LABELS:
+        if ent.label_ in AMOUNT_LABELS and not any(s < ent.end_char and ent.start_char < e for s, e in taken):
             quantity = _from_entity(ent, text)
             if quantity is not None:
                 found.append(quantity)
@@ -75,12 +101,44 @@ def extract_quantities(doc: Doc, parses: bool = True) -> list[Quantity]:
     for match in _VAGUE.finditer(text):
         if any(s < match.end() and match.start() < e for s, e in taken):
             continue
-        low, high = VAGUE[match.group(1).lower()]
+        low = VAGUE[match.group(1).lower()]
         span = doc.char_span(match.start(), match.end(1), alignment_mode="expand")
         what = _what(span) if (parses and span is not None) else None
-        found.append(Quantity(match.group(1), match.start(), match.end(1), (low + high) / 2, what, None, low, high,
+        found.append(Quantity(match.group(1), match.start(), match.end(1), low, what, None, low, None,
                               approximate=True))
-    return sorted(found, key=lambda q: q.start)
+    found.sort(key=lambda q: q.start)
+    return _earlier_figures(found, text)
+
+
+def _range(doc: Doc, match: re.Match, parses: bool) -> Quantity | None:
+    """A range as one quantity, both ends kept ("eight or nine": low 8, high 9; value is the low end)."""
+    name = next(n for n in ("1", "2", "3") if match.group("a" + n))
+    low, high = (parse_amount(match.group(p + name))[0] for p in ("a", "b"))
+    if low is None or high is None or not low < high or _YEARISH.match(match.group("a" + name)):
+        return None
+    if name == "3" and match.group("sep").lower() == "or" and high > 2 * low + 1:
+        return None  # "one or 10": alternatives, not one uncertain count
+    start, end = match.start(), match.end()
+    unit = None
+    after = re.match(_UNIT_AFTER, doc.text[end:], re.IGNORECASE)
+    if after:
+        word = after.group().strip().lower()
+        unit = "%" if word in ("%", "pc") or "cent" in word else UNITS.get(word)
+        end += after.end()
+    span = doc.char_span(start, end, alignment_mode="expand")
+    what = _what(span) if (parses and span is not None) else None
+    if unit and what in UNITS:
+        what = None  # "14 to 15 percent": the parse took the unit for the thing counted
+    return Quantity(doc.text[start:end], start, end, low, what, unit, low, high)
+
+
+def _earlier_figures(found: list[Quantity], text: str) -> list[Quantity]:
+    """"121 seats, down from 365": 365 counts what 121 counts (at an earlier time, which its clause may name)."""
+    for before, quantity in zip(found, found[1:], strict=False):
+        lead, between = text[max(0, quantity.start - 40):quantity.start], text[before.end:quantity.start]
+        if quantity.what is None and before.what and _EARLIER.search(lead) and "." not in between:
+            quantity.what, quantity.unit = before.what, quantity.unit or before.unit
+    return found
 
 
 def _from_entity(ent: Span, doc_text: str) -> Quantity | None:
@@ -95,6 +153,8 @@ def _from_entity(ent: Span, doc_text: str) -> Quantity | None:
     lowered = hedge.lower()
     if lowered in LOWER:
         low = value
+        if lowered in STRICT and unit is None and value == int(value) and value >= 1:
+            low = value + 1  # "more than 410 seats" excludes 410: a count of whole things is at least 411
     elif lowered in UPPER:
         high = value
     start, end = ent.start_char, ent.end_char
@@ -107,12 +167,33 @@ def _from_entity(ent: Span, doc_text: str) -> Quantity | None:
     rate = _RATE.match(doc_text, end)
     if rate:  # "about 40,000 vehicles a day", "€400,000 a day": a rate, compared only with rates
         unit = f"{unit + ' ' if unit else ''}per {rate.group(1).lower()}"
+    measure = _measure(ent)
+    if measure is not None:  # "the 650-seat House": a size of the House, not a count of seats won
+        return Quantity(doc_text[start:end], start, end, value, *measure, low, high,
+                        approximate=bool(hedge) and lowered in APPROX)
     # "five out of seven justices": five is a part of a count given beside it, not a count of justices
     what = None if _OUT_OF.match(doc_text, end) else _what(ent)
+    if what and _WHOLE.search(doc_text, max(0, start - 20), start):
+        what = f"{what} in all"  # ... and seven counts all the justices, not those who voted
     return Quantity(doc_text[start:end], start, end, value, what, unit, low, high,
                     approximate=bool(hedge) and lowered in APPROX)
 
 
+
+
+def _measure(ent: Span) -> tuple[str | None, str] | None:
+    """(what, unit) of a number hyphened to a word that modifies a noun after it: "a 220-pound man" is
+    (man, lb), "the 650-seat House" (house, seat), "a 4.7-inch screen" (screen, in); None otherwise."""
+    doc = ent.doc
+    number = max((t for t in ent if t.like_num), key=lambda t: t.i, default=None)
+    if number is None or number.i + 2 >= len(doc) or doc[number.i + 1].text not in ("-", "–"):
+        return None
+    word = doc[number.i + 2]
+    noun = word.head
+    if not word.is_alpha or word.lower_ in ("strong", "odd") or noun.i <= word.i or noun.pos_ not in ("NOUN", "PROPN"):
+        return None
+    unit = MEASURE_UNITS.get(word.lemma_.lower()) or UNITS.get(word.lower_) or word.lemma_.lower()
+    return (noun.lemma_.lower() if noun.pos_ == "NOUN" else noun.lower_), unit
 
 
 def _next_to_month(ent: Span) -> bool:
@@ -146,6 +227,9 @@ def parse_amount(text: str) -> tuple[float | None, str | None]:
         value = _digits(number.group(1))
     else:
         value = _words_value(words)
+        phrase = next((p for p in PHRASES if " ".join(words).startswith(p)), None)
+        if phrase:  # "a hundred" is 100 already: its "hundred" scales nothing ("a hundred thousand" still does)
+            words = words[len(phrase.split()):]
     if value is None:
         return None, unit
     for word in words:
@@ -169,7 +253,7 @@ def _digits(text: str) -> float | None:
 
 def _words_value(words: list[str]) -> float | None:
     joined = " ".join(words)
-    for phrase in ("a dozen", "a hundred", "a thousand", "a third", "a quarter", "a half"):
+    for phrase in PHRASES:
         if joined.startswith(phrase):
             return float(WORDS[phrase])
     total, seen = 0.0, False
@@ -192,7 +276,9 @@ def _what(span: Span) -> str | None:
         subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
         return _counted(subjects[0]) if subjects else None  # "traffic rose 40%"
     if root.dep_ in ("nummod", "quantmod", "compound", "amod", "npadvmod") and head.i >= span.end:
-        return _counted(head)
+        if head.dep_ in ("nsubj", "nsubjpass") and _split(head.head):
+            return None  # "Four judges voted for, while one voted against": one side of a split, not a count
+        return _of_what(head, _counted(head))
     if root.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in ("NOUN", "PROPN"):
         return _counted(head.head)  # "dozens of divers" parsed the other way round
     whole = next((o for c in root.children if c.dep_ == "prep" and c.lower_ == "of"
@@ -206,6 +292,32 @@ def _what(span: Span) -> str | None:
     if root.pos_ in ("NOUN", "PROPN") and root.lower_ not in SCALES and not root.like_num:
         return _counted(root)
     return _noun_after(span)
+
+
+def _of_what(noun: Token, counted: str | None) -> str | None:
+    """What "N <noun>" counts inside "X of N <noun>": the noun's count for a total ("a total of 412 seats"),
+    all of them when X is a part ("five of the seven judges": seven judges in all), else something else
+    than the noun ("a loss of 251 seats", "the predictions of 410 seats") that no plain count compares with."""
+    if counted is None or noun.dep_ != "pobj" or noun.head.lower_ != "of":
+        return counted
+    outer = noun.head.head
+    if outer.like_num or outer.pos_ == "NUM":
+        return f"{counted} in all"
+    if outer.pos_ == "NOUN" and outer.lemma_.lower() not in TOTALS:
+        return f"{outer.lemma_.lower()} of {counted}"
+    return counted
+
+
+def _split(verb: Token) -> bool:
+    """Whether another clause of the sentence has a number as the subject of the same verb ("Four judges
+    voted in favour, while one voted against it"): the count is one side of a split."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    related = [c for c in verb.children if c.dep_ in ("conj", "advcl")] + ([verb.head] if verb.dep_ in (
+        "conj", "advcl") else [])
+    return any(other.lemma_ == verb.lemma_ and any(
+        c.dep_ in ("nsubj", "nsubjpass") and (c.like_num or any(n.dep_ == "nummod" for n in c.children))
+        for c in other.children) for other in related)
 
 
 def _part_of_count(whole: Token, span: Span) -> bool:
