@@ -7,7 +7,7 @@ DEMO := build/demo
 SEEDS_DIR := $(if $(wildcard ../shared/seeds),../shared/seeds,examples/corpus/text)
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: demo test install clean bench lint
+.PHONY: demo serve test install clean bench lint
 
 # The virtual environment with newsprism and its test tools, rebuilt when the
 # dependencies change. requirements.lock pins every transitive dependency.
@@ -20,8 +20,9 @@ install: $(BIN)/.installed
 
 demo: $(BIN)/.installed
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
-	@echo "== ingesting the example corpus (examples/corpus, fictional) into $(DEMO)/newsprism.db"
+	@echo "== ingesting the example corpus (examples/corpus, fictional) and the seeds into $(DEMO)/newsprism.db"
 	$(BIN)/newsprism ingest examples/corpus --db $(DEMO)/newsprism.db
+	$(BIN)/newsprism ingest $(SEEDS_DIR) --db $(DEMO)/newsprism.db
 	@echo "== what was stored"
 	$(BIN)/newsprism articles --db $(DEMO)/newsprism.db
 	$(BIN)/newsprism articles --db $(DEMO)/newsprism.db --format markdown -o $(DEMO)/articles.md
@@ -35,6 +36,12 @@ demo: $(BIN)/.installed
 	@echo "== done: store $(DEMO)/newsprism.db, reports $(DEMO)/articles.md, $(DEMO)/articles.json, $(DEMO)/stories.json, $(DEMO)/seeds-dossier.html"
 	@echo "   try: $(BIN)/newsprism stories --db $(DEMO)/newsprism.db --min-outlets 3"
 	@echo "        $(BIN)/newsprism story ID --db $(DEMO)/newsprism.db"
+	@echo "== in a browser: make serve, then open http://127.0.0.1:8000/ (Ctrl-C stops it)"
+
+# The demo store in a browser (and its JSON API) on http://127.0.0.1:8000/; `make demo` builds the store.
+serve: $(BIN)/.installed
+	@test -f $(DEMO)/newsprism.db || $(MAKE) demo
+	$(BIN)/newsprism serve --db $(DEMO)/newsprism.db
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
@@ -54,6 +61,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/long_article.py
 	$(BIN)/python benchmarks/store.py
 	$(BIN)/python benchmarks/dossier_gold.py
+	$(BIN)/python benchmarks/outlets.py
 	$(BIN)/python benchmarks/serve.py
 
 clean:

@@ -67,7 +67,8 @@ def story_page(request: Request, story_id: str):
     data, texts = found
     data["latest"] = store.latest_arrival()[0]
     cite = views.citation_helper(data["dossier"], texts)
-    return respond(request, "story.html", data, helpers={"cite": cite, "cite_groups": views.citation_groups(cite)})
+    return respond(request, "story.html", data, helpers={"cite": cite, "cite_groups": views.citation_groups(cite),
+                                                         "word_changes": views.word_changes})
 
 
 @router.get("/articles/{article_id}", summary="An article, with a cited span highlighted")

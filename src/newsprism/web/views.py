@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
@@ -178,6 +179,29 @@ def citation_helper(found: dict[str, Any] | None, texts: dict[str, str]):
                 "href": f"/articles/{c['article_id']}?hl={c['start']}-{c['end']}#c-{c['start']}-{c['end']}"}
 
     return cite
+
+
+def word_changes(reference: str, variant: str) -> list[dict[str, Any]]:
+    """A quotation's wording against the group's reference wording, word by word: pieces
+    [{"text", "change"}] with change "same", "added" (words only the variant has) or "removed" (reference
+    words the variant leaves out). Plain text: the template marks the pieces (<ins>, <del>)."""
+    ours, theirs = reference.split(), variant.split()
+    pieces: list[dict[str, Any]] = []
+    matcher = difflib.SequenceMatcher(a=[_folded(w) for w in ours], b=[_folded(w) for w in theirs], autojunk=False)
+    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        if tag == "equal":
+            pieces.append({"text": " ".join(theirs[b1:b2]), "change": "same"})
+            continue
+        if a2 > a1:
+            pieces.append({"text": " ".join(ours[a1:a2]), "change": "removed"})
+        if b2 > b1:
+            pieces.append({"text": " ".join(theirs[b1:b2]), "change": "added"})
+    return pieces
+
+
+def _folded(word: str) -> str:
+    """A word as the comparison sees it: case and surrounding punctuation aside."""
+    return word.strip(".,;:!?\"'“”‘’()[]…").casefold()
 
 
 def citation_groups(cite):
