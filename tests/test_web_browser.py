@@ -230,6 +230,18 @@ def test_a_citation_opens_in_place_and_leads_to_the_highlighted_span(page, site)
     assert " ".join(article["text"][int(start):int(end)].split()) == " ".join(marked.split())
 
 
+def test_an_address_with_only_the_fragment_marks_the_span_too(page, site):
+    story = httpx.get(f"{site['url']}/stories/{site['seeds_story']}.json", timeout=10).json()
+    cite = story["dossier"]["summary"][0]["citations"][0]
+    article = httpx.get(f"{site['url']}/articles/{cite['article_id']}.json", timeout=10).json()
+    page.goto(f"{site['url']}/articles/{cite['article_id']}#c-{cite['start']}-{cite['end']}")
+    mark = page.locator(f"mark#c-{cite['start']}-{cite['end']}")
+    mark.wait_for()
+    assert page.evaluate("document.activeElement.id") == f"c-{cite['start']}-{cite['end']}"
+    first_paragraph_part = article["text"][cite["start"]:cite["end"]].split("\n\n")[0]
+    assert " ".join(mark.inner_text().split()) == " ".join(first_paragraph_part.split())
+
+
 def test_search_for_lavrov(page, site):
     page.goto(site["url"] + "/")
     page.fill("#q", "Lavrov")

@@ -100,3 +100,12 @@ def test_every_page_carries_a_policy_that_allows_no_inline_script(client):
     for url in ("/", "/.json", "/stories/x", "/search?q=bridge", "/outlets", "/docs"):
         policy = client.get(url).headers["content-security-policy"]
         assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+def test_the_schema_says_what_bad_parameters_and_missing_items_get(client):
+    schema = client.get("/openapi.json").json()
+    story = schema["paths"]["/stories/{story_id}"]["get"]["responses"]
+    assert {"200", "400", "404"} <= set(story) and "422" not in story
+    assert schema["components"]["schemas"]["Error"]["required"] == ["error", "status"]
+    answer = client.get("/?page=0", headers={"Accept": "application/json"})
+    assert answer.status_code == 400 and set(answer.json()) == {"error", "status"}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -69,6 +70,8 @@ def create_app(db_path: str | Path, *, settings: Settings = Settings(), analyse:
     app.include_router(docs.router)
     app.include_router(outlet_pages.router)
 
+    app.openapi = lambda: _schema(app)
+
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
         response = await call_next(request)
@@ -89,3 +92,26 @@ def create_app(db_path: str | Path, *, settings: Settings = Settings(), analyse:
         return error_response(request, 400, problems or "bad request")
 
     return app
+
+
+def _schema(app: FastAPI) -> dict:
+    """FastAPI's OpenAPI schema, saying what the app answers to bad parameters: 400 with `{"error", "status"}`
+    (`bad_parameters` above), not FastAPI's default 422 with its own body."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for path, operations in schema.get("paths", {}).items():
+            for operation in operations.values():
+                responses = operation.get("responses", {})
+                if responses.get("422", {}).get("description") == "Validation Error":
+                    del responses["422"]
+                    responses["400"] = {"description": "bad parameters, with a one-line reason", "content": error}
+                if "{" in path:
+                    responses.setdefault("404", {"description": "no such item", "content": error})
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            components.pop(unused, None)
+        components["Error"] = {"type": "object", "required": ["error", "status"],
+                               "properties": {"error": {"type": "string"}, "status": {"type": "integer"}}}
+        app.openapi_schema = schema
+    return app.openapi_schema

@@ -132,7 +132,18 @@ def article_view(store, article: Article, span: tuple[int, int] | None) -> dict[
     data["story_url"] = f"/stories/{article.story_id}" if article.story_id else None
     data["highlight"] = {"start": span[0], "end": span[1]} if span else None
     data["paragraphs"] = paragraphs(article.text, span)
+    data["paragraph_starts"] = paragraph_starts(article.text)
     return data
+
+
+def paragraph_starts(text: str) -> list[int]:
+    """The offset in the text where each paragraph ("\n\n"-separated) starts: a page marks a span cited
+    only in its address (#c-START-END) from these."""
+    starts, at = [], 0
+    for block in text.split("\n\n"):
+        starts.append(at)
+        at += len(block) + 2
+    return starts
 
 
 def paragraphs(text: str, span: tuple[int, int] | None) -> list[list[dict[str, Any]]]:

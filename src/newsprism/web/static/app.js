@@ -1,9 +1,33 @@
 // newsprism: small, dependency-free helpers; every page works without them.
 "use strict";
 (function () {
-  // A link to a cited span (#c-START-END) brings the highlighted passage into view and focus.
+  // A link to a cited span (#c-START-END) brings the highlighted passage into view and focus. The server marks
+  // the span when the address also says ?hl=START-END; an address with the fragment only is marked here, from
+  // the paragraphs' offsets in the article's text (data-start), the first paragraph's part of the span.
+  function markFragment(start, end) {
+    var blocks = document.querySelectorAll(".article .text p[data-start]");
+    for (var i = 0; i < blocks.length; i++) {
+      var p = blocks[i], from = Number(p.getAttribute("data-start")), node = p.firstChild;
+      if (!node || node.nodeType !== 3 || p.childNodes.length !== 1) continue;
+      var to = from + node.data.length;
+      if (end <= from || start >= to) continue;
+      var range = document.createRange();
+      range.setStart(node, Math.max(start, from) - from);
+      range.setEnd(node, Math.min(end, to) - from);
+      var mark = document.createElement("mark");
+      mark.id = "c-" + start + "-" + end;
+      mark.tabIndex = -1;
+      range.surroundContents(mark);
+      return mark;
+    }
+    return null;
+  }
   function focusCitation() {
+    var found = /^#c-(\d+)-(\d+)$/.exec(location.hash || "");
     var target = location.hash && document.getElementById(location.hash.slice(1));
+    if (!target && found && Number(found[1]) < Number(found[2])) {
+      target = markFragment(Number(found[1]), Number(found[2]));
+    }
     if (target && target.tagName === "MARK") {
       target.scrollIntoView({ block: "center" });
       target.focus({ preventScroll: true });
