@@ -109,3 +109,12 @@ def test_the_schema_says_what_bad_parameters_and_missing_items_get(client):
     assert schema["components"]["schemas"]["Error"]["required"] == ["error", "status"]
     answer = client.get("/?page=0", headers={"Accept": "application/json"})
     assert answer.status_code == 400 and set(answer.json()) == {"error", "status"}
+
+
+def test_static_files_come_from_memory_by_exact_name(client):
+    css = client.get("/static/app.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css") and "mark" in css.text
+    assert client.get("/static/app.css", headers={"If-None-Match": css.headers["etag"]}).status_code == 304
+    for probe in ("/static/../app.py", "/static/%2e%2e%2fapp.py", "/static/..%2F..%2Fpyproject.toml",
+                  "/static/nope.css", "/static/"):
+        assert client.get(probe).status_code == 404

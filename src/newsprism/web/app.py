@@ -10,19 +10,17 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..config import Settings
 from ..outlets import OutletCache
 from ..store import Store
-from . import api, docs, outlet_pages, pages, search, views
+from . import api, docs, outlet_pages, pages, search, static_files, views
 from .respond import error_response
 from .worker import AnalysisWorker
 
 log = logging.getLogger(__name__)
 
-HERE = Path(__file__).parent
 
 # No inline script or style, nothing from another origin; article text can never run as code.
 SECURITY_HEADERS = {
@@ -63,7 +61,7 @@ def create_app(db_path: str | Path, *, settings: Settings = Settings(), analyse:
     app.state.ingest_session = None  # made by the first POST, kept for the next ones
     app.state.outlet_cache = OutletCache()  # outlet figures, kept until the store changes
     app.state.memo = views.Memo()  # front-page listings and dossiers, under keys that change with the store
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(static_files.router)
     app.include_router(pages.router)
     app.include_router(search.router)
     app.include_router(api.router)
