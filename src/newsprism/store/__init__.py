@@ -39,7 +39,7 @@ from ..config import Settings
 from ..dates import as_utc
 from ..identify import FILLABLE
 from ..model import Analysis, Article, OutletFigures, SearchHit, Story, StoryMember
-from .schema import MIGRATIONS
+from .schema import LISTING_SELECT, MIGRATIONS
 
 log = logging.getLogger(__name__)
 
@@ -537,37 +537,38 @@ class Store:
         per page for the pages' outlets and languages. `language` and `outlet` keep the stories with an
         article in that language or from that outlet. `order` is "latest" (newest article first) or
         "active" (`ACTIVE_RANK`: outlets and articles, fading with the age of the newest article)."""
-        where, having, params = self._story_filters(min_outlets, since, search, language, outlet)
+        where, params = self._story_filters(min_outlets, since, search, language, outlet)
         if order not in ORDERS:
             raise ValueError(f"unknown story order {order!r} (one of {', '.join(ORDERS)})")
-        yield from self._story_pages(where, having, params, limit, offset, page or PAGE, ORDERS[order])
+        yield from self._story_pages(where, params, limit, offset, page or PAGE, ORDERS[order])
 
     def count_story_matches(self, *, min_outlets: int = 0, since: str | None = None, search: str | None = None,
                             language: str | None = None, outlet: str | None = None) -> int:
         """How many stories `stories()` gives with these filters (for page counts)."""
-        where, having, params = self._story_filters(min_outlets, since, search, language, outlet)
-        having = [h.replace("outlet_count", "count(DISTINCT lower(a.outlet))").replace(
-            "last_published", "max(a.time_utc)") for h in having]
-        sql = (f"SELECT count(*) FROM (SELECT a.story_id FROM articles a WHERE "
-               f"{' AND '.join(['a.story_id IS NOT NULL', *where])} GROUP BY a.story_id "
-               f"HAVING {' AND '.join(having)})")
-        return self._one(sql, params)[0]
+        where, params = self._story_filters(min_outlets, since, search, language, outlet)
+        return self._one(f"SELECT count(*) FROM {self._listing()} l WHERE {' AND '.join(where)}", params)[0]
 
-    def _story_filters(self, min_outlets, since, search, language, outlet) -> tuple[list, list, list]:
-        where, having, params = [], ["outlet_count >= ?"], []
+    def _listing(self) -> str:
+        """The stories' listing rows: the table triggers keep, or (read-only on a store from before it, which
+        no write may upgrade) the same figures grouped from the articles, slowly."""
+        return f"({LISTING_SELECT} WHERE story_id IS NOT NULL GROUP BY story_id)" if self._outdated else "story_listing"
+
+    def _story_filters(self, min_outlets, since, search, language, outlet) -> tuple[list, list]:
+        """Conditions on the stories' listing rows (`story_listing l`, kept up by triggers on articles: see
+        store/schema.py); search, language and outlet look for one article of the story that has them."""
+        where, params = ["l.outlet_count >= ?"], [min_outlets]
+        if since:
+            where.append("l.last_published >= ?")
+            params.append(utc_key(since) or since)
         if search:
-            where.append("a.story_id IN (SELECT story_id FROM articles WHERE seq IN "
+            where.append("l.story_id IN (SELECT story_id FROM articles WHERE seq IN "
                          "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))")
             params.append(fts_query(search))
         for column, value in (("language", language), ("outlet", outlet)):
             if value:
-                where.append(f"a.story_id IN (SELECT story_id FROM articles WHERE {column} = ? COLLATE NOCASE)")
+                where.append(f"l.story_id IN (SELECT story_id FROM articles WHERE {column} = ? COLLATE NOCASE)")
                 params.append(value)
-        params.append(min_outlets)
-        if since:
-            having.append("last_published >= ?")
-            params.append(utc_key(since) or since)
-        return where, having, params
+        return where, params
 
     def story_leads(self, story_ids: Sequence[str], characters: int = 400) -> dict[str, str]:
         """The opening of each story's earliest article (by publication time, then arrival), in one query."""
@@ -666,10 +667,10 @@ class Store:
             yield from chunk
 
     def count_stories(self) -> int:
-        return self._one("SELECT count(DISTINCT story_id) FROM articles")[0]
+        return self._one(f"SELECT count(*) FROM {self._listing()}")[0]
 
     def get_story(self, story_id: str) -> Story | None:
-        found = [s for chunk in self._story_pages(["a.story_id = ?"], [], [story_id], None, 0, 1) for s in chunk]
+        found = [s for chunk in self._story_pages(["l.story_id = ?"], [story_id], None, 0, 1) for s in chunk]
         if not found:
             return None
         story = found[0]
@@ -679,19 +680,17 @@ class Store:
         story.articles = [StoryMember(**dict(row)) for row in rows]
         return story
 
-    def _story_pages(self, where: list[str], having: list[str], params: list, limit: int | None, offset: int,
+    def _story_pages(self, where: list[str], params: list, limit: int | None, offset: int,
                      page: int, order: str = "") -> Iterator[list[Story]]:
-        sql = f"""SELECT a.story_id AS id, s.title AS title, min(a.time_utc) AS first_published,
-                         max(a.time_utc) AS last_published, count(*) AS article_count,
-                         count(DISTINCT lower(a.outlet)) AS outlet_count, max(a.cluster_seq) AS latest
-                  FROM articles a LEFT JOIN stories s ON s.id = a.story_id
-                  WHERE {' AND '.join(['a.story_id IS NOT NULL', *where])} GROUP BY a.story_id
-                  {'HAVING ' + ' AND '.join(having) if having else ''}
+        sql = f"""SELECT l.story_id AS id, s.title AS title, l.first_published, l.last_published,
+                         l.article_count, l.outlet_count
+                  FROM {self._listing()} l LEFT JOIN stories s ON s.id = l.story_id
+                  WHERE {' AND '.join(where) or '1'}
                   ORDER BY {order or ORDERS["latest"]}"""
         with self._translated():
             rows = self._execute(sql + _page_clause(limit, offset), params)
             while chunk := rows.fetchmany(page):
-                stories = [Story(**{k: v for k, v in dict(row).items() if k != "latest"}) for row in chunk]
+                stories = [Story(**dict(row)) for row in chunk]
                 self._add_outlets_and_languages(stories)
                 yield stories
 
@@ -877,9 +876,10 @@ def fts_query(text: str) -> str:
 ACTIVE_HALF_LIFE_HOURS = 12
 ACTIVE_RANK = (f"(2.0 * outlet_count + article_count) / (1.0 + max(0.0, (julianday((SELECT max(time_utc) FROM "
                f"articles)) - julianday(last_published)) * 24.0 / {ACTIVE_HALF_LIFE_HOURS}))")
+# Over the listing rows (`story_listing l`); "latest" is the order of the index story_listing_latest.
 ORDERS = {
-    "latest": "last_published IS NULL, last_published DESC, latest DESC, a.story_id",
-    "active": f"last_published IS NULL, {ACTIVE_RANK} DESC, last_published DESC, a.story_id",
+    "latest": "l.last_published IS NULL, l.last_published DESC, l.latest DESC, l.story_id",
+    "active": f"l.last_published IS NULL, {ACTIVE_RANK} DESC, l.last_published DESC, l.story_id",
 }
 
 

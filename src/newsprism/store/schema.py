@@ -51,6 +51,33 @@ def rewrite_article_ids(db: sqlite3.Connection) -> None:
     db.execute("DROP TABLE id_map")
 
 
+# A story's listing figures from its articles (the rule the story_listing table keeps; GROUP BY story_id).
+LISTING_SELECT = ("SELECT story_id, count(*) AS article_count, count(DISTINCT lower(outlet)) AS outlet_count, "
+                  "min(time_utc) AS first_published, max(time_utc) AS last_published, max(cluster_seq) AS latest "
+                  "FROM articles")
+
+# Recompute one story's listing row from its articles (the index on (story_id, outlet, time_utc) serves all but
+# the latest assignment): for changes that can shrink a story, which are rare (recluster, a filled-in outlet or time).
+_RECOMPUTE_LISTING = """
+            DELETE FROM story_listing WHERE story_id = {story};
+            INSERT INTO story_listing """ + LISTING_SELECT + """ WHERE story_id = {story} GROUP BY story_id;"""
+
+# An article joining a story (the common write: ingest assigns each new article once) updates the row in place:
+# one more article, one more outlet unless another article of the story has it (case aside, as lower() sees it).
+_JOIN_LISTING = """
+            INSERT INTO story_listing VALUES (new.story_id, 1, new.outlet IS NOT NULL, new.time_utc, new.time_utc,
+                                              new.cluster_seq)
+            ON CONFLICT (story_id) DO UPDATE SET
+                article_count = article_count + 1,
+                outlet_count = outlet_count + (new.outlet IS NOT NULL AND NOT EXISTS (
+                    SELECT 1 FROM articles WHERE story_id = new.story_id AND outlet = new.outlet COLLATE NOCASE
+                    AND seq != new.seq)),
+                first_published = min(coalesce(first_published, new.time_utc),
+                                      coalesce(new.time_utc, first_published)),
+                last_published = max(coalesce(last_published, new.time_utc), coalesce(new.time_utc, last_published)),
+                latest = max(coalesce(latest, new.cluster_seq), coalesce(new.cluster_seq, latest));"""
+
+
 MIGRATIONS: list[tuple[int, str, str | Callable[[sqlite3.Connection], None]]] = [
     (
         1,
@@ -170,6 +197,43 @@ MIGRATIONS: list[tuple[int, str, str | Callable[[sqlite3.Connection], None]]] = 
         CREATE INDEX outlet_attributes_attribute ON outlet_attributes(attribute, value);
         -- per-outlet figures read an outlet's first time in each story from this index alone
         CREATE INDEX articles_story_outlet ON articles(story_id, outlet COLLATE NOCASE, time_utc);
+        """,
+    ),
+    (
+        7,
+        "story_listing: each story's listing figures, kept up by triggers on articles",
+        f"""
+        CREATE TABLE story_listing (                -- what the story listing orders and filters by, per story
+            story_id TEXT PRIMARY KEY,
+            article_count INTEGER NOT NULL,         -- count(*) of its articles
+            outlet_count INTEGER NOT NULL,          -- count(DISTINCT lower(outlet))
+            first_published TEXT,                   -- min(time_utc), max(time_utc) of its dated articles
+            last_published TEXT,
+            latest INTEGER                          -- max(cluster_seq): its latest assignment
+        ) WITHOUT ROWID;
+        -- the "latest" order, and the active order's candidates (newest first)
+        CREATE INDEX story_listing_latest ON story_listing(last_published IS NULL, last_published DESC, latest DESC,
+                                                           story_id);
+        INSERT INTO story_listing {LISTING_SELECT} WHERE story_id IS NOT NULL GROUP BY story_id;
+
+        CREATE TRIGGER story_listing_insert AFTER INSERT ON articles WHEN new.story_id IS NOT NULL BEGIN
+            {_JOIN_LISTING}
+        END;
+        CREATE TRIGGER story_listing_join AFTER UPDATE OF story_id, outlet, time_utc, cluster_seq ON articles
+        WHEN old.story_id IS NULL AND new.story_id IS NOT NULL BEGIN
+            {_JOIN_LISTING}
+        END;
+        CREATE TRIGGER story_listing_change AFTER UPDATE OF story_id, outlet, time_utc, cluster_seq ON articles
+        WHEN old.story_id IS NOT NULL BEGIN
+            {_RECOMPUTE_LISTING.format(story="old.story_id")}
+        END;
+        CREATE TRIGGER story_listing_move AFTER UPDATE OF story_id ON articles
+        WHEN old.story_id IS NOT NULL AND new.story_id IS NOT NULL AND new.story_id != old.story_id BEGIN
+            {_RECOMPUTE_LISTING.format(story="new.story_id")}
+        END;
+        CREATE TRIGGER story_listing_delete AFTER DELETE ON articles WHEN old.story_id IS NOT NULL BEGIN
+            {_RECOMPUTE_LISTING.format(story="old.story_id")}
+        END;
         """,
     ),
 ]
