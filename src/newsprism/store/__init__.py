@@ -540,7 +540,46 @@ class Store:
         where, params = self._story_filters(min_outlets, since, search, language, outlet)
         if order not in ORDERS:
             raise ValueError(f"unknown story order {order!r} (one of {', '.join(ORDERS)})")
+        if order == "active" and limit is not None and not (search or language or outlet or self._outdated):
+            top = self._most_active(min_outlets, since and (utc_key(since) or since), offset + limit)
+            if top is not None:
+                yield from self._story_pages([f"l.story_id IN ({', '.join('?' * len(top))})"], top, limit, offset,
+                                             page or PAGE, ORDERS[order])
+                return
         yield from self._story_pages(where, params, limit, offset, page or PAGE, ORDERS[order])
+
+    def _most_active(self, min_outlets: int, since: str | None, count: int) -> list[str] | None:
+        """Ids of the `count` most active stories with `min_outlets` and a dated article at or after `since`
+        (a UTC key), found among the recent stories only, or None when that cannot be known so (then every
+        story is ranked).
+
+        A story whose newest article is `hours` older than the store's newest ranks at most
+        weight / (1 + hours / ACTIVE_HALF_LIFE_HOURS), its weight (2 x outlets + articles) at most the largest
+        any story has (from an index); so when the `count`th best story of a recent window ranks above that
+        bound for the window's edge, no older story can enter the top `count` (and none ties it, as a tie
+        goes to the newer story). The window widens until it holds (twice at most), else None."""
+        if count <= 0 or count > MOST_ACTIVE_LIMIT:
+            return None
+        hours = MOST_ACTIVE_HOURS
+        for _ in range(3):
+            rows = self._all(
+                f"""WITH edge AS (SELECT strftime('%Y-%m-%dT%H:%M:%S', max(time_utc), ?) AS time FROM articles)
+                    SELECT l.story_id, {ACTIVE_RANK} AS rank, (SELECT time FROM edge) AS edge,
+                           (SELECT max(2 * outlet_count + article_count) FROM story_listing) AS heaviest
+                    FROM story_listing l
+                    WHERE l.outlet_count >= ? AND l.last_published >= max(?, (SELECT time FROM edge))
+                    ORDER BY {ORDERS["active"]} LIMIT ?""", [f"-{hours:.4f} hours", min_outlets, since or "", count])
+            if rows and since and since >= rows[0]["edge"]:
+                return [row["story_id"] for row in rows]  # the window held every story since `since`
+            if len(rows) < count:  # too few stories that recent: a wider window
+                hours *= 16
+                continue
+            heaviest, last = rows[0]["heaviest"], rows[-1]["rank"]
+            if last > heaviest / (1.0 + hours / ACTIVE_HALF_LIFE_HOURS) * (1 + 1e-9):
+                return [row["story_id"] for row in rows]
+            # the window beyond which not even the heaviest story could rank above the one found countth
+            hours = ACTIVE_HALF_LIFE_HOURS * (heaviest / last - 1) * 1.01 + 1
+        return None
 
     def count_story_matches(self, *, min_outlets: int = 0, since: str | None = None, search: str | None = None,
                             language: str | None = None, outlet: str | None = None) -> int:
@@ -877,6 +916,10 @@ ACTIVE_HALF_LIFE_HOURS = 12
 ACTIVE_RANK = (f"(2.0 * outlet_count + article_count) / (1.0 + max(0.0, (julianday((SELECT max(time_utc) FROM "
                f"articles)) - julianday(last_published)) * 24.0 / {ACTIVE_HALF_LIFE_HOURS}))")
 # Over the listing rows (`story_listing l`); "latest" is the order of the index story_listing_latest.
+# `Store._most_active`: front pages (up to this many stories deep) rank the stories of the last hours first, then
+# wider windows while an older story might still rank among them.
+MOST_ACTIVE_LIMIT = 1000
+MOST_ACTIVE_HOURS = 48
 ORDERS = {
     "latest": "l.last_published IS NULL, l.last_published DESC, l.latest DESC, l.story_id",
     "active": f"l.last_published IS NULL, {ACTIVE_RANK} DESC, l.last_published DESC, l.story_id",

@@ -214,6 +214,9 @@ MIGRATIONS: list[tuple[int, str, str | Callable[[sqlite3.Connection], None]]] = 
         -- the "latest" order, and the active order's candidates (newest first)
         CREATE INDEX story_listing_latest ON story_listing(last_published IS NULL, last_published DESC, latest DESC,
                                                            story_id);
+        -- the "active" order ranks the recent stories first, bounded by the heaviest story (Store._most_active)
+        CREATE INDEX story_listing_time ON story_listing(last_published, outlet_count, article_count);
+        CREATE INDEX story_listing_weight ON story_listing(2 * outlet_count + article_count);
         INSERT INTO story_listing {LISTING_SELECT} WHERE story_id IS NOT NULL GROUP BY story_id;
 
         CREATE TRIGGER story_listing_insert AFTER INSERT ON articles WHEN new.story_id IS NOT NULL BEGIN
