@@ -24,6 +24,7 @@ from newsprism.config import Settings
 from newsprism.identify import NearCopyIndex
 
 from .conftest import invoke_cli, process_env
+from .test_story_listing import assert_exact
 
 RECORDS = 6 * Settings().batch_size  # six transactions: the kill lands in the second or third
 POLL_SECONDS = 0.005
@@ -195,6 +196,8 @@ def assert_consistent(db: Path) -> int:
         assert connection.execute(
             "SELECT count(*) FROM stories WHERE id NOT IN (SELECT story_id FROM articles)").fetchone()[0] == 0
         assert connection.execute("SELECT count(DISTINCT cluster_seq) FROM articles").fetchone()[0] == articles
+        # Each story's listing row is what its articles give (written in the same transactions).
+        assert_exact(db)
         return articles
     finally:
         connection.close()

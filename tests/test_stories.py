@@ -14,6 +14,7 @@ from newsprism.cluster import recluster
 from newsprism.evaluate.datasets import ecbplus_documents
 
 from .conftest import EXAMPLES, SHARED, needs_shared
+from .test_story_listing import assert_exact
 
 # The answer key of examples/README.md: file (and record) -> event.
 E2_FILES = ("continental-dispatch_sellhaven-ashgrove-bridge-2024.html", "ashgrove-bridge-collapse-seven-killed")
@@ -188,6 +189,7 @@ def check_story_consistency(db) -> None:
     unordered = connection.execute("SELECT count(*) FROM articles WHERE cluster_seq IS NULL").fetchone()[0]
     assert unordered == 0
     connection.close()
+    assert_exact(db)  # each story's listing row is what its articles give
 
 
 @pytest.mark.parametrize("args", [("stories",), ("story", "nope")])
