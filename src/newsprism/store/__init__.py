@@ -610,7 +610,9 @@ class Store:
         return where, params
 
     def story_leads(self, story_ids: Sequence[str], characters: int = 400) -> dict[str, str]:
-        """The opening of each story's earliest article (by publication time, then arrival), in one query."""
+        """The opening of each story's earliest article (by publication time, then arrival), in one query.
+        (`+duplicate_of`: from the story index; SQLite otherwise walks every original through the duplicate_of
+        index, 26 ms of a front page at 100,000 articles instead of 4.)"""
         if not story_ids:
             return {}
         marks = ", ".join("?" * len(story_ids))
@@ -618,7 +620,7 @@ class Store:
             f"""SELECT story_id, substr(text, 1, ?) AS lead FROM (
                     SELECT story_id, text, row_number() OVER (PARTITION BY story_id
                         ORDER BY time_utc IS NULL, time_utc, seq) AS n
-                    FROM articles WHERE story_id IN ({marks}) AND duplicate_of IS NULL) WHERE n = 1""",
+                    FROM articles WHERE story_id IN ({marks}) AND +duplicate_of IS NULL) WHERE n = 1""",
             [characters, *story_ids])
         return {row["story_id"]: row["lead"] for row in rows}
 
