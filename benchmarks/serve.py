@@ -24,7 +24,9 @@ per page, first one request alone ("first ms": nothing is kept for that page yet
 article arrives, as the app keeps front-page listings and dossiers until the store changes), then `--clients`
 threads, each with its own keep-alive httpx connection, sending `--requests` requests in all after a warm-up
 of one request each; p50/p95 are over every request's latency, requests/s is the requests over the wall time
-of that page's run.
+of that page's run. Last, articles arriving: 20 times (--quick 5) one new article joins the measured story,
+written by this process, and the front page is asked once (its first request after that change). The server
+runs on a copy of the cached store (`*-served.db`), so these arrivals are not kept.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import itertools
 import json
 import os
 import platform
+import shutil
 import socket
 import statistics
 import subprocess
@@ -305,15 +308,47 @@ def pages(base: str, db: Path) -> list[tuple[str, str]]:
             (f"search {search}", search)]
 
 
+def front_page_after_arrivals(base: str, db: Path, rounds: int) -> dict:
+    """`rounds` times: one new article joins the measured story (written by this process, as a second
+    writer would), then one GET of the front page, which then has nothing kept: what the first reader after
+    each arrival pays while articles stream in."""
+    from newsprism.model import Article
+    from newsprism.store import Store
+
+    latencies = []
+    with Store(db) as store, httpx.Client(timeout=60) as http:
+        http.get(f"{base}/").raise_for_status()
+        newest = store.get_story(STORY_ID).last_published
+        for number in range(rounds):
+            published = iso(datetime.fromisoformat(newest).replace(tzinfo=timezone.utc)
+                            + timedelta(minutes=number + 1))
+            store.add_article(Article(id=f"arrival-{number}", text=f"Arrival {number}: a late report.",
+                                      title=f"Arrival {number}", outlet=OUTLETS[number % len(OUTLETS)],
+                                      published=published, language="en", content_hash=f"bench-arrival-{number}",
+                                      story_id=STORY_ID))
+            started = time.perf_counter()
+            http.get(f"{base}/").raise_for_status()
+            latencies.append(time.perf_counter() - started)
+    ordered = sorted(latencies)
+    return {"rounds": rounds, "median_ms": round(statistics.median(ordered) * 1000, 1),
+            "max_ms": round(ordered[-1] * 1000, 1)}
+
+
 def run(size: Size, clients: int, requests: int, rebuild: bool) -> dict:
     db, facts = prepared_store(size, rebuild)
-    server, base = start_server(db, seconds=1800)
+    served = db.with_name(f"{db.stem}-served.db")  # a copy: the arrivals measured are not kept in the cache
+    for leftover in served.parent.glob(served.name + "*"):
+        leftover.unlink()
+    shutil.copyfile(db, served)
+    server, base = start_server(served, seconds=1800)
     try:
-        results = {name: {"path": path, **measure(base + path, clients, requests)} for name, path in pages(base, db)}
+        results = {name: {"path": path, **measure(base + path, clients, requests)}
+                   for name, path in pages(base, served)}
+        arrivals = front_page_after_arrivals(base, served, 5 if size is QUICK else 20)
     finally:
         server.terminate()
         server.wait(30)
-    return {"store": str(db.relative_to(ROOT)), **facts, "clients": clients, "pages": results,
+    return {"store": str(db.relative_to(ROOT)), **facts, "clients": clients, "pages": results, "arrivals": arrivals,
             "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
             "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
 
@@ -327,6 +362,9 @@ def report(result: dict) -> None:
     for name, row in result["pages"].items():
         print(f"{name:<34} {row['first_ms']:>8} {row['requests']:>8} {row['rps']:>8} {row['p50_ms']:>8} "
               f"{row['p95_ms']:>8} {row['bytes']:>8}")
+    arrivals = result["arrivals"]
+    print(f"front page, first request after each of {arrivals['rounds']} new articles: median "
+          f"{arrivals['median_ms']} ms, max {arrivals['max_ms']} ms")
 
 
 def main(argv: list[str] | None = None) -> int:
