@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import secrets
 import sqlite3
 import threading
@@ -560,7 +561,7 @@ class Store:
         goes to the newer story). The window widens until it holds (twice at most), else None."""
         if count <= 0 or count > MOST_ACTIVE_LIMIT:
             return None
-        hours = MOST_ACTIVE_HOURS
+        seconds = MOST_ACTIVE_HOURS * 3600  # whole seconds, as the times are kept: the window's edge is exact
         for _ in range(3):
             rows = self._all(
                 f"""WITH edge AS (SELECT strftime('%Y-%m-%dT%H:%M:%S', max(time_utc), ?) AS time FROM articles)
@@ -568,17 +569,17 @@ class Store:
                            (SELECT max(2 * outlet_count + article_count) FROM story_listing) AS heaviest
                     FROM story_listing l
                     WHERE l.outlet_count >= ? AND l.last_published >= max(?, (SELECT time FROM edge))
-                    ORDER BY {ORDERS["active"]} LIMIT ?""", [f"-{hours:.4f} hours", min_outlets, since or "", count])
+                    ORDER BY {ORDERS["active"]} LIMIT ?""", [f"-{seconds} seconds", min_outlets, since or "", count])
             if rows and since and since >= rows[0]["edge"]:
                 return [row["story_id"] for row in rows]  # the window held every story since `since`
             if len(rows) < count:  # too few stories that recent: a wider window
-                hours *= 16
+                seconds *= 16
                 continue
             heaviest, last = rows[0]["heaviest"], rows[-1]["rank"]
-            if last > heaviest / (1.0 + hours / ACTIVE_HALF_LIFE_HOURS) * (1 + 1e-9):
+            if last > heaviest / (1.0 + seconds / 3600 / ACTIVE_HALF_LIFE_HOURS) * (1 + 1e-9):
                 return [row["story_id"] for row in rows]
             # the window beyond which not even the heaviest story could rank above the one found countth
-            hours = ACTIVE_HALF_LIFE_HOURS * (heaviest / last - 1) * 1.01 + 1
+            seconds = math.ceil((ACTIVE_HALF_LIFE_HOURS * (heaviest / last - 1) * 1.01 + 1) * 3600)
         return None
 
     def count_story_matches(self, *, min_outlets: int = 0, since: str | None = None, search: str | None = None,
