@@ -828,19 +828,6 @@ class Store:
     def attribute_names(self) -> list[str]:
         return [row[0] for row in self._all("SELECT DISTINCT attribute FROM outlet_attributes ORDER BY attribute")]
 
-    def analysed_stories(self, version: int, limit: int, outlet: str | None = None) -> list[str]:
-        """Ids of the latest stories (at most `limit`) that 2+ outlets cover and whose compared articles (not
-        near-copies) all have an analysis of this version: the stories whose dossiers need no model."""
-        scope = "AND a.story_id IN (SELECT story_id FROM articles WHERE outlet = ? COLLATE NOCASE)" if outlet else ""
-        rows = self._all(
-            f"""SELECT a.story_id FROM articles a
-                LEFT JOIN analyses n ON n.article_id = a.id AND n.version = ?
-                WHERE a.duplicate_of IS NULL AND a.story_id IS NOT NULL {scope} GROUP BY a.story_id
-                HAVING count(DISTINCT lower(a.outlet)) >= 2 AND count(n.article_id) = count(*)
-                ORDER BY max(a.time_utc) IS NULL, max(a.time_utc) DESC, a.story_id LIMIT ?""",
-            [version, *([outlet] if outlet else []), limit])
-        return [row[0] for row in rows]
-
     # --- each story's per-outlet contributions (from its dossier), summed over the store ---------
 
     def contribution_keys(self, story_ids: Sequence[str]) -> dict[str, str]:
@@ -898,7 +885,7 @@ class Store:
         rows = self._all(
             f"""SELECT l.story_id FROM story_listing l WHERE l.outlet_count >= 2 {scope}
                 AND NOT EXISTS (SELECT 1 FROM story_contributions c WHERE c.story_id = l.story_id
-                                AND c.analysis_version = ? AND c.dossier_version = ?)
+                                AND +c.analysis_version = ? AND +c.dossier_version = ?)  -- by story: its key
                 AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.story_id = l.story_id AND a.duplicate_of IS NULL
                                 AND NOT EXISTS (SELECT 1 FROM analyses n WHERE n.article_id = a.id AND n.version = ?))
                 ORDER BY l.last_published IS NULL, l.last_published DESC, l.story_id LIMIT ?""",
