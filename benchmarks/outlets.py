@@ -8,8 +8,10 @@ cluster is cut into stories of 8 headlines; each article gets one of 300 outlets
 within 2 days of its story's start. Stored through the store's own API (`add_article`, `set_story`), without
 analyses. Then each query is timed (best of 3, file in the page cache): the whole-store figures, one
 outlet's figures, the /outlets and /outlets/NAME data (`newsprism.outlets`, with and
-without the app's cache), the cache's check, a story's coverage by attribute and the search for stories whose
-dossiers need no model.
+without the app's cache), the cache's check, a story's coverage by attribute, the sums of the stored per-story
+contributions (exclusive facts, changed quotes; synthetic counts stored for 80% of the multi-outlet stories, as
+`outlets.record_contributions` would after their dossiers: the query's cost does not depend on the values) and the
+analysis worker's search for analysed stories not counted yet.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from newsprism import outlets  # noqa: E402
+from newsprism.compare import DOSSIER_VERSION  # noqa: E402
 from newsprism.model import Article  # noqa: E402
-from newsprism.store import Store  # noqa: E402
+from newsprism.store import Store, outlet_key  # noqa: E402
 from newsprism.understand import ANALYSIS_VERSION  # noqa: E402
 
 OUTLETS = 300
@@ -41,6 +44,7 @@ def build(path: Path, headlines: list[dict], count: int) -> None:
     outlets = [f"Outlet {n} / {'Ünïcode' if n % 7 == 0 else 'News'}" for n in range(OUTLETS)]
     with Store(path) as store, store.write():
         copy, made, seq = 0, 0, 0
+        members: dict[str, list[tuple[str, str]]] = {}  # story id: [(article id, outlet)]
         while made < count:
             by_cluster: dict[int, list[dict]] = {}
             for item in headlines:
@@ -54,15 +58,23 @@ def build(path: Path, headlines: list[dict], count: int) -> None:
                             break
                         when = story_start + timedelta(hours=rng.uniform(0, 48))
                         article_id = f"{copy:02d}{item['Id']}"
+                        outlet = rng.choice(outlets)
                         story_id = story_id or article_id
                         store.add_article(Article(id=article_id, text=item["textCleaned"], title=item["textCleaned"],
-                                                  outlet=rng.choice(outlets), published=when.isoformat() + "Z",
+                                                  outlet=outlet, published=when.isoformat() + "Z",
                                                   content_hash=article_id))
                         seq += 1
                         store.set_story(article_id, story_id, seq)
+                        members.setdefault(story_id, []).append((article_id, outlet))
                         made += 1
             copy += 1
         store.set_outlet_attributes([(o, "country", f"C{n % 12}") for n, o in enumerate(outlets)])
+        for story_id, found in members.items():
+            keys = {outlet_key(o) for _, o in found}
+            if len(keys) >= 2 and rng.random() < 0.8:
+                store.save_contributions(story_id, "synthetic", ANALYSIS_VERSION, DOSSIER_VERSION,
+                                         {k: (rng.randrange(4), rng.randrange(2)) for k in keys},
+                                         article_ids=[a for a, _ in found])
 
 
 def best_of(function, times: int = 3) -> dict[str, float]:
@@ -104,7 +116,13 @@ def main() -> None:
                 "store change mark (cache check)": best_of(store.change_mark),
                 "a story's coverage by attribute": best_of(
                     lambda: outlets.coverage_by_attribute(store, story.outlets)),
-                "analysed stories (none here)": best_of(lambda: store.analysed_stories(ANALYSIS_VERSION, 10)),
+                "stored contributions, summed (every outlet)": best_of(
+                    lambda: store.contribution_totals(ANALYSIS_VERSION, DOSSIER_VERSION)),
+                "stored contributions, summed (one outlet)": best_of(
+                    lambda: store.contribution_totals(ANALYSIS_VERSION, DOSSIER_VERSION, outlet=one)),
+                "multi-outlet stories (scope's M)": best_of(store.count_multi_outlet_stories),
+                "worker: analysed stories not counted (none here)": best_of(
+                    lambda: store.uncounted_stories(ANALYSIS_VERSION, DOSSIER_VERSION, 4)),
             }
             articles, outlet_count = store.count_articles(), store.count_outlets()
     if args.json:

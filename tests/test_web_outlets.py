@@ -3,8 +3,10 @@ attribute (blindspots), through the command line (in process) and the web app (F
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
+import sqlite3
 import statistics
 from collections import defaultdict
 from datetime import datetime
@@ -151,34 +153,108 @@ def test_dossier_counts_exclusive_sentences_and_changed_quotes():
     assert counts["gamma"] == {"stories": 1, "exclusive_facts": 0, "changed_quotes": 2}
 
 
-def test_dossier_figures_come_from_the_stored_analyses_of_the_latest_stories(examples_db, tmp_path):
+def stored_rows(db: Path) -> dict[str, dict[str, tuple[int, int]]]:
+    """{story id: {outlet key: (exclusive facts, changed quotes)}} as stored, read straight from the file."""
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as raw:
+        found: dict[str, dict[str, tuple[int, int]]] = {}
+        for story, outlet, facts, quotes in raw.execute(
+                "SELECT story_id, outlet, exclusive_facts, changed_quotes FROM story_contributions"):
+            found.setdefault(story, {})[outlet] = (facts, quotes)
+    return found
+
+
+def expected_rows(found) -> dict[str, tuple[int, int]]:
+    compared = [a for a in found.articles if a.duplicate_of is None]
+    counts = outlets.contributions(found, {a.id: a.outlet for a in compared})
+    return {key: (c["exclusive_facts"], c["changed_quotes"]) for key, c in counts.items()}
+
+
+def raw_write(db: Path, sql: str, params=()) -> None:
+    """A change made behind the store's back (to set up a case: rows lost, an analysis missing)."""
+    with contextlib.closing(sqlite3.connect(db)) as raw, raw:
+        raw.execute(sql, params)
+
+
+def test_a_built_dossier_stores_its_contributions_and_the_figures_sum_every_counted_story(examples_db, tmp_path):
     with newsprism.Store(examples_db) as store:  # analyses stored here serve tests/test_dossier.py too
         found = newsprism.story_dossier(store, BRIDGE)
     db = copy_store(examples_db, tmp_path / "analysed.db")
+    stored = stored_rows(db)
+    assert stored[BRIDGE] == expected_rows(found)
+    assert sum(facts for facts, _ in stored[BRIDGE].values()) > 0
     with newsprism.Store(db, readonly=True) as store:
         table = outlets.outlet_table(store, sort="exclusive_facts")
-        none = outlets.outlet_table(store, dossier_stories=0)
-    assert BRIDGE in table["dossier_scope"]["stories"]
-    assert f"counted over {len(table['dossier_scope']['stories'])} stor" in table["dossier_scope"]["note"]
-    rows = {row["outlet"]: row for row in table["outlets"]}
-    outlet_of = {a.id: a.outlet for a in found.articles}
-    # other tests may have analysed more stories of this store: count over every story in scope
-    with newsprism.Store(db, readonly=True) as store:
-        scope = [newsprism.story_dossier(store, s) for s in table["dossier_scope"]["stories"]]
-    for name in ("The Northern Ledger", "The Estmark Times", "Varnholm Courier"):
-        expected = sum(len(d.coverage.unique.get(a.id, [])) for d in scope for a in d.articles if a.outlet == name)
-        assert rows[name]["exclusive_facts"] == expected > 0
+        detail = outlets.outlet_detail(store, "the estmark times")
+        dossiers = [newsprism.story_dossier(store, s) for s in stored]  # read-only: nothing is written here
+        multi = store.count_multi_outlet_stories()
+    assert stored_rows(db) == stored
+    # other tests may have counted more stories of this store: the figures sum every counted story
+    rows = {outlets.outlet_key(row["outlet"]): row for row in table["outlets"]}
+    for key, row in rows.items():
+        per_story = [expected_rows(d)[key] for d in dossiers if key in expected_rows(d)]
+        assert row["dossier_stories"] == len(per_story)
+        assert row["exclusive_facts"] == (sum(f for f, _ in per_story) if per_story else None)
+        assert row["changed_quotes"] == (sum(q for _, q in per_story) if per_story else None)
+    assert rows["the northern ledger"]["exclusive_facts"] > 0
     rebuild = next(q for q in found.quotes if "rebuild this bridge" in q.text.lower())
     ellipsis = next(v for v in rebuild.variants if "..." in v.text)  # a cut wording changed the quote for all
-    assert rows[outlet_of[ellipsis.cite.article_id]]["changed_quotes"] >= 1
-    sellhaven = sum(len(d.coverage.unique.get(a.id, [])) for d in scope for a in d.articles
-                    if a.outlet == "Sellhaven Gazette")
-    in_scope = any(a.outlet == "Sellhaven Gazette" for d in scope for a in d.articles)
-    # counted when its story's analyses are stored (another test may have stored them), else not counted
-    assert rows["Sellhaven Gazette"]["exclusive_facts"] == (sellhaven if in_scope else None)
+    outlet_of = {a.id: a.outlet for a in found.articles}
+    assert rows[outlets.outlet_key(outlet_of[ellipsis.cite.article_id])]["changed_quotes"] >= 1
+    scope = table["dossier_scope"]
+    assert scope["counted"] == len(stored) and scope["multi_outlet_stories"] == multi >= len(stored)
+    assert (f"counted over {len(stored)} of {multi} multi-outlet stories (the others are not fully analysed yet)"
+            in scope["note"]) or (len(stored) == multi and f"over all {multi}" in scope["note"])
+    assert detail["outlet"]["exclusive_facts"] == rows["the estmark times"]["exclusive_facts"]
     assert [r["exclusive_facts"] for r in table["outlets"]][:3] == sorted(
         [r["exclusive_facts"] or 0 for r in table["outlets"]], reverse=True)[:3]
-    assert all(r["exclusive_facts"] is None for r in none["outlets"]) and none["dossier_scope"]["stories"] == []
+
+
+def test_a_stale_row_is_not_counted_until_the_story_page_rebuilds_it(examples_analysed, tmp_path):
+    db = copy_store(examples_analysed, tmp_path / "stale.db")
+    with newsprism.Store(db) as store:
+        newsprism.story_dossier(store, BRIDGE)
+        counted_before = outlets.outlet_table(store)["dossier_scope"]["counted"]
+        bridge = {a.id for a in store.get_story(BRIDGE).articles}
+        joining = next(a for a in store.articles() if a.story_id not in (BRIDGE, None) and a.duplicate_of is None)
+        raw_write(db, "DELETE FROM analyses WHERE article_id = ?", (joining.id,))
+        store.set_story(joining.id, BRIDGE, store.last_cluster_seq() + 1)  # an article joins the story
+        stale = outlets.outlet_table(store)
+        assert BRIDGE not in stored_rows(db)
+        assert stale["dossier_scope"]["counted"] < counted_before
+        with client(db) as web:
+            pending = web.get(f"/stories/{BRIDGE}.json").json()  # its analysis is missing: not counted yet
+            assert pending["pending"] == [joining.id] and BRIDGE not in stored_rows(db)
+            from newsprism.understand import analyses_for
+            analyses_for(store, [joining])
+            web.get(f"/stories/{BRIDGE}.json")  # the page builds the dossier from complete analyses
+        rebuilt = newsprism.story_dossier(store, BRIDGE)
+    assert {a.id for a in rebuilt.articles} == bridge | {joining.id}
+    assert stored_rows(db)[BRIDGE] == expected_rows(rebuilt)
+
+
+def test_the_worker_counts_the_stories_it_completes_then_every_analysed_one(examples_analysed, tmp_path):
+    from newsprism.web.worker import AnalysisWorker
+
+    db = copy_store(examples_analysed, tmp_path / "worker.db")
+    with newsprism.Store(db) as store:
+        bridge_article = next(a.id for a in store.get_story(BRIDGE).articles if a.duplicate_of is None)
+    raw_write(db, "DELETE FROM story_contributions")
+    raw_write(db, "DELETE FROM analyses WHERE article_id = ?", (bridge_article,))
+    with newsprism.Store(db) as store:
+        assert outlets.outlet_table(store)["dossier_scope"]["counted"] == 0
+        worker = AnalysisWorker(store)
+        assert worker.step() == 1 and worker.counted == 1  # the batch completed the bridge story: counted
+        assert set(stored_rows(db)) == {BRIDGE}
+        for _ in range(100):
+            if not worker.step():
+                break
+        multi = store.count_multi_outlet_stories()
+        table = outlets.outlet_table(store)
+        dossier = newsprism.story_dossier(store, BRIDGE)
+    assert multi >= 2 and worker.counted == multi == len(stored_rows(db))
+    assert table["dossier_scope"]["counted"] == multi and f"over all {multi} multi-outlet" in \
+        table["dossier_scope"]["note"]
+    assert stored_rows(db)[BRIDGE] == expected_rows(dossier)
 
 
 # --- attributes: import --------------------------------------------------------------------------------------
@@ -209,7 +285,7 @@ def test_import_then_list(run_cli, examples_copy, tmp_path):
                                                        "region": "North"}
     assert rows["Radio Estmark News"]["attributes"] == {"owner": "State", "region": "South"}
     table = run_cli("outlets", "list", "--db", examples_copy, "--dossier-stories", "0")
-    assert table.returncode == 0 and "Nordvik" in table.stdout and "counted over 0 stories" in table.stderr
+    assert table.returncode == 0 and "Nordvik" in table.stdout and " multi-outlet stories" in table.stderr
 
 
 def test_bad_rows_are_reported_one_line_each_and_the_rest_imported(run_cli, examples_copy, tmp_path):

@@ -29,7 +29,7 @@ from .ingest import Progress as IngestProgress
 from .ingest import ingest as run_ingest
 from .model import Dossier, Hints, Rejection, Skipped
 from .oneline import describe
-from .outlets import DOSSIER_STORIES
+from .outlets import FILL_STORIES
 from .read import Manifest, ManifestError
 from .render import articles as article_views
 from .render import dossier as dossier_views
@@ -403,17 +403,18 @@ def outlets_import(csv_file, db, as_json):
 @click.option("--sort", default="articles", show_default=True, metavar="KEY",
               help="Order: name, articles, stories, shared_stories, first_reports, median_delay, exclusive_facts, "
                    "changed_quotes, or an attribute's name.")
-@click.option("--dossier-stories", type=click.IntRange(0, 1000), default=DOSSIER_STORIES, show_default=True,
-              help="Count exclusive facts and changed quotes over this many latest analysed stories (0: skip).")
+@click.option("--dossier-stories", type=click.IntRange(0, 1000), default=FILL_STORIES, show_default=True,
+              help="Before listing, store the exclusive facts and changed quotes of up to this many analysed "
+                   "stories not counted yet (0: only read the store).")
 @click.option("--json", "as_json", is_flag=True, help="Print the outlets as JSON.")
 @friendly_errors
 def outlets_list(db, sort, dossier_stories, as_json):
     """List outlets with their figures over the store and their attributes."""
     from .outlets import outlet_table
 
-    with _existing_store(db, readonly=True) as store:
+    with _existing_store(db, readonly=dossier_stories == 0) as store:
         try:
-            table = outlet_table(store, sort=sort, per_page=1_000_000, dossier_stories=dossier_stories)
+            table = outlet_table(store, sort=sort, per_page=1_000_000, fill=dossier_stories)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--sort") from None
     if as_json:

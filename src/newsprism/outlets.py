@@ -3,20 +3,22 @@ split by those attributes (which groups covered it, which did not at all: its bl
 
 Figures from the articles alone (`Store.outlet_figures`, one SQL query) cover the whole store. Two figures
 need dossiers: exclusive facts (sentences only this outlet reports in a story) and changed quotes (quotations
-it ran that another outlet worded differently). A dossier costs a fraction of a second per story, so these two
-are counted over a bounded set: the latest `DOSSIER_STORIES` stories that 2+ outlets cover and whose articles
-are all analysed already (no model runs for a listing). Every result says which stories it counted.
+it ran that another outlet worded differently). Each story's are stored when its dossier is built from complete
+analyses (`record_contributions`: the web app's analysis worker and story pages, `story_dossier`), under a key
+of what it was built from, and the figures sum the stored rows (one SQL query) over the stories that 2+ outlets
+cover. Every result says over how many of them it counted (the others are not fully analysed yet).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import logging
 import threading
-import time
-from collections import Counter, OrderedDict
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +30,7 @@ from .store import outlet_key
 
 log = logging.getLogger(__name__)
 
-DOSSIER_STORIES = 10  # stories whose dossiers the exclusive-fact and changed-quote counts are taken from
+FILL_STORIES = 10  # stories `outlets list` stores the contributions of before counting (when it may write)
 MAX_CSV_BYTES = 50_000_000
 MAX_CELL = 1000  # characters in one outlet name or value
 MAX_ATTRIBUTE = 100  # characters in one attribute name
@@ -173,32 +175,13 @@ def _row_problem(cells: list[str], columns: int, seen: dict[str, int]) -> str | 
 # --- figures -------------------------------------------------------------------------------------------------
 
 class OutletCache:
-    """Figures kept between requests (a server's, say): the whole-store figures until the store changes
-    (`Store.change_mark`), and each story's dossier counts until its analysed articles change. Thread-safe."""
+    """The whole-store figures kept between requests (a server's, say) until the store changes
+    (`Store.change_mark`). Thread-safe."""
 
-    def __init__(self, stories: int = 5000, analysed_seconds: float = 30.0):
+    def __init__(self):
         self._lock = threading.Lock()
         self._mark: tuple | None = None
         self._figures: list[OutletFigures] = []
-        self._stories: OrderedDict[tuple, dict[str, Counter]] = OrderedDict()
-        self._size = stories
-        # Which stories are analysed changes as the background worker stores analyses, which the store's change
-        # mark does not see: that list is kept for a short while only.
-        self._analysed: dict[tuple, tuple[float, list[str]]] = {}
-        self._analysed_seconds = analysed_seconds
-
-    def analysed(self, key: tuple, compute: Callable[[], list[str]]) -> list[str]:
-        now = time.monotonic()
-        with self._lock:
-            kept = self._analysed.get(key)
-            if kept and now - kept[0] < self._analysed_seconds:
-                return kept[1]
-        found = compute()
-        with self._lock:
-            if len(self._analysed) > 1000:
-                self._analysed.clear()
-            self._analysed[key] = (now, found)
-        return found
 
     def figures(self, store) -> list[OutletFigures]:
         mark = store.change_mark()
@@ -210,110 +193,121 @@ class OutletCache:
             self._mark, self._figures = mark, figures
         return figures
 
-    def story(self, key: tuple, compute: Callable[[], dict[str, Counter]]) -> dict[str, Counter]:
-        with self._lock:
-            if key in self._stories:
-                self._stories.move_to_end(key)
-                return self._stories[key]
-        found = compute()
-        with self._lock:
-            self._stories[key] = found
-            while len(self._stories) > self._size:
-                self._stories.popitem(last=False)
-        return found
-
 
 def outlet_table(store, *, sort: str = "articles", page: int = 1, per_page: int = 50,
                  settings: DossierSettings = DossierSettings(), cache: OutletCache | None = None,
-                 dossier_stories: int = DOSSIER_STORIES) -> dict[str, Any]:
+                 fill: int = 0) -> dict[str, Any]:
     """One page of the outlet table: every outlet's figures and attributes, sorted by `sort` (one of SORTS,
-    or the name of an attribute: outlets without it last), with the stories the dossier counts come from."""
+    or the name of an attribute: outlets without it last), with how many stories the dossier counts cover.
+    `fill`: first store the contributions of up to this many analysed stories not counted yet (a writable
+    store only; the web app's worker and story pages store them as they go)."""
     attributes = store.attribute_names()
     if sort not in SORTS and sort not in attributes:
         raise ValueError(f"cannot sort by {sort!r}: use one of {', '.join(SORTS)}"
                          + (f", or an attribute ({', '.join(attributes)})" if attributes else ""))
+    fill_contributions(store, limit=fill, settings=settings)
     figures = cache.figures(store) if cache else store.outlet_figures()
-    counted = analysed_story_ids(store, dossier_stories, cache=cache)
-    counts = dossier_counts(store, counted, settings, cache)
+    totals, counted = store.contribution_totals(*_versions())
     values = store.outlet_attributes()
-    rows = [_row(f, values.get(outlet_key(f.outlet), {}), counts) for f in figures]
+    rows = [_row(f, values.get(outlet_key(f.outlet), {}), totals) for f in figures]
     rows.sort(key=_sort_key(sort))
     total = len(rows)
     pages = max(1, -(-total // per_page))
     return {"outlets": rows[(page - 1) * per_page: page * per_page], "total": total, "page": page, "pages": pages,
             "sort": sort, "sorts": list(SORTS), "attributes": attributes,
-            "dossier_scope": dossier_scope(counted, dossier_stories)}
+            "dossier_scope": dossier_scope(counted, store.count_multi_outlet_stories())}
 
 
 def outlet_detail(store, name: str, *, settings: DossierSettings = DossierSettings(),
-                  cache: OutletCache | None = None, dossier_stories: int = DOSSIER_STORIES,
-                  recent: int = 20) -> dict[str, Any] | None:
+                  cache: OutletCache | None = None, recent: int = 20) -> dict[str, Any] | None:
     """An outlet's figures, attributes and latest stories; None when no stored article names it."""
     found = store.outlet_figures(name)
     if not found:
         return None
-    counted = analysed_story_ids(store, dossier_stories, outlet=name, cache=cache)
-    counts = dossier_counts(store, counted, settings, cache)
-    row = _row(found[0], store.outlet_attributes([name]).get(outlet_key(name), {}), counts)
+    totals, counted = store.contribution_totals(*_versions(), outlet=name)
+    row = _row(found[0], store.outlet_attributes([name]).get(outlet_key(name), {}), totals)
     stories = store.stories(outlet=name, limit=recent)
     return {"outlet": row, "stories": [s.to_dict() for s in stories],
-            "dossier_scope": dossier_scope(counted, dossier_stories, of_outlet=True)}
+            "dossier_scope": dossier_scope(counted, store.count_multi_outlet_stories(name), of_outlet=True)}
 
 
-def analysed_story_ids(store, limit: int, outlet: str | None = None, cache: OutletCache | None = None) -> list[str]:
-    """The stories the dossier counts come from (`Store.analysed_stories`)."""
-    from .understand import ANALYSIS_VERSION  # loads no model; imported here so `outlets list` starts fast
-
-    if limit <= 0:
-        return []
-    if cache is None:
-        return store.analysed_stories(ANALYSIS_VERSION, limit, outlet=outlet)
-    key = (store.change_mark(), limit, outlet_key(outlet) if outlet else None)
-    return cache.analysed(key, lambda: store.analysed_stories(ANALYSIS_VERSION, limit, outlet=outlet))
-
-
-def dossier_scope(counted: Sequence[str], limit: int, of_outlet: bool = False) -> dict[str, Any]:
-    whose = "of its stories" if of_outlet else "stories"
-    counted_stories = f"{len(counted)} stor{'y' if len(counted) == 1 else 'ies'}"
-    return {"stories": list(counted), "limit": limit,
-            "note": (f"Exclusive facts and changed quotes are counted over {counted_stories}: the latest {whose} "
-                     f"(at most {limit}) that 2+ outlets cover and whose articles are all analysed; every other "
-                     "figure over the whole store.")}
+def dossier_scope(counted: int, multi_outlet: int, of_outlet: bool = False) -> dict[str, Any]:
+    """What the exclusive-fact and changed-quote figures count: N of the M stories 2+ outlets cover."""
+    whose = "of its " if of_outlet else ""
+    plural = "story" if multi_outlet == 1 else "stories"
+    if counted >= multi_outlet:
+        over = f"all {multi_outlet} {whose}multi-outlet {plural}"
+    else:
+        over = (f"{counted} of {whose}{multi_outlet} multi-outlet {plural} (the others are not fully analysed "
+                "yet)")
+    return {"counted": counted, "multi_outlet_stories": multi_outlet,
+            "note": f"Exclusive facts and changed quotes are counted over {over}; every other figure over the "
+                    "whole store."}
 
 
-def dossier_counts(store, story_ids: Sequence[str], settings: DossierSettings = DossierSettings(),
-                   cache: OutletCache | None = None) -> dict[str, Counter]:
-    """Per outlet key: Counter(exclusive_facts=, changed_quotes=, stories=) over these stories' dossiers,
-    built from stored analyses (a story with an article not analysed yet is left out)."""
-    total: dict[str, Counter] = {}
-    for story_id in story_ids:
-        for key, counts in story_counts(store, story_id, settings, cache).items():
-            total.setdefault(key, Counter()).update(counts)
-    return total
-
-
-def story_counts(store, story_id: str, settings: DossierSettings = DossierSettings(),
-                 cache: OutletCache | None = None) -> dict[str, Counter]:
-    """One story's dossier counts per outlet key (see `dossier_counts`); {} when an analysis is missing."""
-    from .compare import dossier as build_dossier
+def _versions() -> tuple[int, int]:
+    """(analysis version, dossier version): stored contributions of other versions are stale."""
+    from .compare import DOSSIER_VERSION  # loads no model; imported here so `outlets list` starts fast
     from .understand import ANALYSIS_VERSION
 
-    story = store.get_story(story_id)
-    if story is None:
-        return {}
-    compared = [m for m in story.articles if m.duplicate_of is None] or story.articles
+    return ANALYSIS_VERSION, DOSSIER_VERSION
 
-    def compute() -> dict[str, Counter]:
-        analyses = store.analyses([m.id for m in compared], ANALYSIS_VERSION)
-        if len(analyses) < len(compared):
-            return {}
-        members = [a for a in (store.get_article(m.id) for m in story.articles) if a is not None]
-        found = build_dossier(members, analyses, story_id=story.id, title=story.title, settings=settings)
-        return contributions(found, {m.id: m.outlet for m in compared})
 
-    # The same analysed articles give the same dossier: a story is recounted only when its articles change.
-    key = (story_id, tuple(sorted(m.id for m in compared)), ANALYSIS_VERSION, settings)
-    return cache.story(key, compute) if cache else compute()
+# --- each story's contributions, stored as dossiers are built ----------------------------------------------
+
+def built_from(members: Sequence[Any]) -> str:
+    """The key of what a story's contributions are built from: its articles (ids, content hashes, near-copy
+    links, outlets) and the analysis and dossier versions; a row under another key is stale."""
+    parts = sorted((a.id, a.content_hash, a.duplicate_of or "", a.outlet or "") for a in members)
+    return hashlib.sha1(json.dumps([*_versions(), parts]).encode()).hexdigest()
+
+
+def record_contributions(store, found, members: Sequence[Any]) -> bool:
+    """Store a story's per-outlet contributions from its dossier `found`, built from complete analyses of
+    `members` (all its articles), when 2+ outlets cover it and its stored row is missing or stale; whether
+    a row was written. A store without the table (or read-only) is left alone."""
+    if getattr(store, "readonly", True) or not hasattr(store, "save_contributions"):
+        return False
+    if len({outlet_key(a.outlet) for a in members if a.outlet is not None}) < 2:
+        return False
+    key = built_from(members)
+    if store.contribution_keys([found.id]).get(found.id) == key:
+        return False
+    compared = [a for a in members if a.duplicate_of is None] or list(members)
+    counts = contributions(found, {a.id: a.outlet for a in compared})
+    return store.save_contributions(found.id, key, *_versions(),
+                                    {k: (c["exclusive_facts"], c["changed_quotes"]) for k, c in counts.items()},
+                                    article_ids=[a.id for a in members])
+
+
+def fill_contributions(store, *, story_ids: Sequence[str] | None = None, limit: int = 10,
+                       settings: DossierSettings = DossierSettings(),
+                       skip: Sequence[str] = ()) -> tuple[list[str], list[str]]:
+    """Store the contributions of up to `limit` stories (of `story_ids` when given) that 2+ outlets cover,
+    whose articles are all analysed and whose contributions are not stored (`Store.uncounted_stories`):
+    dossiers from stored analyses, no model runs. (stories stored, stories whose dossier failed)."""
+    from .compare import dossier as build_dossier
+
+    if limit <= 0 or getattr(store, "readonly", True) or story_ids == []:
+        return [], []
+    stored, failed = [], []
+    for story_id in store.uncounted_stories(*_versions(), limit, story_ids=story_ids, skip=skip):
+        story = store.get_story(story_id)
+        members = [a for a in (store.get_article(m.id) for m in story.articles) if a is not None] if story else []
+        compared = [a for a in members if a.duplicate_of is None] or members
+        analyses = store.analyses([a.id for a in compared], _versions()[0])
+        if not members or len(analyses) < len(compared):
+            continue  # changed since the query
+        try:
+            found = build_dossier(members, analyses, story_id=story.id, title=story.title, settings=settings)
+        except Exception as exc:  # one story's failure must not stop the others
+            log.warning("story %s: dossier failed, its contributions are not counted: %s", story_id,
+                        one_line(str(exc), 200))
+            failed.append(story_id)
+            continue
+        if record_contributions(store, found, members):
+            stored.append(story_id)
+    return stored, failed
 
 
 def contributions(found, outlet_of: dict[str, str | None]) -> dict[str, Counter]:
@@ -340,12 +334,13 @@ def contributions(found, outlet_of: dict[str, str | None]) -> dict[str, Counter]
     return counts
 
 
-def _row(figures: OutletFigures, attributes: dict[str, str], counts: dict[str, Counter]) -> dict[str, Any]:
-    counted = counts.get(outlet_key(figures.outlet))
+def _row(figures: OutletFigures, attributes: dict[str, str],
+         totals: dict[str, tuple[int, int, int]]) -> dict[str, Any]:
+    counted = totals.get(outlet_key(figures.outlet))  # (stories, exclusive facts, changed quotes)
     return {**figures.to_dict(), "median_delay": readable_delay(figures.median_delay_seconds),
-            "dossier_stories": counted["stories"] if counted else 0,
-            "exclusive_facts": counted["exclusive_facts"] if counted else None,
-            "changed_quotes": counted["changed_quotes"] if counted else None,
+            "dossier_stories": counted[0] if counted else 0,
+            "exclusive_facts": counted[1] if counted else None,
+            "changed_quotes": counted[2] if counted else None,
             "attributes": attributes}
 
 

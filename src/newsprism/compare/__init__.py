@@ -93,6 +93,9 @@ def story_dossier(store, story_id: str, settings: DossierSettings = DossierSetti
     found = dossier(members, analyses_for(store, _originals(members)), story_id=story.id, title=story.title,
                     settings=settings)
     found.story = story
+    from ..outlets import record_contributions  # outlets reads dossiers: imported here, not at the top
+
+    record_contributions(store, found, members)  # built from complete analyses: the outlet figures count it
     return found
 
 

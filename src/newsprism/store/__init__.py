@@ -828,17 +828,68 @@ class Store:
     def attribute_names(self) -> list[str]:
         return [row[0] for row in self._all("SELECT DISTINCT attribute FROM outlet_attributes ORDER BY attribute")]
 
-    def analysed_stories(self, version: int, limit: int, outlet: str | None = None) -> list[str]:
-        """Ids of the latest stories (at most `limit`) that 2+ outlets cover and whose compared articles (not
-        near-copies) all have an analysis of this version: the stories whose dossiers need no model."""
-        scope = "AND a.story_id IN (SELECT story_id FROM articles WHERE outlet = ? COLLATE NOCASE)" if outlet else ""
+    # --- each story's per-outlet contributions (from its dossier), summed over the store ---------
+
+    def contribution_keys(self, story_ids: Sequence[str]) -> dict[str, str]:
+        """{story id: what its stored contributions were built from} for these stories (those with rows)."""
+        found: dict[str, str] = {}
+        for start in range(0, len(story_ids), 500):
+            chunk = list(story_ids[start:start + 500])
+            found.update((row[0], row[1]) for row in self._all(
+                f"SELECT DISTINCT story_id, built_from FROM story_contributions "
+                f"WHERE story_id IN ({', '.join('?' * len(chunk))})", chunk))
+        return found
+
+    def save_contributions(self, story_id: str, built_from: str, analysis_version: int, dossier_version: int,
+                           counts: dict[str, tuple[int, int]], article_ids: Sequence[str]) -> bool:
+        """Replace a story's rows: {outlet key: (exclusive facts, changed quotes)}, in one transaction, when
+        its articles are still `article_ids` (an article may have joined since its dossier was built: then
+        nothing is written, False)."""
+        with self._writer() as db:
+            now = {row[0] for row in db.execute("SELECT id FROM articles WHERE story_id = ?", (story_id,))}
+            if now != set(article_ids):
+                return False
+            db.execute("DELETE FROM story_contributions WHERE story_id = ?", (story_id,))
+            db.executemany("INSERT INTO story_contributions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           [(story_id, outlet, built_from, analysis_version, dossier_version, facts, quotes)
+                            for outlet, (facts, quotes) in counts.items()])
+        return True
+
+    def contribution_totals(self, analysis_version: int, dossier_version: int,
+                            outlet: str | None = None) -> tuple[dict[str, tuple[int, int, int]], int]:
+        """({outlet key: (stories, exclusive facts, changed quotes)} summed over the stored rows of these
+        versions, the number of stories counted), for every outlet or only this one (case aside)."""
+        named = "AND outlet = lower(:outlet)" if outlet else ""
         rows = self._all(
-            f"""SELECT a.story_id FROM articles a
-                LEFT JOIN analyses n ON n.article_id = a.id AND n.version = ?
-                WHERE a.duplicate_of IS NULL AND a.story_id IS NOT NULL {scope} GROUP BY a.story_id
-                HAVING count(DISTINCT lower(a.outlet)) >= 2 AND count(n.article_id) = count(*)
-                ORDER BY max(a.time_utc) IS NULL, max(a.time_utc) DESC, a.story_id LIMIT ?""",
-            [version, *([outlet] if outlet else []), limit])
+            f"""SELECT outlet, count(*), sum(exclusive_facts), sum(changed_quotes),
+                       (SELECT count(DISTINCT story_id) FROM story_contributions
+                        WHERE analysis_version = :a AND dossier_version = :d {named})
+                FROM story_contributions WHERE analysis_version = :a AND dossier_version = :d {named}
+                GROUP BY outlet""", {"a": analysis_version, "d": dossier_version, "outlet": outlet})
+        return {row[0]: (row[1], row[2], row[3]) for row in rows}, (rows[0][4] if rows else 0)
+
+    def count_multi_outlet_stories(self, outlet: str | None = None) -> int:
+        """Stories that 2+ outlets cover (of this outlet's stories, case aside)."""
+        scope = "AND story_id IN (SELECT story_id FROM articles WHERE outlet = ? COLLATE NOCASE)" if outlet else ""
+        return self._one(f"SELECT count(*) FROM story_listing WHERE outlet_count >= 2 {scope}",
+                         [outlet] if outlet else [])[0]
+
+    def uncounted_stories(self, analysis_version: int, dossier_version: int, limit: int,
+                          story_ids: Sequence[str] | None = None, skip: Sequence[str] = ()) -> list[str]:
+        """Up to `limit` stories (latest first; of `story_ids` when given) that 2+ outlets cover, whose
+        compared articles (not near-copies) are all analysed by this version, and that have no contributions
+        of these versions stored: the stories whose contributions can be stored without running a model;
+        `skip` ids are left out (stories whose dossier failed)."""
+        scope = f"AND l.story_id IN ({', '.join('?' * len(story_ids))})" if story_ids is not None else ""
+        scope += f" AND l.story_id NOT IN ({', '.join('?' * len(skip))})" if skip else ""
+        rows = self._all(
+            f"""SELECT l.story_id FROM story_listing l WHERE l.outlet_count >= 2 {scope}
+                AND NOT EXISTS (SELECT 1 FROM story_contributions c WHERE c.story_id = l.story_id
+                                AND +c.analysis_version = ? AND +c.dossier_version = ?)  -- by story: its key
+                AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.story_id = l.story_id AND a.duplicate_of IS NULL
+                                AND NOT EXISTS (SELECT 1 FROM analyses n WHERE n.article_id = a.id AND n.version = ?))
+                ORDER BY l.last_published IS NULL, l.last_published DESC, l.story_id LIMIT ?""",
+            [*(story_ids or []), *skip, analysis_version, dossier_version, analysis_version, limit])
         return [row[0] for row in rows]
 
     # --- analyses (the understand stage's findings per article) -----------------

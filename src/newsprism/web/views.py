@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
@@ -15,8 +16,11 @@ from ..config import DossierSettings
 from ..dates import as_utc
 from ..model import Article, Citation, Story, outlet_names
 from ..oneline import one_line, shorten
-from ..outlets import coverage_by_attribute
+from ..outlets import coverage_by_attribute, record_contributions
+from ..store import StoreError
 from ..understand import ANALYSIS_VERSION
+
+log = logging.getLogger(__name__)
 
 LEAD_CHARACTERS = 240
 
@@ -59,6 +63,13 @@ def front_page_listing(store, filters: dict[str, Any], limit: int, offset: int,
     return memo.get(("front", tuple(sorted(filters.items())), limit, offset, store.latest_arrival()), compute)
 
 
+def _record_contributions(store, built, members) -> None:
+    try:
+        record_contributions(store, built, members)
+    except StoreError as exc:  # the store busy, say: the worker stores them later; the page is not held up
+        log.warning("story %s: its outlet contributions were not stored: %s", built.id, exc)
+
+
 def story_rows(store, stories: Sequence[Story]) -> list[dict[str, Any]]:
     """Front-page rows: each story's listing fields, its link and a one-line lead (its first article's opening)."""
     leads = store.story_leads([s.id for s in stories]) if stories else {}
@@ -84,6 +95,8 @@ def story_view(store, story_id: str, settings: DossierSettings,
         def compute() -> tuple[dict[str, Any], dict[str, str]]:
             built = build_dossier(ready + [a for a in members if a not in compared], analyses, story_id=story.id,
                                   title=story.title, settings=settings)
+            if len(ready) == len(compared):  # built from complete analyses: its outlet contributions are stored
+                _record_contributions(store, built, members)
             return built.to_dict(), built.texts
 
         built_from = tuple((a.id, a.duplicate_of, a.content_hash, a.outlet, a.published) for a in members)
