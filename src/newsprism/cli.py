@@ -362,10 +362,25 @@ def serve(db, host, port, token):
 
     path = resolve_db_path(db)
     _existing_store(db, readonly=True).close()  # a mistyped path is an error here, not in the first request
+    listening = _listening_socket(host, port)  # a port in use is one line here, before "serving" is said
     app = create_app(path, token=token)
-    _err.print(f"newsprism: serving {_shown(str(path))} at http://{host}:{port}/ (Ctrl-C stops); write API "
-               f"{'on: POST /api/articles with the token' if token else 'off (no --token)'}")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    _err.print(f"newsprism: serving {_shown(str(path))} at http://{host}:{listening.getsockname()[1]}/ (Ctrl-C "
+               f"stops); write API {'on: POST /api/articles with the token' if token else 'off (no --token)'}")
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
+
+
+def _listening_socket(host: str, port: int):
+    """A socket bound to host:port, or a one-line error (address in use, no such address)."""
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        listening = socket.socket(family, kind, proto)
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind(address)
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", 2)
+    return listening
 
 
 @main.group(name="outlets")

@@ -273,8 +273,9 @@ def record_contributions(store, found, members: Sequence[Any]) -> bool:
     key = built_from(members)
     if store.contribution_keys([found.id]).get(found.id) == key:
         return False
-    compared = [a for a in members if a.duplicate_of is None] or list(members)
-    counts = contributions(found, {a.id: a.outlet for a in compared})
+    from .compare import compared_articles
+
+    counts = contributions(found, {a.id: a.outlet for a in compared_articles(members)})
     return store.save_contributions(found.id, key, *_versions(),
                                     {k: (c["exclusive_facts"], c["changed_quotes"]) for k, c in counts.items()},
                                     article_ids=[a.id for a in members])
@@ -286,6 +287,7 @@ def fill_contributions(store, *, story_ids: Sequence[str] | None = None, limit: 
     """Store the contributions of up to `limit` stories (of `story_ids` when given) that 2+ outlets cover,
     whose articles are all analysed and whose contributions are not stored (`Store.uncounted_stories`):
     dossiers from stored analyses, no model runs. (stories stored, stories whose dossier failed)."""
+    from .compare import compared_articles, stored_members
     from .compare import dossier as build_dossier
 
     if limit <= 0 or getattr(store, "readonly", True) or story_ids == []:
@@ -293,8 +295,8 @@ def fill_contributions(store, *, story_ids: Sequence[str] | None = None, limit: 
     stored, failed = [], []
     for story_id in store.uncounted_stories(*_versions(), limit, story_ids=story_ids, skip=skip):
         story = store.get_story(story_id)
-        members = [a for a in (store.get_article(m.id) for m in story.articles) if a is not None] if story else []
-        compared = [a for a in members if a.duplicate_of is None] or members
+        members = stored_members(store, story) if story else []
+        compared = compared_articles(members)
         analyses = store.analyses([a.id for a in compared], _versions()[0])
         if not members or len(analyses) < len(compared):
             continue  # changed since the query

@@ -30,7 +30,8 @@ from .sources import article_credit, copy_groups_of
 from .summary import summarize
 from .timeline import timeline
 
-__all__ = ["DOSSIER_VERSION", "NoSuchStory", "compare_files", "dossier", "story_dossier"]
+__all__ = ["DOSSIER_VERSION", "NoSuchStory", "compare_files", "compared_articles", "dossier", "stored_members",
+           "story_dossier"]
 
 # Bump when the dossier's JSON shape or meaning changes (2: article entries in the story listing's
 # key order, rejections as {"source_path", "reason"}; 3: "claims", a claim one outlet states and another denies).
@@ -48,7 +49,7 @@ def dossier(articles: Sequence[Article], analyses: Mapping[str, Analysis], *, st
     original's facts, quotes and numbers as if a second outlet had. Every other article needs
     its analysis (`understand.analyses_for` computes the missing ones)."""
     members = sorted(articles, key=lambda a: (a.published or "9999", a.id))
-    compared = _originals(members)
+    compared = compared_articles(members)
     missing = [a.id for a in compared if a.id not in analyses]
     if missing:
         raise ValueError(f"no analysis of article(s) {', '.join(missing)}")
@@ -89,8 +90,8 @@ def story_dossier(store, story_id: str, settings: DossierSettings = DossierSetti
     story = store.get_story(story_id)
     if story is None:
         raise NoSuchStory(f"no story with id {story_id}")
-    members = [a for a in (store.get_article(m.id) for m in story.articles) if a is not None]
-    found = dossier(members, analyses_for(store, _originals(members)), story_id=story.id, title=story.title,
+    members = stored_members(store, story)
+    found = dossier(members, analyses_for(store, compared_articles(members)), story_id=story.id, title=story.title,
                     settings=settings)
     found.story = story
     from ..outlets import record_contributions  # outlets reads dossiers: imported here, not at the top
@@ -99,7 +100,12 @@ def story_dossier(store, story_id: str, settings: DossierSettings = DossierSetti
     return found
 
 
-def _originals(articles: Sequence[Article]) -> list[Article]:
+def stored_members(store, story) -> list[Article]:
+    """A stored story's articles, as stored (an article gone since the story was read is left out)."""
+    return [a for a in (store.get_article(m.id) for m in story.articles) if a is not None]
+
+
+def compared_articles(articles: Sequence[Article]) -> list[Article]:
     """The articles a dossier compares (near-copies only when a story has nothing else)."""
     return [a for a in articles if a.duplicate_of is None] or list(articles)
 
@@ -133,7 +139,7 @@ def compare_files(paths: Iterable[str | os.PathLike], *, manifest: Manifest | No
     if not kept.articles:
         raise NoSuchStory("no article could be read from the files given")
     source = analyses if analyses is not None else MemoryAnalyses()
-    result = dossier(kept.articles, analyses_for(source, _originals(kept.articles)), story_id="compare",
+    result = dossier(kept.articles, analyses_for(source, compared_articles(kept.articles)), story_id="compare",
                      settings=settings.dossier)
     result.rejected = rejected
     return result

@@ -8,15 +8,17 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..compare import compared_articles, stored_members
 from ..compare import dossier as build_dossier
 from ..config import DossierSettings
 from ..dates import as_utc
-from ..model import Article, Citation, Story, outlet_names
+from ..model import Article, Story, outlet_names
 from ..oneline import one_line, shorten
-from ..outlets import coverage_by_attribute, record_contributions
+from ..outlets import coverage_by_attribute, readable_delay, record_contributions
 from ..store import StoreError
 from ..understand import ANALYSIS_VERSION
 
@@ -86,15 +88,17 @@ def story_view(store, story_id: str, settings: DossierSettings,
     story = store.get_story(story_id)
     if story is None:
         return None
-    members = [a for a in (store.get_article(m.id) for m in story.articles) if a is not None]
-    compared = [a for a in members if a.duplicate_of is None] or members
+    members = stored_members(store, story)
+    compared = compared_articles(members)
     analyses = store.analyses([a.id for a in compared], ANALYSIS_VERSION)
     ready = [a for a in compared if a.id in analyses]
+    compared_ids = {a.id for a in compared}
+    near_copies = [a for a in members if a.id not in compared_ids]  # listed in the dossier, not compared
     found: tuple[dict[str, Any], dict[str, str]] | None = None  # the dossier as JSON, and its articles' texts
     if ready:
         def compute() -> tuple[dict[str, Any], dict[str, str]]:
-            built = build_dossier(ready + [a for a in members if a not in compared], analyses, story_id=story.id,
-                                  title=story.title, settings=settings)
+            built = build_dossier(ready + near_copies, analyses, story_id=story.id, title=story.title,
+                                  settings=settings)
             if len(ready) == len(compared):  # built from complete analyses: its outlet contributions are stored
                 _record_contributions(store, built, members)
             return built.to_dict(), built.texts
@@ -126,17 +130,10 @@ def reporting_order(members) -> list[dict[str, Any]]:
 
 
 def _duration(seconds: float | None) -> str | None:
+    """How far behind the first report, as the outlet pages write delays: "first", "+42 min", "+3 h 05 min"."""
     if seconds is None:
         return None
-    if seconds == 0:
-        return "first"
-    minutes = int(seconds // 60)
-    if minutes < 60:
-        return f"+{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"+{hours} h {minutes:02d} min"
-    return f"+{hours // 24} days"
+    return "first" if seconds <= 0 else f"+{readable_delay(seconds)}"
 
 
 def article_view(store, article: Article, span: tuple[int, int] | None) -> dict[str, Any]:
@@ -242,7 +239,5 @@ def citation_groups(cite):
 
 
 def outlet_names_of(articles: list[dict[str, Any]]) -> dict[str, str]:
-    return {a["id"]: a.get("outlet") or a["id"] for a in articles}
-
-
-__all__ = ["Citation", "outlet_names", "story_rows", "story_view", "article_view", "citation_helper"]
+    """`model.outlet_names` of a dossier's JSON article entries."""
+    return outlet_names(SimpleNamespace(id=a["id"], outlet=a.get("outlet")) for a in articles)
