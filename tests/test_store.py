@@ -464,3 +464,27 @@ def test_threads_that_end_leave_no_connection_open(tmp_path):
             worker.join()
         store.count_articles()  # this thread's reader: the finished threads' are closed on the way
         assert len(store._readers) == 1
+
+
+def test_a_new_store_opened_by_several_writers_at_once_opens_for_all(tmp_path):
+    """Writers creating one store together all open it: SQLite refuses one of two simultaneous
+    journal switches outright ("database is locked", no busy wait), which the store must wait out."""
+    failures = []
+    for attempt in range(30):
+        path = tmp_path / f"new{attempt}.db"
+        barrier = threading.Barrier(4)
+
+        def open_store(path=path, barrier=barrier):
+            barrier.wait()
+            try:
+                with Store(path, lock_wait=30) as store:
+                    assert [version for version, _, _ in store.migrations()][-1] == SCHEMA_VERSION
+            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                failures.append(f"{type(exc).__name__}: {exc}")
+
+        threads = [threading.Thread(target=open_store) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []

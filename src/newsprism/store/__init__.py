@@ -166,10 +166,27 @@ class Store:
         self._db = sqlite3.connect(str(self.path), timeout=self.lock_wait, isolation_level=None,
                                    check_same_thread=False)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._switch_to_wal()
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.execute("PRAGMA busy_timeout = 0")  # _begin() waits for other writers itself
+
+    def _switch_to_wal(self) -> None:
+        """PRAGMA journal_mode=WAL, tried again while another process does the same.
+
+        Two processes creating one store at once both need the exclusive lock to switch the
+        journal; SQLite answers one of them "database is locked" at once (its busy handler does
+        not wait on a deadlock), so the wait is ours.
+        """
+        started = time.monotonic()
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() - started >= self.lock_wait:
+                    raise
+            time.sleep(WRITE_POLL)
 
     def _read_uri(self) -> str:
         return self.path.resolve().as_uri() + "?mode=ro"
