@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -22,7 +23,7 @@ from rich.table import Table
 
 from . import __version__, open_store
 from .cluster import recluster as run_recluster
-from .config import DossierSettings, Settings, resolve_db_path
+from .config import DossierSettings, IntakeSettings, Settings, resolve_db_path
 from .dates import parse_date
 from .evaluate import clustering as clustering_eval
 from .ingest import Progress as IngestProgress
@@ -58,6 +59,30 @@ def output_options(formats, help_text="Output format."):
                             help=help_text)(command)
 
     return decorate
+
+
+def intake_options(command):
+    """How politely live intake fetches (`watch`, `serve --watch`): passed on as `intake`, IntakeSettings."""
+    defaults = IntakeSettings()
+    options = [
+        click.option("--contact", metavar="EMAIL_OR_URL", envvar="NEWSPRISM_CONTACT", default=None,
+                     help="Added to the User-Agent so that site owners can reach you. Default: $NEWSPRISM_CONTACT."),
+        click.option("--host-delay", type=click.FloatRange(min=0), default=defaults.host_delay, show_default=True,
+                     help="Least seconds between two requests to one host."),
+        click.option("--concurrency", type=click.IntRange(1, 256), default=defaults.concurrency, show_default=True,
+                     help="Requests in flight over all hosts."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=defaults.timeout, show_default=True,
+                     help="Seconds one request may take."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+
+    @functools.wraps(command)
+    def with_settings(*args, contact, host_delay, concurrency, timeout, **kwargs):
+        intake = replace(defaults, contact=contact, host_delay=host_delay, concurrency=concurrency, timeout=timeout)
+        return command(*args, intake=intake, **kwargs)
+
+    return with_settings
 
 
 def dossier_options(command):
@@ -352,8 +377,11 @@ def recluster(db, quiet):
 @click.option("--token", envvar="NEWSPRISM_TOKEN", metavar="TOKEN", default=None,
               help="Secret that POST /api/articles needs (Authorization: Bearer TOKEN); without one the write "
                    "API is off. Default: $NEWSPRISM_TOKEN.")
+@click.option("--watch", "with_watch", is_flag=True,
+              help="Also follow the store's feeds (as `newsprism watch`) while serving.")
+@intake_options
 @friendly_errors
-def serve(db, host, port, token):
+def serve(db, host, port, token, with_watch, intake):
     """Serve the store in a browser and as a JSON API until stopped (Ctrl-C): stories, dossiers, articles,
     search; every page has a JSON twin (add .json to its URL); API docs at /docs."""
     import uvicorn
@@ -361,12 +389,88 @@ def serve(db, host, port, token):
     from .web import create_app
 
     path = resolve_db_path(db)
-    _existing_store(db, readonly=True).close()  # a mistyped path is an error here, not in the first request
+    if not with_watch:  # with --watch the store may be new: watch creates it
+        _existing_store(db, readonly=True).close()  # a mistyped path is an error here, not in the first request
     listening = _listening_socket(host, port)  # a port in use is one line here, before "serving" is said
+    watching = _WatchThread(path, Settings(intake=intake)) if with_watch else None
     app = create_app(path, token=token)
     _err.print(f"newsprism: serving {_shown(str(path))} at http://{host}:{listening.getsockname()[1]}/ (Ctrl-C "
-               f"stops); write API {'on: POST /api/articles with the token' if token else 'off (no --token)'}")
-    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
+               f"stops); write API {'on: POST /api/articles with the token' if token else 'off (no --token)'}"
+               + ("; following its feeds" if watching else ""))
+    try:
+        uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
+    finally:
+        if watching:
+            watching.finish()
+
+
+class _WatchThread:
+    """`serve --watch`: the intake polls in a thread of its own, with its own store connection."""
+
+    def __init__(self, path: Path, settings: Settings):
+        import threading
+
+        self.stop = threading.Event()
+        self.store = Store(path, lock_wait=settings.lock_wait)
+        self.thread = threading.Thread(target=self._run, args=(settings,), name="newsprism-watch", daemon=True)
+        self.thread.start()
+
+    def _run(self, settings: Settings) -> None:
+        from .intake.watch import watch as run_watch
+
+        try:
+            run_watch(self.store, settings, stop=self.stop, progress=_watch_progress(quiet=False),
+                      on_run=lambda report: _err.print(f"newsprism: watch: {_shown(report.summary())}"))
+        except Exception as exc:  # noqa: BLE001 - the server goes on without intake, and says so
+            _err.print(f"newsprism: watch stopped: {_shown(describe(exc))}")
+
+    def finish(self) -> None:
+        """Stop polling after the writes under way, then close the store."""
+        self.stop.set()
+        self.thread.join(timeout=120)
+        self.store.close()
+
+
+@main.command()
+@db_option
+@click.option("--once", is_flag=True, help="Poll every due feed once, store what they bring, and exit (cron, tests).")
+@intake_options
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines and no summary; failures are still reported.")
+@click.option("--json", "as_json", is_flag=True, help="With --once: print the run's summary as JSON.")
+@friendly_errors
+def watch(db, once, intake, quiet, as_json):
+    """Follow the store's feeds (`newsprism feeds add`): poll each when due, fetch the articles they point to,
+    and store them as `ingest` does, so stories grow by themselves. Polls until Ctrl-C, which stops after the
+    writes under way; `--once` polls every due feed once and exits. One line per failure (feed or page, and
+    why); a summary per run: feeds polled, not modified, failed, new articles, duplicates, new stories."""
+    from .intake.watch import poll_once as run_poll_once
+    from .intake.watch import watch as run_watch
+
+    settings = Settings(intake=intake)
+    progress = _watch_progress(quiet)
+    with open_store(db) as store:
+        if not store.feeds():
+            _fail(f"no feeds in {resolve_db_path(db)}: add some with `newsprism feeds add URL...`", 1)
+        if once:
+            report = run_poll_once(store, settings, progress=progress)
+            if as_json:
+                click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+            if not quiet:
+                _err.print(f"newsprism: {_shown(report.summary())}")
+            return
+        _err.print(f"newsprism: watching the feeds of {_shown(str(store.path))} (Ctrl-C stops)")
+        run_watch(store, settings, progress=progress,
+                  on_run=lambda report: quiet or _err.print(f"newsprism: {_shown(report.summary())}"))
+
+
+def _watch_progress(quiet: bool):
+    from .intake.watch import WatchProgress
+
+    def feed_done(feed, outcome: str) -> None:
+        if not quiet and not outcome.startswith("failed"):
+            _err.print(f"newsprism: {_shown(feed.url)}: {_shown(outcome)}")
+
+    return WatchProgress(on_failure=lambda line: _err.print(f"newsprism: {_shown(line)}"), on_feed=feed_done)
 
 
 def _listening_socket(host: str, port: int):

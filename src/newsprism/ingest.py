@@ -83,6 +83,33 @@ def ingest(
     return report
 
 
+def ingest_documents(store: Store, documents: Iterable[RawDocument | Rejection], *, settings: Settings = Settings(),
+                     progress: Progress | None = None, session: IngestSession | None = None) -> IngestReport:
+    """Store documents a caller has read already (live intake fetches pages itself) through the same
+    normalize, identify and writer as `ingest`: batches of `settings.batch_size`, one article that fails
+    rejected alone, the report's `sources` naming each document's `source_path`."""
+    progress = progress or Progress()
+    report = IngestReport()
+    writer = _Writer(session or IngestSession(store, settings), report)
+    try:
+        with store.write():
+            report.new_stories += writer.stories.assign_pending()
+        batch: list[Article] = []
+        for document in documents:
+            item = _prepared(document) if isinstance(document, RawDocument) else document
+            if isinstance(item, Rejection):
+                _problem(report, progress, item)
+                continue
+            batch.append(item)
+            if len(batch) >= settings.batch_size:
+                _store_batch(writer, batch, progress)
+        _store_batch(writer, batch, progress)
+    except BaseException:
+        writer.session.forget_stories()
+        raise
+    return report
+
+
 def read_articles(paths: Iterable[str | os.PathLike], *, manifest: Manifest | None = None, hints: Hints = Hints(),
                   settings: Settings = Settings(), stdin: BinaryIO | None = None,
                   follow_links: bool = False) -> Iterator[Article | Rejection | Skipped]:
