@@ -278,6 +278,19 @@ def test_robots_disallow_is_never_requested(site):
     assert [url for _, _, url in fetcher.requests][0] == site.url("/robots.txt")
 
 
+def test_robots_most_specific_rule_decides(site):
+    site.routes["/robots.txt"] = text(b"User-agent: *\nAllow: /\nDisallow: /private\nDisallow: /*.pdf$\n"
+                                      b"Allow: /private/press/\nDisallow: /tmp/*/draft\n")
+    paths = ["/news/1", "/private/x", "/private/press/1", "/files/a.pdf", "/files/a.pdf?page=2", "/tmp/1/draft/2",
+             "/tmp/draft"]
+    for path in paths:
+        site.routes[path] = text(b"ok")
+    results, _ = fetch(FAST, *(site.url(path) for path in paths))
+    refused = {path for path, result in zip(paths, results, strict=True) if result.error}
+    assert refused == {"/private/x", "/files/a.pdf", "/tmp/1/draft/2"}
+    assert {entry["path"] for entry in site.log} == {"/robots.txt", *(set(paths) - refused)}
+
+
 def test_robots_unreachable_disallows_all_and_missing_allows_all(site, second_site):
     site.routes["/robots.txt"] = text(b"", 500)
     second_site.routes["/robots.txt"] = text(b"", 403)
@@ -317,6 +330,22 @@ def test_two_origins_are_fetched_in_parallel(site, second_site):
     assert [r.body for r in results] == [b"done", b"done"]
     [first], [second] = arrivals(site, "/slow"), arrivals(second_site, "/slow")
     assert abs(first - second) < 0.25 and time.monotonic() - started < 1.2   # serialized would take 1.3 s and more
+
+
+def test_global_concurrency_limit(site, second_site):
+    def slow(handler):
+        site.stop.wait(0.3)
+        reply(handler, 200, b"done")
+    with serving() as third_site:
+        sites = [site, second_site, third_site]
+        for each in sites:
+            each.routes["/slow"] = slow
+        results, _ = fetch(IntakeSettings(host_delay=0.0, timeout=5.0, concurrency=1),
+                           *(each.url("/slow") for each in sites))
+        spans = sorted((entry["time"], entry["end_time"]) for each in sites for entry in each.log)
+    assert [r.body for r in results] == [b"done"] * 3 and len(spans) == 6   # 3 robots.txt (404) and 3 pages
+    # Serial requests: each starts after the previous one ended (0.1 s for the server thread logging its end late).
+    assert all(start >= previous_end - 0.1 for (_, previous_end), (start, _) in zip(spans, spans[1:], strict=False))
 
 
 def test_connection_refused_is_one_line():

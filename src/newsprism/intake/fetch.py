@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import re
 import socket
 import ssl
 import time
 import zlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from urllib.robotparser import RobotFileParser
+from urllib.robotparser import RobotFileParser, RuleLine
 
 import httpx
 
@@ -236,6 +237,7 @@ class Fetcher:
         robots = _Robots(RobotFileParser(url), time.monotonic() + self.settings.robots_ttl)
         if fetched.ok:
             robots.parser.parse(fetched.body.decode("utf-8", "replace").splitlines())
+            _match_as_rfc_9309(robots.parser)
             origin.delay = self._spacing(robots.parser)
         elif fetched.status is None or fetched.status >= 500 or fetched.status == 429:
             robots.unreachable = fetched.error or f"HTTP {fetched.status}"
@@ -247,6 +249,30 @@ class Fetcher:
         """The origin's delay: host_delay, raised by a Crawl-delay up to MAX_WAIT."""
         crawl_delay = parser.crawl_delay(self._robots_agent)
         return max(self.settings.host_delay, min(float(crawl_delay or 0), MAX_WAIT))
+
+
+class _Rule(RuleLine):
+    """An RFC 9309 rule: "*" matches any characters and a final "$" anchors the end (the stdlib compares plain
+    prefixes, so "Disallow: /*.pdf$" would never match and the files would be fetched)."""
+
+    def __init__(self, rule: RuleLine):
+        self.path, self.allowance = rule.path, rule.allowance
+        # The stdlib has quoted both the rule and the URL path: "*" is "%2A" and "$" is "%24" on both sides.
+        anchored = self.path.endswith("%24")
+        pattern = self.path[:-3] if anchored else self.path
+        self._match = re.compile(".*?".join(map(re.escape, pattern.split("%2A"))) + ("$" if anchored else "")).match
+
+    def applies_to(self, filename: str) -> bool:
+        return self._match(filename) is not None
+
+
+def _match_as_rfc_9309(parser: RobotFileParser) -> None:
+    """The most specific (longest) matching rule decides, an Allow winning a tie (RFC 9309 2.2.2); the stdlib takes
+    the first rule in the file, so "Allow: /" above "Disallow: /private" would open /private."""
+    for entry in [*parser.entries, parser.default_entry]:
+        if entry is not None:
+            rules = (_Rule(rule) for rule in entry.rulelines)
+            entry.rulelines = sorted(rules, key=lambda rule: (-len(rule.path), not rule.allowance))
 
 
 class _Decoder:
