@@ -147,6 +147,9 @@ class Fetcher:
         if target is None:
             return Fetched(url, url, None, error="not an http(s) URL"), None
         origin = self._origin(target)
+        held = origin.held_until - time.monotonic()
+        if held > MAX_WAIT:   # checked before robots.txt too: a held origin is not asked for it either
+            return _held(target, held), None
         if not ask.robots_file and target.path != "/robots.txt":
             refusal = await self._robots_refusal(origin, target)
             if refusal:
@@ -164,7 +167,7 @@ class Fetcher:
         """One request when the origin's turn comes: after its spacing and any Retry-After, within the global limit."""
         async with origin.turn:
             now = time.monotonic()
-            if origin.held_until - now > MAX_WAIT:
+            if origin.held_until - now > MAX_WAIT:   # a Retry-After received while this request waited its turn
                 return _held(target, origin.held_until - now), None
             wait = max(origin.ready_at, origin.held_until) - now
             if wait > 0:
@@ -241,6 +244,8 @@ class Fetcher:
             origin.delay = self._spacing(robots.parser)
         elif fetched.status is None or fetched.status >= 500 or fetched.status == 429:
             robots.unreachable = fetched.error or f"HTTP {fetched.status}"
+            if fetched.status is None and fetched.retry_after:   # not asked at all (held): ask once the hold ends
+                robots.expires = time.monotonic() + fetched.retry_after
         else:
             robots.parser.allow_all = True
         return robots
