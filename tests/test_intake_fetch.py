@@ -301,7 +301,8 @@ def test_robots_unreachable_disallows_all_and_missing_allows_all(site, second_si
 
 
 def test_crawl_delay_raises_the_spacing(site):
-    site.routes["/robots.txt"] = text(b"User-agent: *\nCrawl-delay: 1\n")
+    # A byte order mark first, a fractional delay (rounded up to 1 s: the stdlib parser reads whole seconds only).
+    site.routes["/robots.txt"] = text("\ufeffUser-agent: *\nCrawl-delay: 0.5\n".encode())
     site.routes["/a"] = text(b"a")
     site.routes["/b"] = text(b"b")
     fetch(IntakeSettings(host_delay=0.05, timeout=5.0), site.url("/a"), site.url("/b"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import math
 import re
 import socket
 import ssl
@@ -38,6 +39,8 @@ ACCEPT = ("application/rss+xml, application/atom+xml, application/xml;q=0.9, tex
           "*/*;q=0.5")
 # Only the codings decoded here under the size cap (see _Decoder).
 ACCEPT_ENCODING = "gzip, deflate"
+# The stdlib reads whole seconds only and ignores "Crawl-delay: 2.5": such a delay is rounded up before parsing.
+_FRACTIONAL_CRAWL_DELAY = re.compile(r"^(\s*crawl-delay\s*:\s*)(\d*\.\d+)", re.IGNORECASE)
 _DNS_REASONS = {socket.EAI_NONAME: "name not found", socket.EAI_AGAIN: "temporary failure in name resolution"}
 
 
@@ -239,7 +242,7 @@ class Fetcher:
         fetched = await self._follow(url, _Ask({}, ROBOTS_BYTES, robots_file=True))
         robots = _Robots(RobotFileParser(url), time.monotonic() + self.settings.robots_ttl)
         if fetched.ok:
-            robots.parser.parse(fetched.body.decode("utf-8", "replace").splitlines())
+            robots.parser.parse(_robots_lines(fetched.body))
             _match_as_rfc_9309(robots.parser)
             origin.delay = self._spacing(robots.parser)
         elif fetched.status is None or fetched.status >= 500 or fetched.status == 429:
@@ -254,6 +257,12 @@ class Fetcher:
         """The origin's delay: host_delay, raised by a Crawl-delay up to MAX_WAIT."""
         crawl_delay = parser.crawl_delay(self._robots_agent)
         return max(self.settings.host_delay, min(float(crawl_delay or 0), MAX_WAIT))
+
+
+def _robots_lines(body: bytes) -> list[str]:
+    """robots.txt lines as the stdlib parser reads them (a byte order mark would hide the first line)."""
+    lines = body.decode("utf-8-sig", "replace").splitlines()
+    return [_FRACTIONAL_CRAWL_DELAY.sub(lambda m: m[1] + str(math.ceil(float(m[2]))), line) for line in lines]
 
 
 class _Rule(RuleLine):
