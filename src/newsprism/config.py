@@ -72,6 +72,39 @@ class DossierSettings:
 
 
 @dataclass(frozen=True)
+class IntakeSettings:
+    """How `newsprism watch` follows feeds and sitemaps (intake/): politeness towards the sites it reads
+    first, then its schedule. An origin is a (scheme, host, port)."""
+
+    # Sent with every request, so site owners can tell who reads them; `contact` (an address or URL)
+    # is added to it as "; contact: ..." when set.
+    user_agent: str = "newsprism/0.1 (+https://github.com/newsprism/newsprism)"
+    contact: str | None = None
+    # Seconds one request may take in all (connect, response and body), waits for politeness excluded.
+    timeout: float = 20.0
+    # A response body (decoded) larger than this is abandoned while it downloads.
+    max_response_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    # Requests in flight over all origins.
+    concurrency: int = 16
+    # Minimum seconds between the end of one request to an origin and the start of the next (one at a
+    # time per origin); a robots.txt Crawl-delay raises it for that origin.
+    host_delay: float = 1.0
+    # Seconds a robots.txt stays cached.
+    robots_ttl: float = 3600.0
+    # A feed's poll interval adapts to how often it publishes, within these bounds (seconds).
+    min_interval: float = 300.0
+    max_interval: float = 6 * 3600.0
+    default_interval: float = 900.0
+    # A failing feed is polled ever more rarely (exponential backoff with jitter), at most this far apart.
+    max_backoff: float = 24 * 3600.0
+    # Consecutive failures after which a feed shows "unhealthy".
+    unhealthy_after: int = 5
+    # An article page that fails is tried this many times (with backoff) before it counts as failed.
+    item_tries: int = 3
+
+
+@dataclass(frozen=True)
 class Settings:
     # Largest single document (a file, a JSON record, a WARC payload) read, in bytes.
     max_bytes: int = 10 * 1024 * 1024
@@ -99,6 +132,8 @@ class Settings:
     lock_wait: float = 300.0
     # How dossiers compare a story's articles.
     dossier: DossierSettings = DossierSettings()
+    # How feeds and sitemaps are followed (`newsprism watch`).
+    intake: IntakeSettings = IntakeSettings()
 
 
 def resolve_db_path(db: str | os.PathLike | None = None) -> Path:
