@@ -50,6 +50,10 @@ WRITE_BATCH = 50
 ITEMS_PER_ROUND = 2000
 # HTTP statuses worth trying again later; any other failed status is given up at once.
 _TRANSIENT = {408, 425, 429, 500, 502, 503, 504}
+# Failures without a status (the fetcher's reasons) that trying again cannot mend; any other (DNS, refused,
+# timed out, a Retry-After hold) may pass.
+_LASTING = ("disallowed by robots.txt", "size cap", "too many redirects", "not an http(s) URL",
+            "unsupported content encoding")
 
 
 @dataclass
@@ -348,7 +352,7 @@ class _FailedPage:
         """Timeouts, lost connections and 5xx/429 may pass; a 404, robots.txt or the size cap will not."""
         if self.status is not None:
             return self.status in _TRANSIENT
-        return not any(word in self.reason for word in ("robots.txt", "size cap", "redirects", "not http"))
+        return not any(reason in self.reason for reason in _LASTING)
 
 
 def _discover(fetched: Fetched, feed: Feed):
