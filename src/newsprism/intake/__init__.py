@@ -1,0 +1,1 @@
+"""Intake: following feeds and sitemaps (fetch, sources, watch)."""
