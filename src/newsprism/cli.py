@@ -510,9 +510,12 @@ def feeds_list(db, as_json):
                               indent=2))
         return
     out = Console(highlight=False)
-    table = Table(title=f"{len(found)} feed(s)")
+    table = Table(title=f"{len(found)} feed(s)", show_edge=False)
+    # a time's date and hour may go on two lines; health stays whole
     for column in ("url", "outlet", "health", "last success", "last error", "items seen", "next poll"):
-        table.add_column(column, justify="right" if column == "items seen" else "left", overflow="fold")
+        table.add_column(column, justify="right" if column == "items seen" else "left", overflow="fold",
+                         no_wrap=column == "health", min_width=10 if column in ("last success", "next poll") else None,
+                         max_width=None if column in ("url", "last error") else 16)
     for f in found:
         cells = (f.url, f.outlet, f.health, _short_time(f.last_success), f.last_error, f.items_seen,
                  _short_time(f.next_poll))

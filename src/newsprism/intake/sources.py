@@ -35,6 +35,8 @@ MAX_FEEDS = 100                        # feeds or child sitemaps taken from one 
 _FEED_ROOTS = frozenset({"rss", "rdf", "feed", "channel"})
 _PROLOG = re.compile(r"(?:\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>))*\s*", re.DOTALL | re.IGNORECASE)
 _ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)")
+_EMAIL = r"[^\s@()]+@[^\s()]+"
+_EMAIL_AND_NAME = re.compile(rf"^(?:{_EMAIL}\s*\((?P<after>[^()]+)\)|(?P<before>[^()]+?)\s*\({_EMAIL}\))$")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _XML_PARSER = dict(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True,
                    remove_pis=True, load_dtd=False)
@@ -120,6 +122,8 @@ def _read_feed(body: bytes, url: str, outlet: str | None) -> Discovered:
     language = _text(channel.get("language"))
     seen = utc_time()
     items = _unique(_feed_item(entry, url, outlet, language, seen) for entry in entries)
+    if not items and isinstance(problem, SAXException):
+        return Discovered("feed", error=f"malformed feed: {_reason(problem)}")
     if not items:
         return Discovered("feed", error=f"no item has a usable link ({len(entries)} item(s))")
     if isinstance(problem, SAXException):  # broken XML (a cut-off download): the items before the damage count
@@ -143,9 +147,11 @@ def _feed_item(entry, feed_url: str, outlet: str | None, language: str | None, s
 
 
 def _author(entry) -> str | None:
-    """The author's name ("Radio Estmark Newsdesk" of RSS's "newsdesk@radioestmark.example (Radio Estmark
-    Newsdesk)"), else the author as given."""
-    return _text((entry.get("author_detail") or {}).get("name")) or _text(entry.get("author"))
+    """The author's name: RSS writes "desk@radio.example (Radio Newsdesk)", feedparser gives Atom's name and
+    email as "Name (email)"; the name alone is kept."""
+    author = _text(entry.get("author"))
+    found = _EMAIL_AND_NAME.match(author or "")
+    return _text(found.group("after") or found.group("before")) if found else author
 
 
 def _content(entry) -> tuple[str | None, str | None]:
@@ -258,12 +264,12 @@ def read_opml(data: bytes) -> tuple[list[tuple[str, str | None]], list[str]]:
         root, damage = _parse_xml(data, "OPML")
     except Exception as exc:  # noqa: BLE001 - hostile input is one line
         return [], [f"unreadable OPML: {describe(exc)}"]
-    if root is None:
+    if damage or root is None:  # the user's own file: mended and imported again, never half-imported
         return [], [damage]
     if etree.QName(root).localname.lower() != "opml":
         return [], [f"not OPML (root element {_shown_root(etree.QName(root).localname)})"]
     found: dict[str, str | None] = {}
-    problems = [damage] if damage else []
+    problems = []
     for number, outline in enumerate(root.iter("{*}outline"), start=1):
         given = next((v for k, v in outline.attrib.items() if k.lower() == "xmlurl"), None)
         if given is None:

@@ -14,7 +14,8 @@ item, fetched and stored once.
      is dropped, unless nothing would remain (`/amp` alone is a page of its own);
    - `.amp` right before the last segment's extension or at its end (`/story.amp.html`, `/story.amp`) is
      dropped;
-   - the query parameters `amp` (empty, `1`, `true` or `yes`) and `outputType=amp` are dropped;
+   - the query parameters `amp` (empty, `1`, `true` or `yes`) and `outputType=amp` are dropped (before
+     step 1 in fact: courlan reads "&amp=1" as an escaped "&");
    - a host that is `amp.`, `m.` or `mobile.` followed by a registrable domain (by the public suffix list:
      `m.bbc.co.uk`, `amp.theguardian.com`) becomes `www.` and that domain, where news sites serve their
      desktop pages; deeper hosts (`m.news.example.com`) and hosts without a known suffix are left alone.
@@ -51,7 +52,7 @@ def canonical_item_url(url: str | None) -> str | None:
     try:
         if urlsplit(url.strip()).scheme.lower() not in ("http", "https"):
             return None
-        cleaned = clean_url(url)
+        cleaned = clean_url(_without_amp_flags(url.strip()))
         if not cleaned:
             return None
         canonical = canonical_url(_plain_page(_uncached(cleaned)))
@@ -81,10 +82,16 @@ def _uncached(url: str) -> str:
     return urlunsplit((inner.scheme, inner.netloc, inner.path, parts.query, ""))
 
 
+def _without_amp_flags(url: str) -> str:
+    """The URL without its AMP query flags; before courlan, which reads "&amp=1" as an escaped "&"."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(query=_plain_query(parts.query)))
+
+
 def _plain_page(url: str) -> str:
     parts = urlsplit(url)
-    return urlunsplit((parts.scheme, _desktop_host(url, parts.netloc), _plain_path(parts.path),
-                       _plain_query(parts.query), parts.fragment))
+    return urlunsplit((parts.scheme, _desktop_host(url, parts.netloc), _plain_path(parts.path), parts.query,
+                       parts.fragment))
 
 
 def _plain_path(path: str) -> str:

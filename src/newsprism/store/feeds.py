@@ -69,7 +69,7 @@ class FeedStore:
                          f"ORDER BY next_poll, url LIMIT ?", (utc_time(now), -1 if limit is None else int(limit)))
         return [_feed(row) for row in rows]
 
-    def update_feed(self, url: str, **columns) -> None:
+    def update_feed(self, url: str, /, **columns) -> None:
         """Set these columns of the feed's row (any but url and added_at; times are brought to UTC)."""
         unknown = set(columns) - _UPDATABLE
         if unknown:
