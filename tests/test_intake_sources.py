@@ -107,6 +107,7 @@ HOME = b"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Radio Estmark</title>
 <link rel="alternate" type="application/rss+xml" title="News" href="/feeds/estmark.rss">
 <link rel="alternate" type="application/atom+xml" title="Sport" href="https://news.radioestmark.example/feeds/sport.atom">
+<link rel="alternate" type="application/rss+xml; charset=UTF-8" title="Local" href="local.rss">
 <link rel="alternate" hreflang="de" href="https://news.radioestmark.example/de/">
 <link rel="stylesheet" href="/app.css">
 </head><body><h1>Radio Estmark</h1><a href="/estmark/2025/10/15/story">A story</a></body></html>"""
@@ -216,10 +217,11 @@ def test_sitemap_index_bounded():
 
 
 def test_home_page_feeds():
-    found = discover(HOME, "https://news.radioestmark.example/", "text/html; charset=utf-8")
+    found = discover(HOME, "https://news.radioestmark.example/estmark/", "text/html; charset=utf-8")
     assert found.kind == "page" and found.items == [] and found.error is None
     assert found.feeds == ["https://news.radioestmark.example/feeds/estmark.rss",
-                           "https://news.radioestmark.example/feeds/sport.atom"]
+                           "https://news.radioestmark.example/feeds/sport.atom",
+                           "https://news.radioestmark.example/estmark/local.rss"]  # relative to the page
 
 
 def test_home_page_without_feeds():
@@ -313,3 +315,21 @@ def test_a_large_sitemap_is_read_whole():
     found = discover(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' + entries + b"</urlset>",
                      "https://x.example/sitemap.xml", "application/xml")
     assert len(found.items) == 20_000 and found.items[-1].url == "https://x.example/a/19999" and found.error is None
+
+
+def test_home_page_feed_links_in_the_body():
+    page = b"<html><body><a href='/about'>About</a> <a href='/feeds/all.rss'>RSS</a></body></html>"
+    found = discover(page, "https://www.nordvikherald.example/", "text/html")
+    assert (found.kind, found.feeds, found.error) == ("page", ["https://www.nordvikherald.example/feeds/all.rss"],
+                                                      None)
+
+
+@pytest.mark.parametrize("author, name", [
+    (b"<author><name>Per Lund</name><email>per@nordvik.example</email></author>", "Per Lund"),
+    (b"<author><email>desk@nordvik.example</email></author>", "desk@nordvik.example"),
+    (b"<author><name>Smith (AP)</name></author>", "Smith (AP)"),
+])
+def test_atom_author_names(author, name):
+    body = ATOM.replace(b"<author><name>Jana Berg</name></author>", author)
+    [item] = discover(body, "https://allgemeine.example.de/feed.atom", None).items
+    assert item.author == name

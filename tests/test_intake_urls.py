@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from newsprism.identify import canonical_url
 from newsprism.intake.urls import MAX_URL_LENGTH, canonical_feed_url, canonical_item_url
+
+from .conftest import SHARED, needs_shared
 
 PLAIN = "https://www.meridianreview.example/news/2025/10/15/varnholm-commuters-detours-ferries"
 
@@ -89,3 +93,18 @@ def test_feed_urls_keep_their_query(given, expected):
                                  "https://example.com/f\x00", "feed://example.com/rss", "https://e.com:x/"])
 def test_bad_feed_urls(url):
     assert canonical_feed_url(url) is None
+
+
+def test_real_article_urls_stay_apart_and_lose_their_trackers():
+    """180 real article URLs of 60+ outlets (../shared multilingual stories): each gives a URL, none is merged
+    with another, the canonical form is stable, and tracking parameters added to it are removed again."""
+    path = needs_shared(SHARED / "data" / "multilingual-stories" / "articles.jsonl")
+    urls = sorted({json.loads(line)["url"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()})
+    assert len(urls) == 180
+    canonical = {url: canonical_item_url(url) for url in urls}
+    assert all(canonical.values())
+    assert len(set(canonical.values())) == len(urls)
+    assert all(canonical_item_url(c) == c for c in canonical.values())
+    for url, plain in canonical.items():
+        joiner = "&" if "?" in url else "?"
+        assert canonical_item_url(f"{url}{joiner}utm_source=rss&utm_medium=feed&fbclid=x1") == plain

@@ -240,8 +240,8 @@ def _read_page(body: bytes, url: str, content_type: str | None) -> Discovered:
         markup = decode_bytes(body, charset.group(1) if charset else None)
     except UndecodableError as exc:
         return Discovered("page", error=f"undecodable page: {exc}")
-    domain, base = get_hostinfo(url)
-    found = determine_feed(markup, FeedParameters(base or url, domain or "", url))
+    domain, _ = get_hostinfo(url)
+    found = determine_feed(markup, FeedParameters(url, domain or "", url))  # relative links against the page
     feeds = list(dict.fromkeys(f for f in (canonical_feed_url(link) for link in found) if f and f != url))
     if not feeds:
         return Discovered("page", error="no feed linked from the page")
