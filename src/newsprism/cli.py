@@ -559,6 +559,109 @@ def _print_outlets(table: dict) -> None:
     _err.print(_shown(table["dossier_scope"]["note"]))
 
 
+@main.group(name="feeds")
+def feeds_group():
+    """Feeds followed: RSS and Atom feeds, news sitemaps, and home pages whose feeds are found on them."""
+
+
+@feeds_group.command(name="add")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@click.option("--outlet", metavar="NAME", help="Outlet of the articles these feeds list (else the feed's title).")
+@db_option
+@friendly_errors
+def feeds_add(urls, outlet, db):
+    """Follow feeds: each URL an RSS or Atom feed, a news sitemap (Google News too), a sitemap index, or a
+    site's home page (its feeds are found on it). Each is first polled by the next `watch`. A bad URL is
+    one line; the others are added. Exit status 0 when every good URL is followed, 1 when none was given."""
+    from .intake.registry import add_feeds
+
+    with open_store(db) as store:
+        changes = add_feeds(store, urls, outlet=outlet)
+    _report_feed_changes(changes, store.path)
+
+
+@feeds_group.command(name="import")
+@click.argument("opml_file", metavar="FILE.opml", type=click.Path(dir_okay=False))
+@db_option
+@friendly_errors
+def feeds_import(opml_file, db):
+    """Follow every feed an OPML file lists (the export of any feed reader), each outline's title as its
+    outlet. Bad outlines are one line each; the rest is imported in one transaction."""
+    from .intake.registry import FeedChanges, follow, read_opml_file
+
+    listed, problems = read_opml_file(opml_file)
+    if not listed:  # nothing to import: the store is not even opened (nor created)
+        _report_feed_changes(FeedChanges(problems=problems), resolve_db_path(db), source=opml_file)
+    with open_store(db) as store:
+        changes = follow(store, listed)
+    changes.problems[:0] = problems
+    _report_feed_changes(changes, store.path, source=opml_file)
+
+
+@feeds_group.command(name="list")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the feeds as JSON.")
+@friendly_errors
+def feeds_list(db, as_json):
+    """List the feeds followed: outlet, health, last success, last error, items seen, next poll."""
+    from .intake.registry import list_feeds
+
+    with _existing_store(db, readonly=True) as store:
+        found = list_feeds(store)
+        counts = store.item_counts()
+    if as_json:
+        click.echo(json.dumps({"feeds": [f.to_dict() for f in found], "items": counts}, ensure_ascii=False,
+                              indent=2))
+        return
+    out = Console(highlight=False)
+    table = Table(title=f"{len(found)} feed(s)", show_edge=False)
+    # a time's date and hour may go on two lines; health stays whole
+    for column in ("url", "outlet", "health", "last success", "last error", "items seen", "next poll"):
+        table.add_column(column, justify="right" if column == "items seen" else "left", overflow="fold",
+                         no_wrap=column == "health", min_width=10 if column in ("last success", "next poll") else None,
+                         max_width=None if column in ("url", "last error") else 16)
+    for f in found:
+        cells = (f.url, f.outlet, f.health, _short_time(f.last_success), f.last_error, f.items_seen,
+                 _short_time(f.next_poll))
+        table.add_row(*(_shown(str(v)) if v not in (None, "") else "" for v in cells))
+    out.print(table)
+    _err.print(f"items: {', '.join(f'{n} {state}' for state, n in counts.items())}")
+
+
+@feeds_group.command(name="remove")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@db_option
+@friendly_errors
+def feeds_remove(urls, db):
+    """Stop following feeds (their items not fetched yet are dropped; stored articles stay). Exit status 1
+    when none of the URLs was followed."""
+    from .intake.registry import remove_feeds
+
+    with _existing_store(db) as store:
+        changes = remove_feeds(store, urls)
+    for problem in changes.problems:
+        _err.print(f"rejected: {_shown(problem)}")
+    for url in changes.unknown:
+        _err.print(f"not followed: {_shown(url)}")
+    _err.print(f"newsprism: {len(changes.removed)} feed(s) removed -> {_shown(str(store.path))}")
+    sys.exit(0 if changes.removed else 1)
+
+
+def _report_feed_changes(changes, path, source: str | None = None) -> None:
+    """`feeds add` and `feeds import`: each problem on one line, then what was done; exit 1 when nothing was."""
+    prefix = f"{_shown(source)}: " if source else "rejected: "
+    for problem in changes.problems:
+        _err.print(f"{prefix}{_shown(problem)}")
+    _err.print(f"newsprism: {len(changes.added)} feed(s) added, {len(changes.known)} followed already "
+               f"-> {_shown(str(path))}")
+    sys.exit(0 if changes.done else 1)
+
+
+def _short_time(value: str | None) -> str | None:
+    """A stored UTC time to the minute, for a table."""
+    return value[:16].replace("T", " ") if value else None
+
+
 @main.group(name="eval")
 def eval_group():
     """Score newsprism against labelled data."""

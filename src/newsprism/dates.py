@@ -4,6 +4,7 @@ the meanings of an ISO 8601 value newsprism stores.
 - `MONTHS` and `MONTH_PATTERN`: English month names and abbreviations ("Sept" too).
 - `parse_date`: any common written date to ISO 8601, never completed from today.
 - `as_utc`: a stored ISO value as an aware UTC moment (a date alone counts as midnight UTC).
+- `utc_time`: a moment as intake's tables keep it (ISO 8601 UTC to the second, so strings compare as times).
 - `calendar_date`: the calendar date of a stored value as the outlet wrote it (its own zone).
 - `period_start`: the first day of a date the timeline gives at any precision ("2015-05-12", "2015-05",
   "2015-W20", "2015", the decade "196X"), to put them in time order.
@@ -77,6 +78,21 @@ def as_utc(value: str | None) -> datetime | None:
         return parsed.astimezone(timezone.utc)
     except OverflowError:  # 9999-12-31T23:00-05:00 is past the last moment Python can hold in UTC
         return None
+
+
+def utc_time(value: str | datetime | None = None) -> str:
+    """A moment as the intake tables keep it: ISO 8601 in UTC to the second ("2026-11-29T11:30:00+00:00"),
+    so that comparing two such strings compares the moments; now when not given. A time without a zone
+    counts as UTC. Raises ValueError for a value that is not ISO 8601."""
+    if value is None:
+        moment = datetime.now(timezone.utc)
+    elif isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    else:
+        moment = as_utc(value)
+        if moment is None:
+            raise ValueError(f"not an ISO 8601 time: {value!r}")
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def calendar_date(value: str | None) -> date | None:

@@ -232,6 +232,74 @@ class IngestReport:
         )
 
 
+# -- intake: the feeds and sitemaps followed, and the items they list -------------------------------------
+
+# Consecutive failures after which a feed shows "unhealthy" (IntakeSettings.unhealthy_after's default).
+UNHEALTHY_AFTER = 5
+FEED_ITEM_STATES = ("pending", "stored", "duplicate", "failed")
+
+
+@dataclass
+class Feed:
+    """A feed, news sitemap or home page followed: a row of the store's `feeds` table. Times are ISO 8601 UTC."""
+
+    url: str
+    added_at: str
+    interval_seconds: float
+    next_poll: str
+    outlet: str | None = None
+    discovered_from: str | None = None   # the home page or sitemap index it was found on
+    kind: str | None = None              # what its last body was: "feed", "sitemap", "sitemap-index", "page"
+    etag: str | None = None
+    last_modified: str | None = None
+    last_polled: str | None = None
+    last_success: str | None = None
+    last_error: str | None = None
+    failures: int = 0                    # consecutive
+    items_seen: int = 0
+    last_new_item: str | None = None
+
+    @property
+    def health(self) -> str:
+        return self.health_after(UNHEALTHY_AFTER)
+
+    def health_after(self, unhealthy_after: int) -> str:
+        """"new" (never polled), "ok", "failing" (its last poll failed) or "unhealthy" (`unhealthy_after`
+        polls in a row failed)."""
+        if self.last_polled is None:
+            return "new"
+        if self.failures >= unhealthy_after:
+            return "unhealthy"
+        return "failing" if self.failures else "ok"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "health": self.health}
+
+
+@dataclass
+class FeedItem:
+    """An article a feed or sitemap lists: a row of the store's `feed_items` table, keyed by its canonical URL."""
+
+    url: str                             # intake.urls.canonical_item_url
+    feed_url: str
+    title: str | None = None
+    published: str | None = None         # ISO 8601 when the feed's date could be read, else as the feed gave it
+    author: str | None = None
+    language: str | None = None
+    outlet: str | None = None
+    summary: str | None = None           # the feed's content or summary, when it carries one
+    summary_type: str | None = None      # its media type: "text/html" or "text/plain"
+    seen_at: str = ""                    # when first listed (the store fills in now when empty)
+    state: str = "pending"               # one of FEED_ITEM_STATES
+    article_id: str | None = None
+    tries: int = 0
+    last_error: str | None = None
+    next_try: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 # -- what the understand stage finds in one article (character offsets into Article.text) -------------
 
 

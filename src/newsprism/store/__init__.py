@@ -40,6 +40,7 @@ from ..config import Settings
 from ..dates import as_utc
 from ..identify import FILLABLE
 from ..model import Analysis, Article, OutletFigures, SearchHit, Story, StoryMember
+from .feeds import FeedStore
 from .schema import LISTING_SELECT, MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ class _Found:
     marked: bool = False  # carries APPLICATION_ID and user_version
 
 
-class Store:
+class Store(FeedStore):
     def __init__(self, path: str | Path, *, readonly: bool = False, create: bool = True,
                  lock_wait: float = Settings.lock_wait):
         """Open the store at `path`.

@@ -269,4 +269,59 @@ MIGRATIONS: list[tuple[int, str, str | Callable[[sqlite3.Connection], None]]] = 
         END;
         """,
     ),
+    (
+        9,
+        "feeds, their items and the fetch log",
+        """
+        CREATE TABLE feeds (                        -- feeds, news sitemaps and home pages followed (intake)
+            url TEXT PRIMARY KEY,
+            outlet TEXT,
+            added_at TEXT NOT NULL,
+            discovered_from TEXT,                   -- the home page or sitemap index it was found on
+            kind TEXT,                              -- feed, sitemap, sitemap-index or page, as last polled
+            etag TEXT,                              -- validators of the last response, for conditional requests
+            last_modified TEXT,
+            interval_seconds REAL NOT NULL,
+            next_poll TEXT NOT NULL,
+            last_polled TEXT,
+            last_success TEXT,
+            last_error TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,    -- consecutive
+            items_seen INTEGER NOT NULL DEFAULT 0,
+            last_new_item TEXT
+        );
+        CREATE INDEX feeds_next_poll ON feeds(next_poll);
+
+        CREATE TABLE feed_items (                   -- every article URL a feed listed, fetched once
+            url TEXT PRIMARY KEY,                   -- canonical item URL (intake.urls.canonical_item_url)
+            feed_url TEXT NOT NULL,
+            title TEXT,
+            published TEXT,
+            author TEXT,
+            language TEXT,
+            outlet TEXT,
+            summary TEXT,                           -- the feed's content or summary (HTML or text) when it has one
+            summary_type TEXT,
+            seen_at TEXT NOT NULL,
+            state TEXT NOT NULL,                    -- pending, stored, duplicate or failed
+            article_id TEXT,
+            tries INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            next_try TEXT
+        );
+        CREATE INDEX feed_items_state ON feed_items(state, next_try);
+        CREATE INDEX feed_items_feed ON feed_items(feed_url);
+
+        CREATE TABLE fetch_log (                    -- every request intake made, the newest 100,000 kept
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            feed_url TEXT,
+            url TEXT NOT NULL,
+            status INTEGER,
+            outcome TEXT NOT NULL,
+            bytes INTEGER,
+            seconds REAL
+        );
+        """,
+    ),
 ]
