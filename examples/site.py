@@ -21,7 +21,8 @@ Layout (SLUG is the outlet's name in lower case with dashes, for example `varnho
 It misbehaves on request (`Misbehaviour`), through pages of one more outlet, "The Unreliable Herald"
 (`/unreliable-herald/...`), whose feeds link them; `NewsSite.trap_urls` names each one. It is bounded: it stops by
 itself after `max_requests` requests or `lifetime` seconds. `NewsSite.log` records every request (monotonic time,
-method, path with query, headers) for tests and benchmarks to read; `NewsSite.timings` (start, end) of each.
+method, path with query, headers) for tests and benchmarks to read; `NewsSite.timings` (start, end) of each
+answer (its start is its log entry's time).
 Several instances on different ports stand for different hosts (origins).
 """
 
@@ -379,9 +380,9 @@ class NewsSite:
 
     # -- answering (called by _Handler, in the server's threads) -----------------------------------------
 
-    def _record(self, method: str, path: str, headers: dict[str, str]) -> int:
+    def _record(self, at: float, method: str, path: str, headers: dict[str, str]) -> int:
         with self._lock:
-            self.log.append((time.monotonic(), method, path, headers))
+            self.log.append((at, method, path, headers))
             return len(self.log)
 
     def _path_answer(self, path: str) -> _Resource | None:
@@ -404,6 +405,7 @@ _TRAP_DATE = datetime(2025, 10, 16, 12, 0, tzinfo=UTC)
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # socketserver's 5 drops concurrent connects: the client retries a second later
     site: NewsSite
 
     def process_request(self, request, client_address):
@@ -438,7 +440,7 @@ class _Handler(BaseHTTPRequestHandler):
         if site.stopped.is_set():
             self.close_connection = True
             return
-        count = site._record(self.command, self.path, dict(self.headers.items()))
+        count = site._record(started, self.command, self.path, dict(self.headers.items()))
         try:
             if site.max_requests is not None and count > site.max_requests:
                 self._plain(503, "over this site's request limit; it is stopping", send_body)
