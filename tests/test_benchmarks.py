@@ -12,6 +12,8 @@ import json
 import re
 import sys
 
+import pytest
+
 from .conftest import ROOT, SHARED, needs_shared
 
 BENCHMARKS = ROOT / "benchmarks"
@@ -154,3 +156,26 @@ def test_serve(monkeypatch, capsys):
         [row] = rows(lines, rf"{page}\s+({NUMBER})\s+(\d+)\s+({NUMBER})\s+({NUMBER})\s+({NUMBER})\s+(\d+)")
         first, requests, rps, p50, p95, size = (float(row.group(n)) for n in range(1, 7))
         assert first > 0 and requests == 20 and rps > 0 and 0 < p50 <= p95 and size > 0, row.group(0)
+
+
+def test_watch_baseline(monkeypatch, capsys):
+    """benchmarks/watch.py's sites and plain-GET baseline: 2 origins x 2 feeds x 5 pages, every one fetched."""
+    lines = run("watch", monkeypatch, capsys, "--baseline-only")
+    rows(lines, r"2 origins on 127\.0\.0\.1, 4 RSS feeds, 20 article pages; concurrency 16, host_delay 0\.01 s")
+    [row] = rows(lines, rf"baseline: ({NUMBER}) pages/s with plain concurrent GETs \((\d+) requests, (\d+) ok, "
+                        rf"(\d+) failed, .*max in flight (\d+), min gap per origin ({NUMBER}) s")
+    assert float(row.group(1)) > 0 and int(row.group(2)) == int(row.group(3)) == 24 and row.group(4) == "0"
+    assert 1 <= int(row.group(5)) <= 16
+
+
+def test_watch(monkeypatch, capsys):
+    """The watch run through newsprism.intake.watch.poll_once: every page stored, politeness held."""
+    pytest.importorskip("newsprism.intake.watch", reason="issue 13's intake (the lead's poll_once) is not here")
+    lines = run("watch", monkeypatch, capsys)
+    [row] = rows(lines, rf"watch: ({NUMBER}) articles/s from first request to stored and clustered \((\d+) new .*")
+    assert float(row.group(1)) > 0 and int(row.group(2)) == 20
+    [row] = rows(lines, rf"watch: politeness seen by the sites: min gap per origin ({NUMBER}) s \(host_delay 0\.01 s\)"
+                        rf", max in flight per origin (\d+), max in flight (\d+) \(concurrency 16\), .*")
+    # seen on arrival at the site: a millisecond of scheduling jitter is not a breach
+    assert float(row.group(1)) >= 0.009 and int(row.group(2)) == 1 and 1 <= int(row.group(3)) <= 2
+    rows(lines, rf"watch costs {NUMBER}x the baseline's time")
