@@ -25,6 +25,24 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
 EXAMPLES = ROOT / "examples" / "corpus"
+
+
+def _load_example_site():
+    """examples/site.py (the local news site `watch` is tested against) as a module; its file name would
+    clash with the standard library's `site`."""
+    import importlib.util
+
+    name = "newsprism_example_site"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / "site.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up while the file runs
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+example_site = _load_example_site()
+
 # Variables a developer may have set that would change what a command does.
 USER_VARIABLES = ("NEWSPRISM_DB", "NEWSPRISM_DEBUG")
 

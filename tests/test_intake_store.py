@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 import newsprism.store
-from newsprism.model import Feed, FeedItem
+from newsprism.model import Feed, FeedItem, RobotsRecord
 from newsprism.store import SCHEMA_VERSION, Store
 
 FEED = "https://news.radioestmark.example/feeds/estmark.rss"
@@ -144,12 +144,22 @@ def test_fetch_log_keeps_the_newest(store):
     assert store.fetch_log(limit=1)[0]["outcome"] == "timed out after 20 s"
 
 
+def test_robots_records_are_kept_and_replaced(store):
+    first = RobotsRecord(1_700_000_000.0, 200, b"User-agent: *\nDisallow: /private/\n")
+    store.save_robots({"http://127.0.0.1:8000": first, "https://a.example": RobotsRecord(1.0, None, b"", "DNS")})
+    assert store.robots_records()["http://127.0.0.1:8000"] == first
+    newer = RobotsRecord(1_700_000_100.0, 404)
+    store.save_robots({"http://127.0.0.1:8000": newer})
+    assert store.robots_records() == {"http://127.0.0.1:8000": newer,
+                                      "https://a.example": RobotsRecord(1.0, None, b"", "DNS")}
+
+
 def test_an_older_store_gets_the_intake_tables(tmp_path):
     db = tmp_path / "old.db"
     with Store(db) as store:
         store.add_feeds([FEED])
     with sqlite3.connect(db) as raw:  # what schema 8 had
-        for table in ("feeds", "feed_items", "fetch_log"):
+        for table in ("feeds", "feed_items", "fetch_log", "robots"):
             raw.execute(f"DROP TABLE {table}")
         raw.execute("DELETE FROM migrations WHERE version = 9")
         raw.execute("PRAGMA user_version = 8")

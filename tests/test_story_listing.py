@@ -171,7 +171,7 @@ def test_a_store_from_before_the_rows_is_listed_read_only_and_filled_by_its_migr
         for name in ("story_contributions_insert", "story_contributions_change", "story_contributions_delete"):
             connection.execute(f"DROP TRIGGER {name}")  # and what migration 8 added after it
         connection.execute("DROP TABLE story_contributions")
-        for name in ("feeds", "feed_items", "fetch_log"):  # and what migration 9 added
+        for name in ("feeds", "feed_items", "fetch_log", "robots"):  # and what migration 9 added
             connection.execute(f"DROP TABLE {name}")
         connection.execute("DELETE FROM migrations WHERE version >= 7")
         connection.execute("PRAGMA user_version = 6")

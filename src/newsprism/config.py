@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from .model import UNHEALTHY_AFTER
+
 DEFAULT_DB = "newsprism.db"
 DB_ENV = "NEWSPRISM_DB"
 
@@ -99,7 +101,7 @@ class IntakeSettings:
     # A failing feed is polled ever more rarely (exponential backoff with jitter), at most this far apart.
     max_backoff: float = 24 * 3600.0
     # Consecutive failures after which a feed shows "unhealthy".
-    unhealthy_after: int = 5
+    unhealthy_after: int = UNHEALTHY_AFTER
     # An article page that fails is tried this many times (with backoff) before it counts as failed.
     item_tries: int = 3
 

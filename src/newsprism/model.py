@@ -276,6 +276,16 @@ class Feed:
         return {**asdict(self), "health": self.health}
 
 
+@dataclass(frozen=True)
+class RobotsRecord:
+    """One origin's robots.txt as fetched: what intake keeps between runs (the store's `robots` table)."""
+
+    fetched_at: float                    # wall-clock seconds (time.time())
+    status: int | None                   # None: no answer (`error` says why)
+    body: bytes = b""
+    error: str | None = None
+
+
 @dataclass
 class FeedItem:
     """An article a feed or sitemap lists: a row of the store's `feed_items` table, keyed by its canonical URL."""

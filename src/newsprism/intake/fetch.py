@@ -25,6 +25,7 @@ from urllib.robotparser import RobotFileParser, RuleLine
 import httpx
 
 from newsprism.config import IntakeSettings
+from newsprism.model import RobotsRecord
 from newsprism.oneline import describe, one_line
 
 log = logging.getLogger(__name__)
@@ -100,8 +101,12 @@ class Fetcher:
     """Polite async GETs; use as `async with Fetcher(settings) as fetcher: await fetcher.get(url)`."""
 
     def __init__(self, settings: IntakeSettings = IntakeSettings(), *,
-                 transport: httpx.AsyncBaseTransport | None = None):
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 robots_cache: dict[str, RobotsRecord] | None = None):
+        """`robots_cache`: origin -> its robots.txt as read before; the Fetcher uses the entries younger than
+        robots_ttl instead of asking again, and puts in what it fetches (a caller saves it for the next run)."""
         self.settings = settings
+        self.robots_cache = robots_cache if robots_cache is not None else {}
         # (monotonic time sent, origin, url) of every request made, robots.txt included.
         self.requests: list[tuple[float, str, str]] = []
         self.user_agent = user_agent(settings)
@@ -237,18 +242,30 @@ class Fetcher:
         return None
 
     async def _load_robots(self, origin: _Origin) -> _Robots:
+        """The origin's robots.txt: as an earlier run read it when that is younger than robots_ttl (the
+        `robots_cache` a caller keeps), else fetched now."""
+        known = self.robots_cache.get(origin.name)
+        age = time.time() - known.fetched_at if known else None
+        if known is not None and 0 <= age < self.settings.robots_ttl:
+            return self._robots_from(origin, known, self.settings.robots_ttl - age)
+        fetched = await self._follow(f"{origin.name}/robots.txt", _Ask({}, ROBOTS_BYTES, robots_file=True))
+        record = RobotsRecord(time.time(), fetched.status, fetched.body if fetched.ok else b"", fetched.error)
+        if fetched.status is None and fetched.retry_after:   # not asked at all (held): ask once the hold ends
+            robots = self._robots_from(origin, record, fetched.retry_after)
+        else:
+            self.robots_cache[origin.name] = record
+            robots = self._robots_from(origin, record, self.settings.robots_ttl)
+        return robots
+
+    def _robots_from(self, origin: _Origin, record: RobotsRecord, ttl: float) -> _Robots:
         """RFC 9309: a 2xx is read, a 4xx (401/403 too) allows all, a 5xx/429 or no answer disallows all."""
-        url = f"{origin.name}/robots.txt"
-        fetched = await self._follow(url, _Ask({}, ROBOTS_BYTES, robots_file=True))
-        robots = _Robots(RobotFileParser(url), time.monotonic() + self.settings.robots_ttl)
-        if fetched.ok:
-            robots.parser.parse(_robots_lines(fetched.body))
+        robots = _Robots(RobotFileParser(f"{origin.name}/robots.txt"), time.monotonic() + ttl)
+        if record.status is not None and 200 <= record.status < 300 and not record.error:
+            robots.parser.parse(_robots_lines(record.body))
             _match_as_rfc_9309(robots.parser)
             origin.delay = self._spacing(robots.parser)
-        elif fetched.status is None or fetched.status >= 500 or fetched.status == 429:
-            robots.unreachable = fetched.error or f"HTTP {fetched.status}"
-            if fetched.status is None and fetched.retry_after:   # not asked at all (held): ask once the hold ends
-                robots.expires = time.monotonic() + fetched.retry_after
+        elif record.status is None or record.status >= 500 or record.status == 429:
+            robots.unreachable = record.error or f"HTTP {record.status}"
         else:
             robots.parser.allow_all = True
         return robots

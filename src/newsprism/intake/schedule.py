@@ -50,9 +50,12 @@ def failure_delay(url: str, failures: int, interval: float, settings: IntakeSett
 
 
 def page_retry_delay(url: str, tries: int, retry_after: float | None = None) -> float:
-    """Seconds before fetching a page again after its `tries`-th failed try."""
+    """Seconds before fetching a page again after its `tries`-th failed try: what the server asked for
+    (Retry-After) when it said, else a backoff from a minute doubling per try, with jitter."""
+    if retry_after is not None:
+        return retry_after
     base = min(MAX_PAGE_RETRY_SECONDS, PAGE_RETRY_SECONDS * 2 ** max(tries - 1, 0))
-    return max(base * _jitter(url, tries), retry_after or 0.0)
+    return base * _jitter(url, tries)
 
 
 def _jitter(url: str, count: int) -> float:

@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import Message
 
 from ..config import Settings
@@ -48,6 +48,8 @@ FULL_TEXT_WORDS = 150
 # Documents stored per transaction while pages arrive; items fetched per round of the queue.
 WRITE_BATCH = 50
 ITEMS_PER_ROUND = 2000
+# A page whose next try comes within this many seconds (a short Retry-After) is tried again in the same run.
+RETRY_WITHIN_RUN = 10.0
 # HTTP statuses worth trying again later; any other failed status is given up at once.
 _TRANSIENT = {408, 425, 429, 500, 502, 503, 504}
 # Failures without a status (the fetcher's reasons) that trying again cannot mend; any other (DNS, refused,
@@ -66,7 +68,7 @@ class WatchReport:
     feeds_found: int = 0  # feeds discovered on home pages and in sitemap indexes
     items_queued: int = 0  # item URLs seen for the first time
     pages_fetched: int = 0
-    pages_failed: int = 0
+    pages_failed: int = 0  # items whose page failed in this run and was not stored after all
     new_articles: int = 0
     duplicates: int = 0
     new_stories: int = 0
@@ -129,14 +131,21 @@ class _Run:
         self._db = ThreadPoolExecutor(1, thread_name_prefix="newsprism-store")  # the one writer
         self._work = ThreadPoolExecutor(2, thread_name_prefix="newsprism-extract")
         self._fetch_log: list[tuple] = []
+        self._failed_pages: set[str] = set()  # items whose last try in this run failed
 
     async def poll(self) -> WatchReport:
         try:
-            async with Fetcher(self.settings.intake) as fetcher:
+            robots = await self._in_store(self.store.robots_records)
+            async with Fetcher(self.settings.intake, robots_cache=dict(robots)) as fetcher:
                 self.fetcher = fetcher
-                await self._poll_feeds()
-                await self._store_items()
-            await self._in_store(self._flush_log)
+                try:
+                    await self._poll_feeds()
+                    await self._store_items()
+                finally:
+                    fresh = {origin: record for origin, record in fetcher.robots_cache.items()
+                             if robots.get(origin) != record}
+                    await self._in_store(self._save, fresh)
+            self.report.pages_failed = len(self._failed_pages)
         finally:
             self._db.shutdown(wait=True)  # a cancelled run still finishes (commits) the write under way
             self._work.shutdown(wait=True)
@@ -176,6 +185,9 @@ class _Run:
         if found.error and not found.items and not found.feeds:
             await self._feed_failed(feed, found.error, None)
             return
+        if found.error:  # broken, but some items could be read: they are kept, the feed is told failing
+            self.report.failed += 1
+            self._fail(f"{feed.url}: {found.error}")
         new_items = await self._in_store(self._feed_polled, feed, fetched, found)
         self.progress.on_feed(feed, f"{found.kind}: {len(found.items)} items, {new_items} new"
                               + (f", {len(found.feeds)} feeds found" if found.feeds else ""))
@@ -195,13 +207,17 @@ class _Run:
                 added = self.store.add_feeds(found.feeds, feed.outlet, discovered_from=feed.url,
                                              interval=self.settings.intake.default_interval)
                 self.report.feeds_found += sum(was_added for _, was_added in added)
-            interval = next_interval(feed.interval_seconds, new_items, self.settings.intake)
+            # A first poll finds the whole backlog new: it says nothing yet about how often the feed publishes.
+            interval = feed.interval_seconds if feed.last_polled is None else \
+                next_interval(feed.interval_seconds, new_items, self.settings.intake)
             changes = dict(kind=found.kind, etag=fetched.etag, last_modified=fetched.last_modified,
                            last_polled=stamp(moment), last_success=stamp(moment), failures=0,
                            interval_seconds=interval, next_poll=after(moment, interval),
                            items_seen=feed.items_seen + new_items)
             if new_items:
                 changes["last_new_item"] = stamp(moment)
+            if found.error:
+                changes.update(last_error=found.error, failures=feed.failures + 1)
             self.store.update_feed(feed.url, **changes)
         self.report.items_queued += new_items
         return new_items
@@ -222,15 +238,21 @@ class _Run:
     # --- items -------------------------------------------------------------------------------
 
     async def _store_items(self) -> None:
-        tried: set[str] = set()
+        """Rounds over the queue until nothing is due. An item that failed is tried again in the same run
+        when its next try comes within RETRY_WITHIN_RUN (a short Retry-After), else by a later run."""
+        tried: dict[str, int] = {}  # item URL -> its tries when this run last took it
         while not self.stop.is_set():
-            pending = [item for item in await self._in_store(self.store.pending_items, stamp(now_utc()),
-                                                                  ITEMS_PER_ROUND)
-                       if item.url not in tried]
-            if not pending:
+            soon = now_utc() + timedelta(seconds=RETRY_WITHIN_RUN)
+            waiting = [item for item in await self._in_store(self.store.pending_items, stamp(soon), ITEMS_PER_ROUND)
+                       if tried.get(item.url, -1) < item.tries]
+            if not waiting:
                 return
-            tried.update(item.url for item in pending)
-            await self._store_round(pending)
+            due = [item for item in waiting if not item.next_try or item.next_try <= stamp(now_utc())]
+            if not due:
+                await asyncio.sleep(min(RETRY_WITHIN_RUN, max(0.1, _seconds_until(min(i.next_try for i in waiting)))))
+                continue
+            tried.update((item.url, item.tries) for item in due)
+            await self._store_round(due)
 
     async def _store_round(self, items: list[FeedItem]) -> None:
         feeds = {feed.url: feed for feed in await self._in_store(self.store.feeds)}
@@ -304,6 +326,7 @@ class _Run:
         elif item.url in outcomes:
             article_id, known = outcomes[item.url]
             self.store.finish_item(item.url, "duplicate" if known else "stored", article_id=article_id)
+            self._failed_pages.discard(item.url)
             self.report.duplicates += known
             self.report.new_articles += not known
         else:
@@ -316,7 +339,7 @@ class _Run:
                                    next_try=after(now_utc(), page_retry_delay(item.url, tries, retry_after)))
         else:
             self.store.finish_item(item.url, "failed", error=reason, tries=tries)
-        self.report.pages_failed += 1
+        self._failed_pages.add(item.url)
         self._fail(f"{item.url} (from {item.feed_url}): {reason}"
                    + (f"; tried {tries} of {self.settings.intake.item_tries} times" if transient else ""))
 
@@ -331,6 +354,13 @@ class _Run:
         outcome = "not modified" if fetched.not_modified else ("ok" if fetched.ok else fetched.error or "failed")
         self._fetch_log.append((stamp(now_utc()), fetched.url, fetched.status, outcome, feed_url, len(fetched.body),
                                 round(fetched.seconds, 3)))
+
+    def _save(self, robots: dict) -> None:
+        """What the run leaves for the next: the robots.txt it read and the fetch log not yet written."""
+        with self.store.write():
+            if robots:
+                self.store.save_robots(robots)
+            self._flush_log()
 
     def _flush_log(self) -> None:
         entries, self._fetch_log = self._fetch_log, []
@@ -353,6 +383,10 @@ class _FailedPage:
         if self.status is not None:
             return self.status in _TRANSIENT
         return not any(reason in self.reason for reason in _LASTING)
+
+
+def _seconds_until(moment: str) -> float:
+    return (datetime.fromisoformat(moment) - now_utc()).total_seconds()
 
 
 def _discover(fetched: Fetched, feed: Feed):

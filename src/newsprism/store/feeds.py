@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import fields
 from datetime import datetime
 
+from ..config import IntakeSettings
 from ..dates import utc_time
-from ..model import FEED_ITEM_STATES, Feed, FeedItem
+from ..model import FEED_ITEM_STATES, Feed, FeedItem, RobotsRecord
 
 FETCH_LOG_ROWS = 100_000  # the fetch log keeps this many newest rows
-DEFAULT_INTERVAL = 900.0  # seconds between polls of a new feed (IntakeSettings.default_interval's default)
+DEFAULT_INTERVAL = IntakeSettings.default_interval  # seconds between polls of a new feed
 
 _FEED_COLUMNS = tuple(f.name for f in fields(Feed))
 _ITEM_COLUMNS = tuple(f.name for f in fields(FeedItem))
@@ -148,6 +149,19 @@ class FeedStore:
         return [dict(row) for row in self._all(
             "SELECT id, at, feed_url, url, status, outcome, bytes, seconds FROM fetch_log ORDER BY id DESC LIMIT ?",
             (int(limit),))]
+
+    # --- robots.txt --------------------------------------------------------------------
+
+    def robots_records(self) -> dict[str, RobotsRecord]:
+        """Every origin's robots.txt as last fetched (the fetcher reuses those younger than its TTL)."""
+        return {row["origin"]: RobotsRecord(row["fetched_at"], row["status"], bytes(row["body"]), row["error"])
+                for row in self._all("SELECT origin, fetched_at, status, body, error FROM robots")}
+
+    def save_robots(self, records: dict[str, RobotsRecord]) -> None:
+        rows = [(origin, r.fetched_at, r.status, r.body, r.error) for origin, r in records.items()]
+        with self._writer() as db:
+            db.executemany("INSERT OR REPLACE INTO robots (origin, fetched_at, status, body, error) "
+                           "VALUES (?, ?, ?, ?, ?)", rows)
 
 
 def _feed(row) -> Feed:

@@ -271,7 +271,7 @@ MIGRATIONS: list[tuple[int, str, str | Callable[[sqlite3.Connection], None]]] = 
     ),
     (
         9,
-        "feeds, their items and the fetch log",
+        "feeds, their items, the fetch log and robots.txt",
         """
         CREATE TABLE feeds (                        -- feeds, news sitemaps and home pages followed (intake)
             url TEXT PRIMARY KEY,
@@ -321,6 +321,14 @@ MIGRATIONS: list[tuple[int, str, str | Callable[[sqlite3.Connection], None]]] = 
             outcome TEXT NOT NULL,
             bytes INTEGER,
             seconds REAL
+        );
+
+        CREATE TABLE robots (                       -- each origin's robots.txt as last fetched, reused for its TTL
+            origin TEXT PRIMARY KEY,                -- scheme://host[:port]
+            fetched_at REAL NOT NULL,               -- Unix time
+            status INTEGER,                         -- NULL: no answer (then error says why)
+            body BLOB NOT NULL,
+            error TEXT
         );
         """,
     ),
