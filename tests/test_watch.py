@@ -31,16 +31,21 @@ NewsSite, Misbehaviour, Page = example_site.NewsSite, example_site.Misbehaviour,
 
 DELAY = 0.1  # seconds between two requests to the site (one origin): short, so the tests stay fast
 FAST = Settings(intake=IntakeSettings(host_delay=DELAY, timeout=2.0))
+QUICK = Settings(intake=IntakeSettings(host_delay=0.02, timeout=2.0))  # where spacing is not what is tested
 
 
 def _traps(**changes) -> Misbehaviour:
     return replace(Misbehaviour.everything(slow=4.0, oversized=11 * 1024 * 1024), **changes)
 
 
-@pytest.fixture
-def trap_site():
-    with NewsSite.from_examples(misbehaviour=_traps(), lifetime=180, max_requests=2000) as site:
-        yield site
+@pytest.fixture(scope="module")
+def trap_run(tmp_path_factory):
+    """One pass over the misbehaving site (every trap on): the site, the store and the report."""
+    db = tmp_path_factory.mktemp("trap") / "news.db"
+    with NewsSite.from_examples(misbehaviour=_traps(), lifetime=180, max_requests=2000) as site, Store(db) as store:
+        store.add_feeds(site.feed_urls("rss") + site.trap_urls["malformed_feed"])
+        report = poll_once(store, FAST)
+        yield site, store, report
 
 
 def _make_due(store: Store) -> None:
@@ -52,11 +57,8 @@ def _stored_urls(store: Store) -> list[str]:
     return [article.url for article in store.iter_articles()]
 
 
-def test_one_pass_over_a_misbehaving_site_stores_every_good_article_once(store, trap_site):
-    site = trap_site
-    store.add_feeds(site.feed_urls("rss") + site.trap_urls["malformed_feed"])
-    report = poll_once(store, FAST)
-
+def test_one_pass_over_a_misbehaving_site_stores_every_good_article_once(trap_run):
+    site, store, report = trap_run
     good = len(site.pages)  # 16 articles of 13 outlets
     assert good == 16
     assert (report.feeds_polled, report.not_modified, report.failed) == (len(site.feed_urls()) + 1, 0, 1)
@@ -77,10 +79,8 @@ def test_one_pass_over_a_misbehaving_site_stores_every_good_article_once(store, 
     assert all("\n" not in line for line in report.failures)
 
 
-def test_robots_txt_is_obeyed_and_one_origin_gets_one_request_at_a_time_spaced(store, trap_site):
-    site = trap_site
-    store.add_feeds(site.feed_urls("rss"))
-    poll_once(store, FAST)
+def test_robots_txt_is_obeyed_and_one_origin_gets_one_request_at_a_time_spaced(trap_run):
+    site, _, _ = trap_run
     assert not site.requested("/unreliable-herald/private/")
     assert site.requested("/robots.txt") == ["/robots.txt"]  # read once, cached
     starts = sorted(at for at, _, _, _ in site.log)
@@ -90,25 +90,27 @@ def test_robots_txt_is_obeyed_and_one_origin_gets_one_request_at_a_time_spaced(s
     assert min(gaps) >= DELAY - 0.01, min(gaps)
 
 
-def test_the_rate_limited_page_waits_for_its_retry_after_and_is_stored_in_the_same_run(store, trap_site):
-    site = trap_site
-    store.add_feeds(site.feed_urls("rss"))
-    poll_once(store, FAST)
+def test_the_rate_limited_page_waits_for_its_retry_after_and_is_stored_in_the_same_run(trap_run):
+    site, store, _ = trap_run
     path = urlsplit(site.trap_urls["rate_limit"][0]).path
     times = [at for at, _, requested, _ in site.log if requested == path]
     assert len(times) == 2 and times[1] - times[0] >= 0.95  # Retry-After: 1
     assert site.trap_urls["rate_limit"][0] in _stored_urls(store)
 
 
-def test_a_second_pass_fetches_only_what_changed(store, trap_site):
-    site = trap_site
+def test_a_second_pass_fetches_only_what_changed(store):
+    with NewsSite.from_examples(lifetime=120) as site:
+        _second_and_third_pass(store, site)
+
+
+def _second_and_third_pass(store, site):
     feeds = site.feed_urls("rss")
     store.add_feeds(feeds)
-    poll_once(store, FAST)
+    poll_once(store, QUICK)
     before = len(site.log)
 
     _make_due(store)
-    again = poll_once(store, FAST)
+    again = poll_once(store, QUICK)
     second = [path for _, _, path, _ in site.log[before:]]
     assert (again.feeds_polled, again.not_modified, again.new_articles) == (len(feeds), len(feeds), 0)
     assert sorted(second) == sorted(urlsplit(url).path for url in feeds)  # the feeds only, each a 304
@@ -122,7 +124,7 @@ def test_a_second_pass_fetches_only_what_changed(store, trap_site):
     new_url = site.add_page(page)
     before = len(site.log)
     _make_due(store)
-    third = poll_once(store, FAST)
+    third = poll_once(store, QUICK)
     pages = [path for _, _, path, _ in site.log[before:] if not path.endswith(".xml")]
     assert (third.new_articles, third.not_modified) == (1, len(feeds) - 1)
     assert pages == [urlsplit(new_url).path]
@@ -134,7 +136,7 @@ def test_a_home_page_leads_to_its_feeds_and_a_failing_feed_backs_off_but_is_kept
     broken = "/varnholm-courier/rss.xml"
     with NewsSite.from_examples(misbehaviour=Misbehaviour(status_overrides={broken: 503}), lifetime=120) as site:
         store.add_feeds([site.base_url + "/"])
-        report = poll_once(store, FAST)
+        report = poll_once(store, QUICK)
         feeds = {feed.url: feed for feed in store.feeds()}
         assert report.feeds_found == len(site.outlets) and len(feeds) == len(site.outlets) + 1
         assert report.new_articles == len(site.pages) - 1  # the courier's article only through its broken feed
@@ -143,13 +145,13 @@ def test_a_home_page_leads_to_its_feeds_and_a_failing_feed_backs_off_but_is_kept
         delays = []
         for _ in range(5):
             _make_due(store)
-            poll_once(store, FAST)
+            poll_once(store, QUICK)
             feed = store.feed(site.base_url + broken)
             delays.append((schedule.datetime.fromisoformat(feed.next_poll) -
                            schedule.datetime.fromisoformat(feed.last_polled)).total_seconds())
         assert feed.health == "unhealthy" and feed.failures == 6
         assert delays == sorted(delays) and delays[-1] > 4 * delays[0]  # exponential, within the cap
-        assert delays[-1] <= FAST.intake.max_backoff
+        assert delays[-1] <= QUICK.intake.max_backoff
 
 
 def test_a_feed_that_carries_whole_articles_is_stored_without_fetching_pages(store):
@@ -190,16 +192,18 @@ def test_a_feed_that_carries_whole_articles_is_stored_without_fetching_pages(sto
                                                                       "2025-10-13")
 
 
-def test_watch_once_on_the_command_line(tmp_path, trap_site):
+def test_watch_once_on_the_command_line(tmp_path):
     db = str(tmp_path / "news.db")
-    assert invoke_cli("feeds", "add", *trap_site.feed_urls("rss"), "--db", db).returncode == 0
-    result = invoke_cli("watch", "--once", "--json", "--host-delay", str(DELAY), "--timeout", "2", "--db", db)
+    with NewsSite.from_examples(misbehaviour=Misbehaviour(redirect_loop=True), lifetime=120) as site:
+        assert invoke_cli("feeds", "add", *site.feed_urls("rss"), "--db", db).returncode == 0
+        result = invoke_cli("watch", "--once", "--json", "--host-delay", "0.05", "--timeout", "2", "--db", db)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert (report["new_articles"], report["failed"], report["pages_failed"]) == (16, 0, 6)
+    assert (report["new_articles"], report["failed"], report["pages_failed"]) == (16, 0, 1)
     assert "Traceback" not in result.stderr
-    assert "16 new articles, 0 duplicates, 6 pages failed" in result.stderr
-    assert f"{trap_site.trap_urls['redirect_loop'][0]} (from " in result.stderr
+    assert "16 new articles, 0 duplicates, 1 pages failed" in result.stderr
+    assert f"{site.trap_urls['redirect_loop'][0]} (from {site.base_url}/unreliable-herald/rss.xml): too many " \
+           f"redirects (5)" in result.stderr
 
 
 def test_watch_without_feeds_says_how_to_add_them(tmp_path):
@@ -284,3 +288,27 @@ def test_schedule_adapts_within_its_bounds_and_backs_off_with_repeatable_jitter(
 
 if os.name != "posix":  # SIGKILL and SIGINT as the tests above send them
     pytestmark = pytest.mark.skip("POSIX signals")
+
+
+def test_ctrl_c_stops_watch_after_the_writes_under_way(tmp_path):
+    db = tmp_path / "news.db"
+    with NewsSite.from_examples(lifetime=180) as site:
+        with Store(db) as store:
+            store.add_feeds(site.feed_urls("rss"))
+        command = [sys.executable, "-m", "newsprism.cli", "watch", "--host-delay", "0.3", "--db", str(db)]
+        process = subprocess.Popen(command, env=process_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True)
+        deadline = time.monotonic() + 120
+        while _count_articles(db) < 3 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+        with Store(db) as store:
+            interrupted_at = len(_stored_urls(store))
+            poll_once(store, QUICK)
+            urls = _stored_urls(store)
+    assert process.returncode == 130 and "Traceback" not in err
+    assert err.strip().splitlines()[-1] == ("newsprism: interrupted; everything committed so far is kept, run the "
+                                            "command again to finish")
+    assert interrupted_at < len(site.pages)
+    assert sorted(urls) == sorted(site.article_urls())
