@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 
 from .config import DossierSettings, Settings, resolve_db_path
-from .ingest import IngestSession, Progress, ingest, read_articles
+from .ingest import IngestSession, Progress, ingest, ingest_documents, read_articles
 from .model import (
     Analysis,
     Article,
@@ -95,6 +95,7 @@ __all__ = [
     "compare_files",
     "dossier",
     "ingest",
+    "ingest_documents",
     "open_store",
     "read_articles",
     "read_paths",
