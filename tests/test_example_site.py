@@ -274,6 +274,16 @@ def test_command_line_serves_until_stopped(tmp_path, capsys):
     assert all(f"  {url}" in out.splitlines() for url in listed)
 
 
+def test_command_line_one_site_per_outlet(tmp_path, capsys):
+    urls, feeds = tmp_path / "urls", tmp_path / "feeds"
+    assert example_site.main(["--per-outlet", "--lifetime", "0.3", "--url-file", str(urls),
+                              "--feeds-file", str(feeds)]) == 0
+    bases = urls.read_text().split()
+    assert len(bases) == len(set(bases)) == 13 and all(b.startswith("http://127.0.0.1:") for b in bases)
+    assert [url.rsplit("/", 2)[0] for url in feeds.read_text().split()] == bases
+    assert capsys.readouterr().out.startswith("serving 16 articles of 13 outlets on 13 sites on 127.0.0.1")
+
+
 def _wait_for(path, timeout: float = 5) -> None:
     deadline = time.monotonic() + timeout
     while not (path.exists() and path.read_text().strip()) and time.monotonic() < deadline:
