@@ -78,7 +78,7 @@ class Misbehaviour:
     redirect_loop: bool = False         # a page redirecting to a second page redirecting back, forever
     oversized: int | None = None        # a page of this many bytes (text/html, real paragraphs)
     empty_page: bool = False            # a page of navigation and footer only: it extracts to nothing
-    malformed_feed: bool = False        # /unreliable-herald/broken.xml: an RSS feed that is not well-formed XML
+    malformed_feed: bool = False        # /unreliable-herald/broken.xml: an RSS feed cut off before its first item ends
     robots_disallow: bool = False       # robots.txt disallows /unreliable-herald/private/; the feeds link a page there
     tracking_duplicates: bool = False   # the first article linked again under two ?utm_source=... URLs
     amp_variant: bool = False           # the second article linked again as its AMP variant (?amp=1)
@@ -405,6 +405,11 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128  # socketserver's 5 drops concurrent connects: the client retries a second later
     site: NewsSite
 
+    def handle_error(self, request, client_address):
+        """A client that hangs up (a size cap, a timeout, the end of a run) is no error; anything else is shown."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
     def process_request(self, request, client_address):
         with self.site._lock:
             self.site._connections.add(request)
@@ -672,9 +677,9 @@ def article_page(page: Page, url: str, base: str) -> str:
 # Rendered in the browser by a script, as some sites are: the HTML itself holds no article.
 EMPTY_PAGE = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>The Unreliable Herald</title>'
               '</head><body><div id="app"></div><script src="/unreliable-herald/app.js"></script></body></html>\n')
+# Cut off mid-transfer: not well-formed, and not one whole item for a lenient parser to recover.
 MALFORMED_FEED = ('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>The Unreliable '
-                  "Herald</title><item><title>An item that never closes</title><link>/unreliable-herald/news/x</link>"
-                  "<description>Broken & unescaped <b>markup</description></channel>\n")
+                  "Herald</title>\n<item><title>Cut off in the middle</title><link>/unreliable-herald/news/cut-off-in")
 _PRIVATE_TEXT = ("This fictional paragraph belongs to a page that should never be fetched or stored: the site "
                  "serves it only to show what a crawler would take if it ignored the rules it was given.")
 
