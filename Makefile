@@ -3,11 +3,12 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO := build/demo
+LIVE := build/live
 # The two real seed reports when ../shared is there, else the example corpus.
 SEEDS_DIR := $(if $(wildcard ../shared/seeds),../shared/seeds,examples/corpus/text)
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: demo serve test install clean bench lint
+.PHONY: demo serve live-demo test install clean bench lint
 
 # The virtual environment with newsprism and its test tools, rebuilt when the
 # dependencies change. requirements.lock pins every transitive dependency.
@@ -43,6 +44,23 @@ serve: $(BIN)/.installed
 	@test -f $(DEMO)/newsprism.db || $(MAKE) demo
 	$(BIN)/newsprism serve --db $(DEMO)/newsprism.db
 
+# Live intake offline: the example corpus served as local news sites (examples/site.py: one site per outlet, on
+# free 127.0.0.1 ports), their RSS feeds added, every feed polled once by `newsprism watch --once`, then the result
+# in a browser by `newsprism serve`. Ctrl-C stops serve; the sites stop with it (the trap), however it ends.
+live-demo: $(BIN)/.installed
+	@rm -rf $(LIVE) && mkdir -p $(LIVE)
+	@$(BIN)/python examples/site.py --per-outlet --feeds-file $(LIVE)/feeds.txt > $(LIVE)/sites.log 2>&1 & \
+	sites=$$!; trap 'kill $$sites 2>/dev/null; wait $$sites 2>/dev/null' EXIT INT TERM; \
+	for i in $$(seq 100); do test -s $(LIVE)/feeds.txt || { kill -0 $$sites 2>/dev/null && sleep 0.1; }; done; \
+	test -s $(LIVE)/feeds.txt || { cat $(LIVE)/sites.log; exit 1; }; \
+	echo "== the example corpus as local news sites ($(LIVE)/sites.log); adding their feeds to $(LIVE)/newsprism.db"; \
+	$(BIN)/newsprism feeds add $$(cat $(LIVE)/feeds.txt) --db $(LIVE)/newsprism.db && \
+	echo "== polling every feed once: fetching, extracting and storing the articles they link" && \
+	$(BIN)/newsprism watch --once --db $(LIVE)/newsprism.db && \
+	$(BIN)/newsprism feeds list --db $(LIVE)/newsprism.db && \
+	echo "== in a browser: http://127.0.0.1:8000/ (Ctrl-C stops it and the sites)" && \
+	$(BIN)/newsprism serve --db $(LIVE)/newsprism.db
+
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 
@@ -63,6 +81,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/dossier_gold.py
 	$(BIN)/python benchmarks/outlets.py
 	$(BIN)/python benchmarks/serve.py
+	$(BIN)/python benchmarks/watch.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

@@ -78,7 +78,7 @@ class Misbehaviour:
     redirect_loop: bool = False         # a page redirecting to a second page redirecting back, forever
     oversized: int | None = None        # a page of this many bytes (text/html, real paragraphs)
     empty_page: bool = False            # a page of navigation and footer only: it extracts to nothing
-    malformed_feed: bool = False        # /unreliable-herald/broken.xml: an RSS feed that is not well-formed XML
+    malformed_feed: bool = False        # /unreliable-herald/broken.xml: an RSS feed cut off before its first item ends
     robots_disallow: bool = False       # robots.txt disallows /unreliable-herald/private/; the feeds link a page there
     tracking_duplicates: bool = False   # the first article linked again under two ?utm_source=... URLs
     amp_variant: bool = False           # the second article linked again as its AMP variant (?amp=1)
@@ -180,10 +180,7 @@ class NewsSite:
     @classmethod
     def from_examples(cls, corpus: str | Path = EXAMPLES, **options) -> NewsSite:
         """The site of the example corpus: each of its articles a page of its outlet, at its URL's path."""
-        from newsprism import Article, read_articles
-
-        pages = [page_of(article) for article in read_articles([corpus]) if isinstance(article, Article)]
-        return cls(pages, **options)
+        return cls(example_pages(corpus), **options)
 
     # -- running -----------------------------------------------------------------------------------------
 
@@ -408,6 +405,11 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128  # socketserver's 5 drops concurrent connects: the client retries a second later
     site: NewsSite
 
+    def handle_error(self, request, client_address):
+        """A client that hangs up (a size cap, a timeout, the end of a run) is no error; anything else is shown."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
     def process_request(self, request, client_address):
         with self.site._lock:
             self.site._connections.add(request)
@@ -571,6 +573,13 @@ def robots_txt(site: NewsSite) -> str:
 
 # -- the documents ---------------------------------------------------------------------------------------------
 
+def example_pages(corpus: str | Path = EXAMPLES) -> list[Page]:
+    """Every article of the example corpus as a page (read by newsprism, as `newsprism ingest` reads it)."""
+    from newsprism import Article, read_articles
+
+    return [page_of(article) for article in read_articles([corpus]) if isinstance(article, Article)]
+
+
 def page_of(article) -> Page:
     """An example article (newsprism.Article) as a page of its outlet, at its URL's path."""
     path = urlsplit(article.url).path.lstrip("/") if article.url else f"articles/{article.id}"
@@ -671,9 +680,9 @@ def article_page(page: Page, url: str, base: str) -> str:
 # Rendered in the browser by a script, as some sites are: the HTML itself holds no article.
 EMPTY_PAGE = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>The Unreliable Herald</title>'
               '</head><body><div id="app"></div><script src="/unreliable-herald/app.js"></script></body></html>\n')
+# Cut off mid-transfer: not well-formed, and not one whole item for a lenient parser to recover.
 MALFORMED_FEED = ('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>The Unreliable '
-                  "Herald</title><item><title>An item that never closes</title><link>/unreliable-herald/news/x</link>"
-                  "<description>Broken & unescaped <b>markup</description></channel>\n")
+                  "Herald</title>\n<item><title>Cut off in the middle</title><link>/unreliable-herald/news/cut-off-in")
 _PRIVATE_TEXT = ("This fictional paragraph belongs to a page that should never be fetched or stored: the site "
                  "serves it only to show what a crawler would take if it ignored the rules it was given.")
 
@@ -683,34 +692,62 @@ _PRIVATE_TEXT = ("This fictional paragraph belongs to a page that should never b
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve the example corpus as local news outlets on 127.0.0.1.")
     parser.add_argument("--port", type=int, default=0, help="the port (default: a free one)")
+    parser.add_argument("--per-outlet", action="store_true",
+                        help="one site (a free port: an origin) per outlet, as outlets are different hosts")
     parser.add_argument("--misbehave", action="store_true", help="turn on every misbehaviour (see Misbehaviour)")
     parser.add_argument("--lifetime", type=float, default=None, help="stop after this many seconds (default: never)")
-    parser.add_argument("--max-requests", type=int, default=None, help="stop after this many requests")
-    parser.add_argument("--url-file", type=Path, help="write the site's address here once it serves")
+    parser.add_argument("--max-requests", type=int, default=None, help="stop after this many requests (per site)")
+    parser.add_argument("--url-file", type=Path, help="write the sites' addresses here once they serve")
     parser.add_argument("--feeds-file", type=Path, help="write every outlet's RSS feed URL here, one a line")
     args = parser.parse_args(argv)
-    misbehaviour = Misbehaviour.everything() if args.misbehave else Misbehaviour()
+    if args.per_outlet and args.port:
+        parser.error("--per-outlet takes free ports: leave --port out")
     try:
-        site = NewsSite.from_examples(port=args.port, misbehaviour=misbehaviour, max_requests=args.max_requests,
-                                      lifetime=args.lifetime)
+        sites = example_sites(args)
     except OSError as exc:
         print(f"cannot serve on {HOST}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    signal.signal(signal.SIGTERM, lambda *_: site.stop())
-    with site:
-        if args.feeds_file:
-            args.feeds_file.write_text("".join(url + "\n" for url in site.feed_urls()), encoding="utf-8")
-        if args.url_file:
-            args.url_file.write_text(site.base_url + "\n", encoding="utf-8")
-        print(f"serving {len(site.pages)} articles of {len(site.outlets)} outlets on {site.base_url}/ "
-              "(Ctrl-C stops it); feeds:", flush=True)
-        for url in site.feed_urls():
+    stop_all = lambda *_: [site.stop() for site in sites]  # noqa: E731
+    signal.signal(signal.SIGTERM, stop_all)
+    for site in sites:
+        site.start()
+    try:
+        feeds = [url for site in sites for url in site.feed_urls()]
+        # whole files or none: a script waiting for them never reads half a list
+        write_whole(args.feeds_file, feeds)
+        write_whole(args.url_file, [site.base_url for site in sites])
+        pages = sum(len(site.pages) for site in sites)
+        where = sites[0].base_url + "/" if len(sites) == 1 else f"{len(sites)} sites on {HOST}"
+        print(f"serving {pages} articles of {len(feeds)} outlets on {where} (Ctrl-C stops it); feeds:", flush=True)
+        for url in feeds:
             print(f"  {url}", flush=True)
-        try:
+        for site in sites:
             site.wait()
-        except KeyboardInterrupt:
-            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop_all()
     return 0
+
+
+def example_sites(args) -> list[NewsSite]:
+    """The example corpus as one site, or as one site per outlet (the misbehaviour, if asked, on the first)."""
+    misbehaviour = Misbehaviour.everything() if args.misbehave else Misbehaviour()
+    options = {"max_requests": args.max_requests, "lifetime": args.lifetime}
+    if not args.per_outlet:
+        return [NewsSite.from_examples(port=args.port, misbehaviour=misbehaviour, **options)]
+    outlets: dict[str, list[Page]] = {}
+    for page in example_pages():
+        outlets.setdefault(page.outlet, []).append(page)
+    return [NewsSite(pages, misbehaviour=misbehaviour if number == 0 else Misbehaviour(), **options)
+            for number, pages in enumerate(outlets.values())]
+
+
+def write_whole(path: Path | None, lines: list[str]) -> None:
+    if path is not None:
+        partial = path.with_name(path.name + ".partial")
+        partial.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        partial.replace(path)
 
 
 if __name__ == "__main__":

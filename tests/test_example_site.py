@@ -199,7 +199,8 @@ def test_every_misbehaviour_switch(client):
         assert "Disallow: /unreliable-herald/private/" in robots
         assert urlsplit(traps["robots_disallow"][0]).path.startswith("/unreliable-herald/private/")
         broken = client.get(traps["malformed_feed"][0]).content
-        assert feedparser.parse(broken).bozo
+        recovered = feedparser.parse(broken)
+        assert recovered.bozo and not any(entry.get("link") for entry in recovered.entries)  # no link to recover
         with pytest.raises(etree.XMLSyntaxError):
             etree.fromstring(broken)
 
@@ -272,6 +273,16 @@ def test_command_line_serves_until_stopped(tmp_path, capsys):
     listed = feeds.read_text().split()
     assert len(listed) == 13 and all(url.startswith(base) and url.endswith("/rss.xml") for url in listed)
     assert all(f"  {url}" in out.splitlines() for url in listed)
+
+
+def test_command_line_one_site_per_outlet(tmp_path, capsys):
+    urls, feeds = tmp_path / "urls", tmp_path / "feeds"
+    assert example_site.main(["--per-outlet", "--lifetime", "0.3", "--url-file", str(urls),
+                              "--feeds-file", str(feeds)]) == 0
+    bases = urls.read_text().split()
+    assert len(bases) == len(set(bases)) == 13 and all(b.startswith("http://127.0.0.1:") for b in bases)
+    assert [url.rsplit("/", 2)[0] for url in feeds.read_text().split()] == bases
+    assert capsys.readouterr().out.startswith("serving 16 articles of 13 outlets on 13 sites on 127.0.0.1")
 
 
 def _wait_for(path, timeout: float = 5) -> None:
