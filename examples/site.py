@@ -415,9 +415,6 @@ class _Server(ThreadingHTTPServer):
             self.site._connections.add(request)
         super().process_request(request, client_address)
 
-    def handle_error(self, request, client_address):
-        """Quiet: clients that hang up (a fetcher leaving an oversized page, a timeout) are part of the tests."""
-
     def shutdown_request(self, request):
         with self.site._lock:
             self.site._connections.discard(request)
