@@ -416,7 +416,7 @@ class _WatchThread:
         self.thread.start()
 
     def _run(self, settings: Settings) -> None:
-        from .intake.watch import watch as run_watch
+        from .intake.watch import poll_until_stopped as run_watch
 
         try:
             run_watch(self.store, settings, stop=self.stop, progress=_watch_progress(quiet=False),
@@ -444,7 +444,7 @@ def watch(db, once, intake, quiet, as_json):
     writes under way; `--once` polls every due feed once and exits. One line per failure (feed or page, and
     why); a summary per run: feeds polled, not modified, failed, new articles, duplicates, new stories."""
     from .intake.watch import poll_once as run_poll_once
-    from .intake.watch import watch as run_watch
+    from .intake.watch import poll_until_stopped as run_watch
 
     settings = Settings(intake=intake)
     progress = _watch_progress(quiet)

@@ -7,7 +7,7 @@
 
 from .fetch import Fetched, Fetcher
 from .registry import add_feeds, import_opml, list_feeds, remove_feeds
-from .watch import WatchProgress, WatchReport, poll_once, watch
+from .watch import WatchProgress, WatchReport, poll_once, poll_until_stopped
 
 __all__ = ["Fetched", "Fetcher", "WatchProgress", "WatchReport", "add_feeds", "import_opml", "list_feeds",
-           "poll_once", "remove_feeds", "watch"]
+           "poll_once", "poll_until_stopped", "remove_feeds"]

@@ -101,9 +101,9 @@ def poll_once(store: Store, settings: Settings = Settings(), *, progress: WatchP
     return asyncio.run(run.poll())
 
 
-def watch(store: Store, settings: Settings = Settings(), *, progress: WatchProgress | None = None,
-          stop: threading.Event | None = None, on_run: Callable[[WatchReport], None] = lambda report: None,
-          max_sleep: float = 60.0) -> None:
+def poll_until_stopped(store: Store, settings: Settings = Settings(), *, progress: WatchProgress | None = None,
+                       stop: threading.Event | None = None,
+                       on_run: Callable[[WatchReport], None] = lambda report: None, max_sleep: float = 60.0) -> None:
     """Poll until `stop` is set: each run as `poll_once`, then sleep until the next feed is due."""
     stop = stop or threading.Event()
     session = IngestSession(store, settings)
