@@ -22,6 +22,7 @@ import pytest
 
 from newsprism.config import IntakeSettings, Settings
 from newsprism.intake import schedule
+from newsprism.intake import watch as watch_module
 from newsprism.intake.watch import poll_once
 from newsprism.store import Store
 
@@ -98,7 +99,8 @@ def test_the_rate_limited_page_waits_for_its_retry_after_and_is_stored_in_the_sa
     assert site.trap_urls["rate_limit"][0] in _stored_urls(store)
 
 
-def test_a_second_pass_fetches_only_what_changed(store):
+def test_a_second_pass_fetches_only_what_changed(store, monkeypatch):
+    monkeypatch.setattr(watch_module, "EXTRACT_IN_PROCESSES", 2)  # pages extracted in worker processes here
     with NewsSite.from_examples(lifetime=120) as site:
         _second_and_third_pass(store, site)
 
