@@ -314,3 +314,19 @@ def test_ctrl_c_stops_watch_after_the_writes_under_way(tmp_path):
                                             "command again to finish")
     assert interrupted_at < len(site.pages)
     assert sorted(urls) == sorted(site.article_urls())
+
+
+def test_rss_atom_news_sitemaps_and_sitemap_indexes_lead_to_the_same_articles_once(store):
+    with NewsSite.from_examples(lifetime=120) as site:
+        kinds = ("rss", "atom", "news-sitemap", "sitemap")
+        store.add_feeds([url for kind in kinds for url in site.feed_urls(kind)])
+        report = poll_once(store, QUICK)
+        requested = site.requested("/")
+    outlets = len(site.outlets)
+    assert report.failed == 0 and report.new_articles == len(site.pages) and report.duplicates == 0
+    # Each outlet's sitemap index names its news sitemap, which is followed already: nothing new to add.
+    assert report.feeds_found == 0 and len(store.feeds()) == 4 * outlets
+    assert {feed.kind for feed in store.feeds()} == {"feed", "sitemap", "sitemap-index"}
+    assert sorted(_stored_urls(store)) == sorted(site.article_urls())
+    pages = [path for path in requested if not path.endswith(".xml") and path != "/robots.txt"]
+    assert len(pages) == len(site.pages)  # every page fetched once, whichever feeds listed it
