@@ -266,8 +266,7 @@ BOMB = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
      "the document declares XML entities (<!ENTITY>): refused, their expansion can exhaust memory"),
     (bytes(range(256)) * 40, "application/octet-stream", "unknown", "binary data, not a feed, sitemap or page"),
     (b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "image/png", "unknown", "binary data, not a feed, sitemap or page"),
-    (b'{"items": []}', "application/json", "unknown",
-     "not a feed, sitemap or page (root element none, content type application/json)"),
+    (b'{"items": []}', "application/json", "unknown", "JSON, but not a JSON Feed (no jsonfeed.org version)"),
     (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/svg+xml", "unknown",
      "not a feed, sitemap or page (root element <svg>, content type image/svg+xml)"),
     (b"<rss version='2.0'><channel><title>T</title><item><title>cut", None, "feed", "malformed feed"),
@@ -333,3 +332,42 @@ def test_atom_author_names(author, name):
     body = ATOM.replace(b"<author><name>Jana Berg</name></author>", author)
     [item] = discover(body, "https://allgemeine.example.de/feed.atom", None).items
     assert item.author == name
+
+
+JSON_FEED = b"""{
+  "version": "https://jsonfeed.org/version/1.1",
+  "title": "Harbour Weekly",
+  "language": "en",
+  "items": [
+    {"id": "1", "url": "/news/flood-barrier?utm_source=json", "title": "Flood barrier approved",
+     "content_html": "<p>The council <b>approved</b> the barrier.</p>", "summary": "A barrier.",
+     "date_published": "2025-10-13T09:00:00+02:00", "authors": [{"name": "Ana Ruiz"}, {"name": "Tom Ek"}]},
+    {"id": "https://harbour.example/news/ferry", "title": "Ferry resumes", "content_text": "The ferry runs again.",
+     "author": {"name": "Old Style"}},
+    {"id": "no-link", "title": "An item without a URL"},
+    "not an object"
+  ]
+}"""
+
+
+def test_json_feed_items():
+    found = discover(JSON_FEED, "https://harbour.example/feed.json", "application/feed+json")
+    assert (found.kind, found.error) == ("feed", None)
+    first, second = found.items
+    assert first.url == "https://harbour.example/news/flood-barrier"  # relative, and the tracker dropped
+    assert (first.title, first.author, first.outlet, first.language) == ("Flood barrier approved",
+                                                                       "Ana Ruiz, Tom Ek", "Harbour Weekly", "en")
+    assert (first.summary_type, first.published) == ("text/html", "2025-10-13T09:00:00+02:00")
+    assert "approved" in first.summary
+    assert (second.url, second.author, second.summary, second.summary_type) == (
+        "https://harbour.example/news/ferry", "Old Style", "The ferry runs again.", "text/plain")
+
+
+@pytest.mark.parametrize("body, error", [
+    (b'{"version": "https://jsonfeed.org/version/1", "items": ', "malformed JSON feed"),
+    (b'{"status": "ok", "results": []}', "not a JSON Feed"),
+    (b'{"version": "https://jsonfeed.org/version/1.1", "items": {"a": 1}}', "`items` is not a list"),
+])
+def test_bad_json_feeds_are_one_line(body, error):
+    found = discover(body, "https://harbour.example/feed.json", "application/json")
+    assert found.items == [] and error in found.error and "\n" not in found.error

@@ -8,6 +8,7 @@ declares entities is refused before any parser sees it (`read.feeds.declares_ent
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -38,6 +39,9 @@ _ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)")
 _EMAIL = r"[^\s@()]+@[^\s()]+"
 _EMAIL_AND_NAME = re.compile(rf"^(?:{_EMAIL}\s*\((?P<after>[^()]+)\)|(?P<before>[^()]+?)\s*\({_EMAIL}\))$")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+_JSON_FEED_TYPES = ("application/feed+json", "application/json")
+# A JSON Feed item's text, fullest first, with the media type it is in.
+_JSON_CONTENT = (("content_html", "text/html"), ("content_text", "text/plain"), ("summary", "text/plain"))
 _XML_PARSER = dict(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True,
                    remove_pis=True, load_dtd=False)
 
@@ -74,8 +78,10 @@ def _discover(body: bytes, url: str, content_type: str | None, outlet: str | Non
         return Discovered("unknown", error="binary data, not a feed, sitemap or page")
     if declares_entities(body):
         return Discovered("unknown", error=f"the document {ENTITIES_REFUSED}")
-    root, html_doctype = _root_of(body)
     media = (content_type or "").split(";")[0].strip().lower()
+    if body.lstrip()[:1] == b"{" or media in _JSON_FEED_TYPES:
+        return _read_json_feed(body, url, outlet)
+    root, html_doctype = _root_of(body)
     if root in _FEED_ROOTS:
         return _read_feed(body, url, outlet)
     if root == "urlset":
@@ -161,6 +167,54 @@ def _content(entry) -> tuple[str | None, str | None]:
         if value:
             return value, detail.get("type") or "text/html"
     return None, None
+
+
+# --- JSON Feed ---------------------------------------------------------------------
+
+
+def _read_json_feed(body: bytes, url: str, outlet: str | None) -> Discovered:
+    """JSON Feed 1.0 and 1.1 (jsonfeed.org): `items` with `url` (else an http(s) `id`), `title`,
+    `content_html` / `content_text` / `summary`, `date_published`, `authors` (1.1) or `author` (1.0)."""
+    try:
+        feed = json.loads(decode_bytes(body))
+    except (UndecodableError, ValueError, RecursionError) as exc:
+        return Discovered("unknown", error=f"malformed JSON feed: {_reason(exc)}")
+    if not isinstance(feed, dict) or "jsonfeed.org" not in str(feed.get("version", "")):
+        return Discovered("unknown", error="JSON, but not a JSON Feed (no jsonfeed.org version)")
+    entries = feed.get("items")
+    if not isinstance(entries, list):
+        return Discovered("feed", error="malformed JSON feed: `items` is not a list")
+    outlet = outlet or _text(feed.get("title") if isinstance(feed.get("title"), str) else None)
+    language = _text(feed.get("language")) if isinstance(feed.get("language"), str) else None
+    seen = utc_time()
+    items = _unique(_json_item(entry, url, outlet, language, seen) for entry in entries[:MAX_ITEMS]
+                    if isinstance(entry, dict))
+    if entries and not items:
+        return Discovered("feed", error=f"no item has a usable link ({len(entries)} item(s))")
+    return Discovered("feed", items)
+
+
+def _json_item(entry: dict, feed_url: str, outlet: str | None, language: str | None, seen: str) -> FeedItem | None:
+    def text(key: str) -> str | None:
+        value = entry.get(key)
+        return _text(value) if isinstance(value, str) else None
+
+    link = text("url") or text("external_url")
+    if not link and (text("id") or "").lower().startswith(("http://", "https://")):
+        link = text("id")
+    item_url = canonical_item_url(urljoin(feed_url, link)) if link else None
+    if item_url is None:
+        return None
+    summary, summary_type = next(((text(key), kind) for key, kind in _JSON_CONTENT if text(key)), (None, None))
+    authors = entry.get("authors") if isinstance(entry.get("authors"), list) else [entry.get("author")]
+    names = [_text(author.get("name")) for author in authors if isinstance(author, dict)
+             and isinstance(author.get("name"), str)]
+    published = text("date_published") or text("date_modified")
+    return FeedItem(url=item_url, feed_url=feed_url, title=text("title"),
+                    published=parse_date(published) or published if published else None,
+                    author=", ".join(name for name in names if name) or None,
+                    language=text("language") or language, outlet=outlet, summary=summary, summary_type=summary_type,
+                    seen_at=seen)
 
 
 # --- sitemaps --------------------------------------------------------------------
