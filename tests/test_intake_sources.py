@@ -371,3 +371,16 @@ def test_json_feed_items():
 def test_bad_json_feeds_are_one_line(body, error):
     found = discover(body, "https://harbour.example/feed.json", "application/json")
     assert found.items == [] and error in found.error and "\n" not in found.error
+
+
+def test_a_gzipped_sitemap_file_is_read_and_a_gzip_bomb_is_refused():
+    import gzip
+
+    sitemap = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+               b"<url><loc>https://news.example/2025/10/14/bridge</loc></url></urlset>")
+    found = discover(gzip.compress(sitemap), "https://news.example/sitemap.xml.gz", "application/gzip")
+    assert (found.kind, found.error, [item.url for item in found.items]) == (
+        "sitemap", None, ["https://news.example/2025/10/14/bridge"])
+    bomb = gzip.compress(b"<urlset>" + b" " * (MAX_DOCUMENT_BYTES + 10))
+    assert "too large to read once unzipped" in discover(bomb, "https://news.example/s.xml.gz", None).error
+    assert "broken gzip file" in discover(b"\x1f\x8b\x08\x00garbage", "https://news.example/s.xml.gz", None).error

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import zlib
 from dataclasses import dataclass, field
 from itertools import islice
 from urllib.parse import urljoin, urlsplit
@@ -39,6 +40,7 @@ _ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)")
 _EMAIL = r"[^\s@()]+@[^\s()]+"
 _EMAIL_AND_NAME = re.compile(rf"^(?:{_EMAIL}\s*\((?P<after>[^()]+)\)|(?P<before>[^()]+?)\s*\({_EMAIL}\))$")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+_GZIP_MAGIC = b"\x1f\x8b"
 _JSON_FEED_TYPES = ("application/feed+json", "application/json")
 # A JSON Feed item's text, fullest first, with the media type it is in.
 _JSON_CONTENT = (("content_html", "text/html"), ("content_text", "text/plain"), ("summary", "text/plain"))
@@ -71,6 +73,10 @@ def discover(body: bytes, url: str, content_type: str | None, *, outlet: str | N
 def _discover(body: bytes, url: str, content_type: str | None, outlet: str | None) -> Discovered:
     if not body or not body.strip():
         return Discovered("unknown", error="empty response")
+    if body[:2] == _GZIP_MAGIC:  # a gzipped file (sitemap.xml.gz), not a gzip transfer coding
+        body, problem = _gunzipped(body)
+        if problem:
+            return Discovered("unknown", error=problem)
     if len(body) > MAX_DOCUMENT_BYTES:
         return Discovered("unknown", error=f"too large to read ({len(body) / 2**20:.0f} MB; the limit is "
                                            f"{MAX_DOCUMENT_BYTES // 2**20} MB)")
@@ -92,6 +98,21 @@ def _discover(body: bytes, url: str, content_type: str | None, outlet: str | Non
         return _read_page(body, url, content_type)
     return Discovered("unknown", error=f"not a feed, sitemap or page (root element {_shown_root(root)}, "
                                        f"content type {one_line(media or 'none', 60)})")
+
+
+def _gunzipped(body: bytes) -> tuple[bytes, str | None]:
+    """The file inside a gzip body, read no further than MAX_DOCUMENT_BYTES (a small file can inflate a
+    thousandfold)."""
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        inner = inflater.decompress(body, MAX_DOCUMENT_BYTES + 1)
+    except zlib.error as exc:
+        return b"", f"broken gzip file: {_reason(exc)}"
+    if len(inner) > MAX_DOCUMENT_BYTES:
+        return b"", f"too large to read once unzipped (over {MAX_DOCUMENT_BYTES // 2**20} MB)"
+    if not inflater.eof:
+        return b"", "broken gzip file: cut off before its end"
+    return inner, None
 
 
 def _root_of(body: bytes) -> tuple[str | None, bool]:
