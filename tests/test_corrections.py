@@ -297,3 +297,24 @@ def test_web_page_of_a_merged_story_redirects(small):
             assert moved.status_code == 308 and moved.headers["location"] == f"/stories/{quake}{suffix}"
         assert client.get(f"/stories/{final}.json").json()["story"]["id"] == quake
         assert client.get("/stories/nope").status_code == 404
+
+
+def test_web_api_corrections_need_the_token_and_answer_like_the_cli(small):
+    quake, final, vote = (_story_by_title(small, t) for t in ("Deadly", "Varnholm", "Telmark"))
+    second = _ids(small, "Orvik")[0]
+    auth = {"Authorization": "Bearer sesame"}
+    with TestClient(create_app(small.path, analyse=False, token="sesame")) as client:
+        assert client.post("/api/stories/merge", json={"stories": [quake, final]}).status_code == 401
+        missing = client.post("/api/stories/merge", json={"stories": [quake, "nope"]}, headers=auth)
+        assert missing.status_code == 404 and "no story with id nope" in missing.json()["error"]
+        merged = client.post("/api/stories/merge", json={"stories": [final, quake], "by": "web"}, headers=auth)
+        assert merged.status_code == 200 and merged.json() == {"story": quake, "merged": final}
+        split = client.post(f"/api/stories/{quake}/split", json={"articles": [second]}, headers=auth)
+        assert split.json() == {"story": quake, "new_story": second}
+        wrong = client.post(f"/api/stories/{quake}/split", json={"articles": [second]}, headers=auth)
+        assert wrong.status_code == 400 and "is not in story" in wrong.json()["error"]
+        moved = client.post(f"/api/articles/{second}/move", json={"story": vote}, headers=auth)
+        assert moved.json() == {"article": second, "story": vote, "left": second}
+        assert client.get(f"/stories/{final}.json", follow_redirects=False).status_code == 308
+    assert [c.who for c in small.corrections()] == ["web", None, None]
+    check_story_consistency(small.path)
