@@ -371,7 +371,7 @@ def _correction(action):
         _fail(str(exc), 1)
 
 
-@stories.command(name="merge")
+@stories.command(name="merge", short_help="Merge two stories into one (the older keeps its id).")
 @click.argument("first", metavar="ID")
 @click.argument("second", metavar="ID")
 @db_option
@@ -389,7 +389,7 @@ def stories_merge(first, second, db, who):
     click.echo(survivor)
 
 
-@stories.command(name="split")
+@stories.command(name="split", short_help="Set articles apart from a story, as a story of their own.")
 @click.argument("story_id", metavar="ID")
 @click.argument("article_ids", nargs=-1, required=True, metavar="ARTICLE_ID...")
 @db_option
