@@ -15,9 +15,12 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _commands(group, prefix=""):
-    """Every command, with subcommands of groups as "group sub"."""
+    """Every command, with subcommands of groups as "group sub" (a group that runs without a subcommand,
+    as `stories` lists stories, is a command too)."""
     for name, command in sorted(group.commands.items()):
         if hasattr(command, "commands"):
+            if command.invoke_without_command:
+                yield f"{prefix}{name}", command
             yield from _commands(command, f"{prefix}{name} ")
         else:
             yield f"{prefix}{name}", command

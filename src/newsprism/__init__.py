@@ -52,6 +52,8 @@ _LAZY = {
     "NoSuchStory": "compare", "compare_files": "compare", "dossier": "compare",
     "story_dossier": "compare", "AnalysisSource": "understand", "MemoryAnalyses": "understand",
     "analyses_for": "understand", "analyze": "understand",
+    "merge_stories": "cluster.corrections", "split_story": "cluster.corrections",
+    "move_article": "cluster.corrections", "CorrectionError": "cluster.corrections",
 }
 
 __version__ = "0.1.0"
@@ -61,6 +63,7 @@ __all__ = [
     "AnalysisSource",
     "Article",
     "Citation",
+    "CorrectionError",
     "Coverage",
     "CoveredFact",
     "Dossier",
@@ -96,10 +99,13 @@ __all__ = [
     "dossier",
     "ingest",
     "ingest_documents",
+    "merge_stories",
+    "move_article",
     "open_store",
     "read_articles",
     "read_paths",
     "resolve_db_path",
+    "split_story",
     "story_dossier",
 ]
 

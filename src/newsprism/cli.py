@@ -271,7 +271,7 @@ def article(article_id, db, as_json):
     out.print(escape(found.text))
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @db_option
 @click.option("--min-outlets", type=click.IntRange(min=0), default=0,
               help="Only stories reported by at least N outlets.")
@@ -279,10 +279,14 @@ def article(article_id, db, as_json):
 @click.option("--search", metavar="TEXT", help="Only stories with an article matching this full-text search.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many stories.")
 @output_options(story_views.FORMATS)
+@click.pass_context
 @friendly_errors
-def stories(db, min_outlets, since, search, limit, fmt, as_json, output):
+def stories(ctx, db, min_outlets, since, search, limit, fmt, as_json, output):
     """List stories, latest news first: title, first and last publication time,
-    article and outlet counts, languages."""
+    article and outlet counts, languages. `stories merge`, `stories split` and
+    `stories move` correct them."""
+    if ctx.invoked_subcommand is not None:
+        return
     fmt = "json" if as_json else fmt
     with _existing_store(db, readonly=True) as store:
         pages = store.story_pages(min_outlets=min_outlets, since=since, search=search, limit=limit)
@@ -298,16 +302,23 @@ def stories(db, min_outlets, since, search, limit, fmt, as_json, output):
 @click.argument("story_id", metavar="ID")
 @db_option
 @dossier_options
+@click.option("--history", "with_history", is_flag=True,
+              help="Show how the story came to be (created, joined, merged, split, moved; when and why), "
+                   "not its dossier.")
 @friendly_errors
-def story(story_id, db, fmt, as_json, output, sentences):
+def story(story_id, db, fmt, as_json, output, sentences, with_history):
     """Show one story's dossier: summary, who said what, numbers, timeline and coverage.
 
     Every item cites the sentences it comes from. Each article is analysed once
-    (spaCy) and the analysis is stored, so the second view is quick.
+    (spaCy) and the analysis is stored, so the second view is quick. The id of a
+    story merged into another shows the surviving story, and says so.
     """
     from .compare import NoSuchStory, story_dossier
     from .understand.pipeline import ModelError
 
+    if with_history:
+        _show_history(story_id, db, "json" if as_json else fmt, output)
+        return
     with _existing_store(db) as store:
         try:
             found = story_dossier(store, story_id, DossierSettings(summary_sentences=sentences))
@@ -315,7 +326,99 @@ def story(story_id, db, fmt, as_json, output, sentences):
             _fail(str(exc), 1)
         except ModelError as exc:
             _fail(str(exc), 2)
+    if found.merged_into:
+        _err.print(f"newsprism: story {_shown(story_id)} was merged into {found.merged_into}; showing that story")
     _show_dossier(found, "json" if as_json else fmt, output)
+
+
+# --- editors' corrections and a story's history ----------------------------------------------------------
+
+
+def _show_history(story_id: str, db, fmt: str, output: str | None) -> None:
+    from .cluster.corrections import resolve_story
+
+    with _existing_store(db, readonly=True) as store:
+        live, merged_into = resolve_story(store, story_id)
+        found = store.get_story(live) if live else None
+        if found is None:
+            _fail(f"no story with id {story_id}", 1)
+        events, merged_ids = store.story_history(live), store.merged_into(live)
+    if fmt == "json":
+        data = story_views.history_to_dict(found, events, merged_into, merged_ids)
+        _emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output)
+        return
+    if merged_into:
+        _err.print(f"newsprism: story {_shown(story_id)} was merged into {merged_into}")
+    if output:
+        _emit(story_views.history_to_text(found, events), output)
+        return
+    table = Table(title=f"history of story {escape(found.id)}: {escape(found.title or '')}")
+    for column in ("when", "change", "why", "who"):
+        table.add_column(column, no_wrap=column != "change", overflow="fold", ratio=1 if column == "change" else None)
+    for event in events:
+        table.add_row(escape(event.at[:19]), escape(story_views.event_text(event)), event.reason,
+                      escape(event.who or ""))
+    Console(highlight=False, soft_wrap=True).print(table)
+
+
+def _correction(action):
+    """Run an editor's correction: a bad id or article is one line and status 1, nothing changed."""
+    from .cluster.corrections import CorrectionError
+
+    try:
+        return action()
+    except CorrectionError as exc:
+        _fail(str(exc), 1)
+
+
+@stories.command(name="merge", short_help="Merge two stories into one (the older keeps its id).")
+@click.argument("first", metavar="ID")
+@click.argument("second", metavar="ID")
+@db_option
+@click.option("--by", "who", metavar="NAME", help="Who made the correction (kept in the story's history).")
+@friendly_errors
+def stories_merge(first, second, db, who):
+    """Merge two stories into one: the older story keeps its id, the other id leads to it from now on.
+    Later articles join the merged story; `recluster` replays the merge."""
+    from .cluster.corrections import merge_stories
+
+    with _existing_store(db) as store:
+        survivor = _correction(lambda: merge_stories(store, first, second, who=who))
+    merged = second if survivor != second else first
+    _err.print(f"newsprism: story {_shown(merged)} merged into {_shown(survivor)}")
+    click.echo(survivor)
+
+
+@stories.command(name="split", short_help="Set articles apart from a story, as a story of their own.")
+@click.argument("story_id", metavar="ID")
+@click.argument("article_ids", nargs=-1, required=True, metavar="ARTICLE_ID...")
+@db_option
+@click.option("--by", "who", metavar="NAME", help="Who made the correction (kept in the story's history).")
+@friendly_errors
+def stories_split(story_id, article_ids, db, who):
+    """Set the articles ARTICLE_ID... (and their near-copies) apart from the rest of story ID, as a story
+    of their own: the larger part keeps the id. What an editor split is never merged again automatically."""
+    from .cluster.corrections import split_story
+
+    with _existing_store(db) as store:
+        kept, new = _correction(lambda: split_story(store, story_id, list(article_ids), who=who))
+    _err.print(f"newsprism: story {_shown(kept)} split; the other part is story {_shown(new)}")
+    click.echo(f"{kept}\n{new}")
+
+
+@stories.command(name="move")
+@click.argument("article_id", metavar="ARTICLE_ID")
+@click.argument("story_id", metavar="STORY_ID")
+@db_option
+@click.option("--by", "who", metavar="NAME", help="Who made the correction (kept in the story's history).")
+@friendly_errors
+def stories_move(article_id, story_id, db, who):
+    """Move an article (and its near-copies) to another story."""
+    from .cluster.corrections import move_article
+
+    with _existing_store(db) as store:
+        left = _correction(lambda: move_article(store, article_id, story_id, who=who))
+    _err.print(f"newsprism: article {_shown(article_id)} moved from story {_shown(left)} to {_shown(story_id)}")
 
 
 @main.command()

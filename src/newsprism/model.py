@@ -157,6 +157,55 @@ class Story:
         return data
 
 
+STORY_EVENT_KINDS = ("created", "joined", "merged", "split", "moved")
+STORY_EVENT_REASONS = ("stream", "editor", "recluster")
+CORRECTION_KINDS = ("merge", "split", "move")
+
+
+@dataclass
+class StoryEvent:
+    """One change of a story's membership (`newsprism story ID --history`).
+
+    `kind`: created (its first article), joined (an article joined), merged (`other_story_id` was merged into
+    `story_id`; `articles` are the ones it brought), split (`articles` left `story_id` for the new story
+    `other_story_id`), moved (`articles` left `other_story_id` for `story_id`). `reason`: stream (the assigner
+    as articles arrived), editor (a correction) or recluster (the assigner rebuilding every story)."""
+
+    story_id: str
+    at: str
+    kind: str
+    articles: list[str]
+    other_story_id: str | None = None
+    reason: str = "stream"
+    who: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Correction:
+    """An editor's correction, by article ids (which survive `recluster`, unlike story ids).
+
+    merge: `articles` [a, b], the stories of a and b are one; split: `articles` leave their story for a new one;
+    move: `articles` [a] goes to the story of article `target`. `apart`: split, move: the articles of the story they
+    left (kept apart from `articles` from then on). `after_article`: the latest article assigned when
+    the correction was made (recluster replays it at that point of the stream)."""
+
+    kind: str
+    articles: list[str]
+    target: str | None = None
+    apart: list[str] = field(default_factory=list)
+    at: str | None = None
+    who: str | None = None
+    note: str | None = None
+    after_article: str | None = None
+    seq: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 @dataclass
 class SearchHit:
     """An article matching a full-text search, with its story and the matching words marked: `title` and
@@ -596,7 +645,8 @@ class Dossier:
 
     `texts` (article id -> text) lets views show cited passages; it is not part of `to_dict()`.
     `story` (a stored story) puts the listing fields first in `to_dict()` (`story ID --json`);
-    `rejected` (the inputs `compare` could not read) adds "rejected" at the end when not None.
+    `rejected` (the inputs `compare` could not read) adds "rejected" at the end when not None, and
+    `merged_into` (a merged story's id was asked for: this is the story it was merged into) "merged_into".
     """
 
     id: str
@@ -619,6 +669,7 @@ class Dossier:
     texts: dict[str, str] = field(default_factory=dict, repr=False)
     story: Story | None = None
     rejected: list[Rejection] | None = None
+    merged_into: str | None = None  # the id asked for was merged into this story (the one shown)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = self.story.to_dict() if self.story is not None else {}
@@ -638,6 +689,8 @@ class Dossier:
         })
         if self.rejected is not None:
             data["rejected"] = [r.to_dict() for r in self.rejected]
+        if self.merged_into is not None:
+            data["merged_into"] = self.merged_into
         return data
 
     def passage(self, cite: Citation) -> str:

@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from ..config import Settings
-from ..dates import as_utc
-from ..model import Article
+from ..dates import as_utc, utc_time
+from ..model import Article, StoryEvent
 from ..oneline import shorten
 from ..store import Store, utc_key
 from .features import Features, article_features
@@ -70,45 +70,52 @@ class StoreArchive:
 
 
 class StoryAssigner:
-    def __init__(self, store: Store, settings: Settings = Settings()):
+    def __init__(self, store: Store, settings: Settings = Settings(), reason: str = "stream"):
         self.store = store
         self.settings = cluster_settings(settings)
+        self.reason = reason  # why its assignments happen, as the stories' history records it
         self._restore()
 
     def assign(self, articles: Iterable[Article], *, replay: bool = False) -> int:
         """Give each article its story (call inside `store.write()`); returns how many stories began.
 
         Articles are taken in publication-time order; an undated article keeps its
-        place after the dated article before it in the batch (`replay` keeps the
-        given order instead). Near-copies join their original's story and do not
-        change the story's centroid.
+        place after the dated article before it in the batch, and near-copies come
+        after the originals (`replay` keeps the given order instead: the order they
+        were assigned in, where an original always comes before its copies).
+        Near-copies join their original's story and do not change the story's centroid.
         """
         self._catch_up()
         clusterer, started = self.clusterer, 0
         pending = [a for a in articles if a.story_id is None]
-        originals = [a for a in pending if a.duplicate_of is None]
+        if not replay:
+            pending = [*time_order([a for a in pending if a.duplicate_of is None]),
+                       *(a for a in pending if a.duplicate_of is not None)]
         seq = self.store.last_cluster_seq()
         changed: dict[str, StoryState] = {}
-        for article in (originals if replay else time_order(originals)):
-            features = article_features(article)
-            when = as_utc(article.published or article.captured)
-            story_id = clusterer.assign(article.id, features, when)
-            story = clusterer.last_story
-            started += story.size == 1
-            self._retitle(story, article, clusterer.last_score)
-            changed[story_id] = story
-            article.story_id = story_id
-            seq += 1
-            self.store.set_story(article.id, story_id, seq)
+        history: list[tuple[str, str, str]] = []  # (story, kind, article): recorded in one statement
         for article in pending:
             if article.duplicate_of is not None:
                 article.story_id = self.store.story_of(article.duplicate_of) or article.duplicate_of
-                seq += 1
-                self.store.set_story(article.id, article.story_id, seq)
+                kind = "joined"
+            else:
+                features = article_features(article)
+                when = as_utc(article.published or article.captured)
+                article.story_id = clusterer.assign(article.id, features, when)
+                story = changed[article.story_id] = clusterer.last_story
+                started += story.size == 1
+                kind = "created" if story.size == 1 else "joined"
+                self._retitle(story, article, clusterer.last_score)
+            seq += 1
+            self.store.set_story(article.id, article.story_id, seq)
+            history.append((article.story_id, kind, article.id))
         changed.update(self.archive.pending)
         for story in changed.values():
             self._save(story)
         self.archive.pending.clear()
+        at = utc_time()
+        self.store.record_history([StoryEvent(story, at, kind, [article], reason=self.reason)
+                                   for story, kind, article in history])
         self.generation += 1
         self.store.save_cluster_state({"clock": clusterer.clock.isoformat() if clusterer.clock else "",
                                        "arrivals": str(clusterer.arrivals), "generation": str(self.generation)})
@@ -125,12 +132,7 @@ class StoryAssigner:
             story.title, story.title_score, story.title_from_text = title, score, article.title is None
 
     def _save(self, story: StoryState) -> None:
-        self.store.save_story(
-            story.id, title=story.title, title_score=story.title_score,
-            first_time=utc_key(story.first_time.isoformat()) if story.first_time else None,
-            last_time=utc_key(story.last_time.isoformat()) if story.last_time else None,
-            size=story.size, touched=story.touched, state=story_state_json(story),
-            index_terms=story.index_terms())
+        save_story_state(self.store, story)
 
     def _catch_up(self) -> None:
         """Start again from the store's stories when another process assigned since this one last did.
@@ -156,18 +158,28 @@ class StoryAssigner:
 
 
 def recluster(store: Store, settings: Settings = Settings(), on_batch=lambda done: None) -> int:
-    """Rebuild every story from scratch, replaying the articles in the order they were assigned.
+    """Rebuild every story from scratch, replaying the articles in the order they were assigned, and
+    editors' corrections each where it was made in that order.
 
-    Gives the same stories as streaming those articles did (with the same settings).
+    Gives the same stories as streaming those articles with those corrections did (with the same settings).
     Returns the number of stories. One transaction: a kill leaves the old stories.
     """
+    from .corrections import apply_correction, replay_points  # corrections use this module's helpers
+
     with store.write():
         order = store.cluster_order()  # read before the assignments are cleared
+        points = replay_points(store, order)
         store.clear_stories()
-        assigner = StoryAssigner(store, settings)
-        for start in range(0, len(order), settings.batch_size):
-            assigner.assign(store.articles_by_seq(order[start:start + settings.batch_size]), replay=True)
-            on_batch(min(start + settings.batch_size, len(order)))
+        assigner = StoryAssigner(store, settings, reason="recluster")
+        done = 0
+        for position, correction in [*points, (len(order), None)]:
+            while done < position:
+                end = min(done + settings.batch_size, position)
+                assigner.assign(store.articles_by_seq(order[done:end]), replay=True)
+                done = end
+                on_batch(done)
+            if correction is not None:
+                apply_correction(store, correction)
     return store.count_stories()
 
 
@@ -185,6 +197,15 @@ def time_order(articles: list[Article]) -> list[Article]:
         last = when or last
         keyed.append(((last.timestamp() if last else float("-inf")), 0 if when else 1, position, article))
     return [item[-1] for item in sorted(keyed, key=lambda item: item[:3])]
+
+
+def save_story_state(store: Store, story: StoryState) -> None:
+    store.save_story(
+        story.id, title=story.title, title_score=story.title_score,
+        first_time=utc_key(story.first_time.isoformat()) if story.first_time else None,
+        last_time=utc_key(story.last_time.isoformat()) if story.last_time else None,
+        size=story.size, touched=story.touched, state=story_state_json(story),
+        index_terms=story.index_terms())
 
 
 def story_state_json(story: StoryState) -> str:

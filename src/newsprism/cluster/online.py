@@ -174,8 +174,7 @@ class OnlineClusterer:
             self._age_out()
         best, score = self.best_story(features, when)
         if best is None or score < self.settings.threshold:
-            best = StoryState(article_id, dict(features.terms), 1, when, when, Counter(features.years), self.arrivals,
-                              set(features.names & features.terms.keys()), members=[features.terms])
+            best = start_story(article_id, features, when, self.arrivals)
             self.last_story, self.last_score = best, 0.0
             self._settle(best, ())
             return best.id
@@ -243,21 +242,7 @@ class OnlineClusterer:
         self._evict()
 
     def _join(self, story: StoryState, features: Features, when: datetime | None) -> None:
-        story.members = [*story.members, features.terms][-KEPT_MEMBERS:]
-        centroid = dict(story.centroid)
-        for term, weight in features.terms.items():
-            centroid[term] = centroid.get(term, 0.0) + weight
-        if len(centroid) > CENTROID_TERMS:
-            centroid = dict(sorted(centroid.items(), key=lambda item: (-item[1], item[0]))[:CENTROID_TERMS])
-        story.centroid = centroid
-        story._norm, story._index_terms, story._member_terms = 0.0, None, None
-        story.size += 1
-        story.years.update(features.years)
-        story.names = (story.names | features.names) & centroid.keys()
-        if when is not None:
-            story.first_time = when if story.first_time is None else min(story.first_time, when)
-            story.last_time = when if story.last_time is None else max(story.last_time, when)
-        story.touched = self.arrivals
+        join_story(story, features, when, self.arrivals)
 
     # -- the active set -------------------------------------------------------
 
@@ -295,6 +280,31 @@ class OnlineClusterer:
         if excess > 0:
             for story in sorted(self.stories.values(), key=lambda s: (s.touched, s.id))[:excess]:
                 self._remove(story.id)
+
+
+def start_story(story_id: str, features: Features, when: datetime | None, arrival: int) -> StoryState:
+    """A story of one article."""
+    return StoryState(story_id, dict(features.terms), 1, when, when, Counter(features.years), arrival,
+                      set(features.names & features.terms.keys()), members=[features.terms])
+
+
+def join_story(story: StoryState, features: Features, when: datetime | None, arrival: int) -> None:
+    """An article joins a story: its centroid, kept members, years, names and time span take it in."""
+    story.members = [*story.members, features.terms][-KEPT_MEMBERS:]
+    centroid = dict(story.centroid)
+    for term, weight in features.terms.items():
+        centroid[term] = centroid.get(term, 0.0) + weight
+    if len(centroid) > CENTROID_TERMS:
+        centroid = dict(sorted(centroid.items(), key=lambda item: (-item[1], item[0]))[:CENTROID_TERMS])
+    story.centroid = centroid
+    story._norm, story._index_terms, story._member_terms = 0.0, None, None
+    story.size += 1
+    story.years.update(features.years)
+    story.names = (story.names | features.names) & centroid.keys()
+    if when is not None:
+        story.first_time = when if story.first_time is None else min(story.first_time, when)
+        story.last_time = when if story.last_time is None else max(story.last_time, when)
+    story.touched = arrival
 
 
 def _years_conflict(story_years: Counter, article_years: Counter) -> bool:

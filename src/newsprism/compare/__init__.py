@@ -86,14 +86,18 @@ def _member(article: Article) -> StoryMember:
 def story_dossier(store, story_id: str, settings: DossierSettings = DossierSettings()) -> Dossier:
     """The dossier of a stored story; analyses are computed once and kept in the store.
 
-    `store` needs `get_story`, `get_article` and the `AnalysisSource` methods (the SQLite `Store` has them)."""
-    story = store.get_story(story_id)
+    `store` needs `get_story`, `get_article` and the `AnalysisSource` methods (the SQLite `Store` has them); the id of
+    a story merged into another gives that one's dossier, with `merged_into` set (when the store has `redirect_of`)."""
+    story, merged_into = store.get_story(story_id), None
+    if story is None and (redirect_of := getattr(store, "redirect_of", None)) is not None:
+        merged_into = redirect_of(story_id)  # a story merged into another: that one
+        story = store.get_story(merged_into) if merged_into else None
     if story is None:
         raise NoSuchStory(f"no story with id {story_id}")
     members = stored_members(store, story)
     found = dossier(members, analyses_for(store, compared_articles(members)), story_id=story.id, title=story.title,
                     settings=settings)
-    found.story = story
+    found.story, found.merged_into = story, merged_into
     from ..outlets import record_contributions  # outlets reads dossiers: imported here, not at the top
 
     record_contributions(store, found, members)  # built from complete analyses: the outlet figures count it

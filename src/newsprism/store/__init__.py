@@ -41,13 +41,14 @@ from ..dates import as_utc
 from ..identify import FILLABLE
 from ..model import Analysis, Article, OutletFigures, SearchHit, Story, StoryMember
 from .feeds import FeedStore
+from .history import HistoryStore
 from .schema import LISTING_SELECT, MIGRATIONS
 
 log = logging.getLogger(__name__)
 
 # PRAGMA application_id of every newsprism store: "NPRS" in ASCII.
 APPLICATION_ID = 0x4E505253
-SCHEMA_VERSION = MIGRATIONS[-1][0]
+SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)
 SQLITE_HEADER = b"SQLite format 3\x00"
 PAGE = 500  # rows per page when a listing is walked page by page
 SNIPPET_TOKENS = 24  # words in a search result's snippet
@@ -72,7 +73,7 @@ class _Found:
     marked: bool = False  # carries APPLICATION_ID and user_version
 
 
-class Store(FeedStore):
+class Store(FeedStore, HistoryStore):
     def __init__(self, path: str | Path, *, readonly: bool = False, create: bool = True,
                  lock_wait: float = Settings.lock_wait):
         """Open the store at `path`.
@@ -527,14 +528,15 @@ class Store(FeedStore):
         return [by_seq[seq] for seq in seqs if seq in by_seq]
 
     def clear_stories(self) -> None:
-        """Forget every story and assignment (before `recluster` rebuilds them).
+        """Forget every story and assignment, their history and redirects (before `recluster` rebuilds them;
+        editors' corrections stay, to be replayed).
 
         The generation counter survives and moves on, so other processes' assigners notice.
         """
         with self._writer() as db:
             generation = self.cluster_state().get("generation", "0")
             db.execute("UPDATE articles SET story_id = NULL, cluster_seq = NULL")
-            for table in ("story_terms", "stories", "cluster_state"):
+            for table in ("story_terms", "stories", "cluster_state", "story_history", "story_redirects"):
                 db.execute(f"DELETE FROM {table}")
             self.save_cluster_state({"generation": str(int(generation) + 1)})
 

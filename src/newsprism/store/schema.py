@@ -332,4 +332,48 @@ MIGRATIONS: list[tuple[int, str, str | Callable[[sqlite3.Connection], None]]] = 
         );
         """,
     ),
+    (
+        10,
+        "story history, merged stories' redirects and editors' corrections",
+        """
+        CREATE TABLE story_history (                -- every change of a story's membership (store/history.py)
+            seq INTEGER PRIMARY KEY,                -- order of the changes
+            story_id TEXT NOT NULL,                 -- the story that changed (on a merge: the surviving one)
+            at TEXT NOT NULL,                       -- when (UTC, ISO 8601)
+            kind TEXT NOT NULL,                     -- created, joined, merged, split or moved
+            articles TEXT NOT NULL,                 -- JSON list of the article ids involved
+            other_story_id TEXT,                    -- merged: the story merged in, split: the new story,
+                                                    -- moved: the story the article left
+            reason TEXT NOT NULL,                   -- stream, editor or recluster
+            who TEXT                                -- the editor, when known
+        );
+        CREATE INDEX story_history_story ON story_history(story_id);
+        CREATE INDEX story_history_other ON story_history(other_story_id) WHERE other_story_id IS NOT NULL;
+
+        CREATE TABLE story_redirects (              -- a merged story's id -> the id of the story that absorbed it
+            old_id TEXT PRIMARY KEY,
+            story_id TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX story_redirects_story ON story_redirects(story_id);
+
+        CREATE TABLE corrections (                  -- editors' corrections, by article ids (stable over recluster)
+            seq INTEGER PRIMARY KEY,                -- order in which they were made (and are replayed)
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,                     -- merge, split or move
+            articles TEXT NOT NULL,                 -- JSON: merge [a, b], split: the articles set apart, move [a]
+            target TEXT,                            -- move: an article of the story it went to
+            apart TEXT,                             -- JSON: split, move: the articles of the story they left
+            after_article TEXT,                     -- the latest article assigned when it was made: where
+                                                    -- recluster replays it
+            who TEXT,
+            note TEXT
+        );
+
+        -- the stories as they were: created by their first article, joined by the others, as streamed
+        INSERT INTO story_history (story_id, at, kind, articles, reason)
+            SELECT story_id, ingested_at, CASE WHEN id = story_id THEN 'created' ELSE 'joined' END,
+                   json_array(id), 'stream'
+            FROM articles WHERE story_id IS NOT NULL ORDER BY cluster_seq IS NULL, cluster_seq, seq;
+        """,
+    ),
 ]

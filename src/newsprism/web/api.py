@@ -13,9 +13,11 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
+from ..cluster.corrections import CorrectionError, merge_stories, move_article, split_story
 from ..config import Settings
 from ..ingest import IngestSession, ingest
 from ..model import IngestReport
@@ -195,6 +197,65 @@ def upload_name(filename: str | None) -> str:
     name = re.split(r"[/\\]", filename or "")[-1]
     name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip()[-120:]
     return name or "upload"
+
+
+# --- editors' corrections (with the token): what `newsprism stories merge|split|move` do ------------------
+
+
+class MergeBody(BaseModel):
+    stories: list[str] = Field(min_length=2, max_length=2, description="the two story ids to merge")
+    by: str | None = Field(None, max_length=200, description="who makes the correction")
+
+
+class SplitBody(BaseModel):
+    articles: list[str] = Field(min_length=1, max_length=10_000, description="the articles to set apart")
+    by: str | None = Field(None, max_length=200)
+
+
+class MoveBody(BaseModel):
+    story: str = Field(max_length=200, description="the story the article goes to")
+    by: str | None = Field(None, max_length=200)
+
+
+CORRECTION_ANSWERS = {400: {"description": "the correction cannot be made (why is in `detail`)"},
+                      401: {"description": "missing or wrong token"},
+                      403: {"description": "the write API is off (the server has no token)"},
+                      404: {"description": "no such story or article"}}
+
+
+@router.post("/stories/merge", summary="Merge two stories (the older keeps its id)",
+             dependencies=[Depends(require_token)], responses=CORRECTION_ANSWERS)
+def merge(request: Request, body: MergeBody):
+    """`{"story": the surviving id, "merged": the id that now redirects to it}`."""
+    first, second = body.stories
+    survivor = _corrected(lambda store: merge_stories(store, first, second, who=body.by), request)
+    return {"story": survivor, "merged": second if survivor != second else first}
+
+
+@router.post("/stories/{story_id}/split", summary="Set articles apart from a story as a story of their own",
+             dependencies=[Depends(require_token)], responses=CORRECTION_ANSWERS)
+def split(request: Request, story_id: str, body: SplitBody):
+    """`{"story": the id the larger part keeps, "new_story": the other part's id}`."""
+    kept, new = _corrected(lambda store: split_story(store, story_id, body.articles, who=body.by), request)
+    return {"story": kept, "new_story": new}
+
+
+@router.post("/articles/{article_id}/move", summary="Move an article to another story",
+             dependencies=[Depends(require_token)], responses=CORRECTION_ANSWERS)
+def move(request: Request, article_id: str, body: MoveBody):
+    """`{"article": its id, "story": the story it went to, "left": the story it left}`."""
+    left = _corrected(lambda store: move_article(store, article_id, body.story, who=body.by), request)
+    return {"article": article_id, "story": request.app.state.store.story_of(article_id), "left": left}
+
+
+def _corrected(action, request: Request):
+    """Run a correction; an unknown id is 404, another refusal 400, a busy or damaged store 503."""
+    try:
+        return action(request.app.state.store)
+    except CorrectionError as exc:
+        raise HTTPException(404 if str(exc).startswith("no ") else 400, str(exc)) from None
+    except StoreError as exc:
+        raise HTTPException(503, f"cannot store now: {exc}") from None
 
 
 @router.get("/changes", summary="How many articles arrived since a page was made (for live updates)",

@@ -4,8 +4,10 @@ returns as it is; the data is built by `views`, which knows nothing of HTTP."""
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse
 from pydantic import BeforeValidator
 
 from ..dates import parse_date
@@ -63,6 +65,10 @@ def story_page(request: Request, story_id: str):
     store = request.app.state.store
     found = views.story_view(store, strip_json(story_id), request.app.state.settings.dossier, request.app.state.memo)
     if found is None:
+        survivor = store.redirect_of(strip_json(story_id))
+        if survivor:  # merged into another story: its page, for good (308 keeps the method)
+            suffix = ".json" if story_id.endswith(".json") else ""
+            return RedirectResponse(f"/stories/{quote(survivor, safe='')}{suffix}", status_code=308)
         raise HTTPException(404, f"no story with id {strip_json(story_id)[:80]!r}")
     data, texts = found
     data["latest"] = store.latest_arrival()[0]
