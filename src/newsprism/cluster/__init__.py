@@ -189,7 +189,8 @@ def time_order(articles: list[Article]) -> list[Article]:
 
 def story_state_json(story: StoryState) -> str:
     return json.dumps({"centroid": story.centroid, "names": sorted(story.names), "years": dict(story.years),
-                       "title_from_text": story.title_from_text, "members": story.members},
+                       "title_from_text": story.title_from_text, "members": story.members,
+                       "keys": story.keys, "languages": sorted(story.languages)},
                       ensure_ascii=False, separators=(",", ":"))
 
 
@@ -200,7 +201,7 @@ def story_from_row(row) -> StoryState:
         first_time=as_utc(row["first_time"]), last_time=as_utc(row["last_time"]),
         years=Counter(state["years"]), touched=row["touched"], names=set(state["names"]),
         title=row["title"], title_score=row["title_score"], title_from_text=state.get("title_from_text", False),
-        members=state.get("members", []),
+        members=state.get("members", []), keys=state.get("keys", {}), languages=set(state.get("languages", ())),
     )
 
 
