@@ -96,14 +96,14 @@ def text_features(title: str, text: str, language: str = "en") -> Features:
     weights, keys, years = {}, {}, Counter()
     for token, count in counts.items():
         if token[0].isdigit():
-            term = "#" + token.replace(",", "")
+            term = _number_term(token)
             if _YEAR.match(term[1:]):
                 years[term[1:]] += round(count)
             weight = NUMBER_WEIGHT if len(term) > 2 else 0.0  # single digits are everywhere
         else:
             term, weight = token, _rarity(token, language) * (NAME_WEIGHT if token in names else 1.0)
             if token in names or (_uncased(token) and weight >= UNCASED_NAME_RARITY):
-                for key in name_keys(token):
+                for key in name_keys(token, language):
                     keys[key] = keys.get(key, 0.0) + (1.0 + math.log(count)) * weight
         if weight > 0:
             weights[term] = weights.get(term, 0.0) + (1.0 + math.log(count)) * weight
@@ -111,6 +111,20 @@ def text_features(title: str, text: str, language: str = "en") -> Features:
                 keys[term] = weights[term]
     return Features(_normalized(_top(weights, MAX_TERMS)), years, frozenset(names),
                     _normalized(_top(keys, MAX_KEYS)) if any(k[0] == "~" for k in keys) else {}, language)
+
+
+def _number_term(token: str) -> str:
+    """One term for a number however its language writes it: 6.7 and 6,7 are "#6.7", 3,000 and 3.000 are "#3000".
+
+    A separator followed by exactly three digits groups thousands; a single other separator marks decimals;
+    anything else (times, dates: 4:17, 06.02.2023) is kept as written.
+    """
+    groups = re.split(r"[.,]", token)
+    if len(groups) > 1 and all(len(group) == 3 for group in groups[1:]) and ":" not in token:
+        return "#" + "".join(groups)
+    if len(groups) == 2 and ":" not in token:
+        return "#" + ".".join(groups)
+    return "#" + token
 
 
 def _uncased(word: str) -> bool:

@@ -24,7 +24,7 @@ MIN_CLASSES = 3
 KEY_PREFIX = "~"  # keys never collide with words or "#"-numbers among an article's terms
 
 # Digraphs first (longest first), then single letters; vowels and h, w, y map to "" (dropped).
-_DIGRAPHS = (("dzh", "s"), ("sch", "s"), ("tch", "s"), ("dj", "s"), ("zh", "s"), ("sh", "s"), ("ch", "s"),
+_DIGRAPHS = (("dzh", "s"), ("dz", "s"), ("sch", "s"), ("tch", "s"), ("dj", "s"), ("zh", "s"), ("sh", "s"), ("ch", "s"),
              ("ts", "s"), ("tz", "s"), ("kh", "k"), ("gh", "k"), ("ph", "f"), ("th", "t"), ("ck", "k"), ("qu", "k"))
 _LETTERS = {"b": "b", "p": "b", "f": "f", "v": "f", "g": "k", "k": "k", "q": "k", "c": "k", "x": "k", "j": "s",
             "s": "s", "z": "s", "t": "t", "d": "t", "l": "r", "r": "r", "m": "m", "n": "n"}
@@ -33,10 +33,17 @@ _NASAL_BEFORE_LABIAL = re.compile(r"ng?(?=[bp])")  # Japanese and Chinese write 
 _ARABIC_ARTICLE = re.compile(r"^(?:[وفبك]?ال|لل)(?=..)")
 _ARABIC_PROCLITIC = re.compile(r"^[وبلف](?=...)")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
+_KATAKANA = re.compile(r"[\u30a0-\u30ff\u31f0-\u31ff]+")
 
 
-def name_keys(word: str) -> tuple[str, ...]:
-    """The keys of a name (a word of a cased script written with a capital, or any word of an uncased one)."""
+def name_keys(word: str, language: str = "") -> tuple[str, ...]:
+    """The keys of a name (a word of a cased script written with a capital, or any word of an uncased one).
+
+    Japanese writes foreign names in katakana; its kanji would be transliterated with their Chinese readings,
+    which match nothing, so only katakana words get a key.
+    """
+    if language == "ja" and not _KATAKANA.fullmatch(word):
+        return ()
     if not _ARABIC.match(word):
         key = skeleton_key(word)
         return (key,) if key else ()

@@ -135,7 +135,7 @@ class ClusterSettings:
     time_penalty: float = 0.5  # the score lost by a story a whole window away
     # An article in a language none of a story's members is written in shares few words with it: its
     # similarity is then also taken over what survives translation (names' keys and numbers), times this.
-    cross_language_weight: float = 1.2
+    cross_language_weight: float = 1.6
 
 
 class MemoryArchive:
