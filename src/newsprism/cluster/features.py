@@ -102,7 +102,7 @@ def text_features(title: str, text: str, language: str = "en") -> Features:
             weight = NUMBER_WEIGHT if len(term) > 2 else 0.0  # single digits are everywhere
         else:
             term, weight = token, _rarity(token, language) * (NAME_WEIGHT if token in names else 1.0)
-            if token in names or (_uncased(token) and weight >= UNCASED_NAME_RARITY):
+            if token in names or (weight >= UNCASED_NAME_RARITY and not token.isascii() and _uncased(token)):
                 for key in name_keys(token, language):
                     keys[key] = keys.get(key, 0.0) + (1.0 + math.log(count)) * weight
         if weight > 0:
@@ -113,6 +113,7 @@ def text_features(title: str, text: str, language: str = "en") -> Features:
                     _normalized(_top(keys, MAX_KEYS)) if any(k[0] == "~" for k in keys) else {}, language)
 
 
+@lru_cache(maxsize=100_000)
 def _number_term(token: str) -> str:
     """One term for a number however its language writes it: 6.7 and 6,7 are "#6.7", 3,000 and 3.000 are "#3000".
 

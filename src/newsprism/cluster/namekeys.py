@@ -36,6 +36,7 @@ _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _KATAKANA = re.compile(r"[\u30a0-\u30ff\u31f0-\u31ff]+")
 
 
+@lru_cache(maxsize=200_000)
 def name_keys(word: str, language: str = "") -> tuple[str, ...]:
     """The keys of a name (a word of a cased script written with a capital, or any word of an uncased one).
 
@@ -47,11 +48,6 @@ def name_keys(word: str, language: str = "") -> tuple[str, ...]:
     if not _ARABIC.match(word):
         key = skeleton_key(word)
         return (key,) if key else ()
-    return _arabic_keys(word)
-
-
-@lru_cache(maxsize=200_000)
-def _arabic_keys(word: str) -> tuple[str, ...]:
     forms = [word, _ARABIC_ARTICLE.sub("", word), _ARABIC_PROCLITIC.sub("", word)]
     return tuple(dict.fromkeys(key for key in map(skeleton_key, forms) if key))
 
