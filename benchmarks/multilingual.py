@@ -1,7 +1,7 @@
 """Stories across languages and scripts: the multilingual-stories set streamed through ingest.
 
     .venv/bin/python benchmarks/multilingual.py [--shared ../shared] [--order date|file|shuffle] [--seeds 5]
-                                                [--undated] [--json]
+                                                [--undated] [--quick] [--json]
 
 Data: ../shared/data/multilingual-stories/articles.jsonl (180 excerpts of 22 real events in 19 languages,
 gold = `event_id`; eight pairs of confusable events form hard-negative groups, events.json). The
@@ -16,7 +16,9 @@ cross-script recall (pairs in two different scripts); hard-negative errors (pair
 two events of one hard-negative group put in one story, and the stories that mix them).
 
 --undated drops every excerpt's date, so time cannot keep the hard negatives apart (they are months or
-years apart; the story window is 7 days): what the text alone tells.
+years apart; the story window is 7 days): what the text alone tells. --quick: the first QUICK_DOCUMENTS
+excerpts (events m01-m08: four hard-negative pairs), one order; about ten seconds, what
+tests/test_multilingual_stories.py runs.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from newsprism.ingest import ingest  # noqa: E402
 from newsprism.store import Store  # noqa: E402
 
 SCRIPTS = ("latin", "cyrillic", "arabic", "greek", "cjk", "hangul")
+QUICK_DOCUMENTS = 60
 _SCRIPT_OF_NAME = {"LATIN": "latin", "CYRILLIC": "cyrillic", "ARABIC": "arabic", "GREEK": "greek", "CJK": "cjk",
                    "HIRAGANA": "cjk", "KATAKANA": "cjk", "HANGUL": "hangul"}
 
@@ -104,12 +107,12 @@ def scores(predicted: dict, gold: dict, info: dict, groups: dict) -> dict:
             "hard_negative_pairs": hard_pairs, "hard_negative_stories": len(hard_stories)}
 
 
-def load(shared: Path, undated: bool) -> tuple[list[dict], dict, dict]:
+def load(shared: Path, undated: bool, limit: int | None = None) -> tuple[list[dict], dict, dict]:
     folder = shared / "data" / "multilingual-stories"
     found = load_eval_set("jsonl", folder / "articles.jsonl", label="event_id")
     if found.problems:
         raise SystemExit(f"{folder}: {found.problems[0].reason}")
-    records = found.records
+    records = found.records[:limit]
     if undated:
         records = [{k: v for k, v in r.items() if k != "published"} for r in records]
     info = {r["id"]: {"language": r.get("language", ""), "script": script_of(r["text"])} for r in records}
@@ -127,8 +130,8 @@ def _mean(runs: list[dict], key: str):
 
 
 def run(args: argparse.Namespace) -> dict:
-    records, info, groups = load(Path(args.shared), args.undated)
-    seeds = list(range(args.seeds)) if args.order == "shuffle" else [0]
+    records, info, groups = load(Path(args.shared), args.undated, QUICK_DOCUMENTS if args.quick else None)
+    seeds = list(range(args.seeds)) if args.order == "shuffle" and not args.quick else [0]
     runs = []
     for seed in seeds:
         started = time.perf_counter()
@@ -172,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--order", choices=("date", "file", "shuffle"), default="date")
     parser.add_argument("--seeds", type=int, default=5, help="shuffled orders 0..N-1 (with --order shuffle)")
     parser.add_argument("--undated", action="store_true", help="drop the excerpts' dates")
+    parser.add_argument("--quick", action="store_true", help=f"the first {QUICK_DOCUMENTS} excerpts, one order")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if not (Path(args.shared) / "data" / "multilingual-stories").is_dir():

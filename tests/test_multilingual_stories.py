@@ -126,3 +126,21 @@ def test_a_later_ingest_in_another_script_finds_the_stored_story(tmp_path):
     assert story["m11-a04"] == story["m11-a01"]  # Benedict XVI: Russian (2022-12-31) with English
     assert story["m12-a03"] == story["m12-a01"]  # Francis: Russian (2025-04-21) with English
     assert story["m11-a01"] != story["m12-a01"]
+
+
+# -- the benchmark script -------------------------------------------------------------------------
+
+
+def test_multilingual_benchmark_runs_and_prints_its_figures(monkeypatch, capsys):
+    from .test_benchmarks import NUMBER, rows, run
+
+    lines = run("multilingual", monkeypatch, capsys)
+    [stories] = rows(lines, r"60 excerpts, 8 events -> ([\d.]+) stories")
+    assert 8 <= float(stories.group(1)) < 60
+    [f1] = rows(lines, rf"B-cubed\s+P {NUMBER}\s+R {NUMBER}\s+F1 ({NUMBER})")
+    assert 0.5 < float(f1.group(1)) <= 1.0
+    [cross] = rows(lines, rf"cross-language recall ({NUMBER}) \((\d+) pairs\); cross-script recall ({NUMBER}) .*")
+    assert float(cross.group(1)) > 0.3 and int(cross.group(2)) == 196
+    rows(lines, rf"hard-negative errors: {NUMBER} pairs in {NUMBER} stories")
+    assert {m.group(1) for m in rows(lines, rf"(latin|cyrillic|arabic|cjk|hangul)\s+\d+(?:\s+{NUMBER}){{3}}")} == \
+        {"latin", "cyrillic", "arabic", "cjk", "hangul"}
