@@ -14,6 +14,10 @@ newest publication time seen) leave the index, and the least recently updated
 stories leave it when there are more than `max_active` of them: memory is bounded
 by the window, not by the store.
 
+An article in a language none of a story's members is written in shares few words with it; it is then
+also compared on what survives translation (names' keys and numbers, `Features.keys`, summed per story
+like the centroid). Articles in a language the story already has are compared on their words alone.
+
 Everything here is deterministic: ties are broken by story id, floating-point
 sums are taken in a fixed order, and the state can be saved and restored exactly.
 """
@@ -273,18 +277,8 @@ class OnlineClusterer:
 
     def _join(self, story: StoryState, features: Features, when: datetime | None) -> None:
         story.members = [*story.members, features.terms][-KEPT_MEMBERS:]
-        centroid = dict(story.centroid)
-        for term, weight in features.terms.items():
-            centroid[term] = centroid.get(term, 0.0) + weight
-        if len(centroid) > CENTROID_TERMS:
-            centroid = dict(sorted(centroid.items(), key=lambda item: (-item[1], item[0]))[:CENTROID_TERMS])
-        story.centroid = centroid
-        keys = dict(story.keys)
-        for term, weight in features.keys.items():
-            keys[term] = keys.get(term, 0.0) + weight
-        if len(keys) > KEY_CENTROID_TERMS:
-            keys = dict(sorted(keys.items(), key=lambda item: (-item[1], item[0]))[:KEY_CENTROID_TERMS])
-        story.keys = keys
+        story.centroid = centroid = _summed(story.centroid, features.terms, CENTROID_TERMS)
+        story.keys = _summed(story.keys, features.keys, KEY_CENTROID_TERMS)
         story.languages.add(features.language)
         story._norm, story._key_norm, story._index_terms, story._member_terms = 0.0, 0.0, None, None
         story.size += 1
@@ -331,6 +325,16 @@ class OnlineClusterer:
         if excess > 0:
             for story in sorted(self.stories.values(), key=lambda s: (s.touched, s.id))[:excess]:
                 self._remove(story.id)
+
+
+def _summed(vector: dict[str, float], other: dict[str, float], limit: int) -> dict[str, float]:
+    """The sum of two term vectors, its `limit` heaviest terms (ties broken by the term)."""
+    total = dict(vector)
+    for term, weight in other.items():
+        total[term] = total.get(term, 0.0) + weight
+    if len(total) > limit:
+        total = dict(sorted(total.items(), key=lambda item: (-item[1], item[0]))[:limit])
+    return total
 
 
 def _years_conflict(story_years: Counter, article_years: Counter) -> bool:
