@@ -95,7 +95,7 @@ class StoryAssigner:
             story_id = clusterer.assign(article.id, features, when)
             story = clusterer.last_story
             started += story.size == 1
-            self._retitle(story, article, clusterer.last_score)
+            self._retitle(story, article, clusterer.last_word_score)
             changed[story_id] = story
             article.story_id = story_id
             seq += 1

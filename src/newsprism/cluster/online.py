@@ -178,6 +178,9 @@ class OnlineClusterer:
         self._ages: list[tuple[datetime, str]] = []  # (last time, story id), stale entries skipped
         self.last_story: StoryState | None = None  # the story the latest article went to
         self.last_score = 0.0  # and how similar it was to it before joining (0 for a new story)
+        # ... and how similar on its words alone: a report that joined through names in another language
+        # is not the one whose headline should name the story
+        self.last_word_score = 0.0
 
     def restore(self, story: StoryState) -> None:
         """Put a saved story back into the active set."""
@@ -197,12 +200,15 @@ class OnlineClusterer:
             best = StoryState(article_id, dict(features.terms), 1, when, when, Counter(features.years), self.arrivals,
                               set(features.names & features.terms.keys()), members=[features.terms],
                               keys=dict(features.keys), languages={features.language})
-            self.last_story, self.last_score = best, 0.0
+            self.last_story, self.last_score, self.last_word_score = best, 0.0, 0.0
             self._settle(best, ())
             return best.id
         old_terms = best.index_terms() if best.id in self.stories else ()
-        self._join(best, features, when)
         self.last_story, self.last_score = best, score
+        # taken before the article joins; the same as `score` unless the names across languages counted
+        self.last_word_score = self._word_score(features, best, when) if self._across_languages(features, best) \
+            else score
+        self._join(best, features, when)
         self._settle(best, old_terms)
         return best.id
 
@@ -225,6 +231,13 @@ class OnlineClusterer:
             if score > best_score:
                 best, best_score = story, score
         return best, best_score
+
+    def _word_score(self, features: Features, story: StoryState, when: datetime | None) -> float:
+        """The similarity of an article to a story on their words alone (no name keys)."""
+        cap, weight = term_cap(features.terms), self.settings.member_weight
+        centroid_score = capped_cosine(features.terms, story.centroid, story.norm, cap)
+        within = (1 - weight) * centroid_score + weight * story.member_score(features.terms, cap)
+        return self._context_factor(story, features, when) * within
 
     def _across_languages(self, features: Features, story: StoryState) -> float:
         """The similarity of what survives translation, for an article in a language new to the story (else 0)."""
