@@ -105,7 +105,7 @@ class StoryAssigner:
                 story = changed[article.story_id] = clusterer.last_story
                 started += story.size == 1
                 kind = "created" if story.size == 1 else "joined"
-                self._retitle(story, article, clusterer.last_score)
+                self._retitle(story, article, clusterer.last_word_score)
             seq += 1
             self.store.set_story(article.id, article.story_id, seq)
             history.append((article.story_id, kind, article.id))
@@ -210,7 +210,8 @@ def save_story_state(store: Store, story: StoryState) -> None:
 
 def story_state_json(story: StoryState) -> str:
     return json.dumps({"centroid": story.centroid, "names": sorted(story.names), "years": dict(story.years),
-                       "title_from_text": story.title_from_text, "members": story.members},
+                       "title_from_text": story.title_from_text, "members": story.members,
+                       "keys": story.keys, "languages": sorted(story.languages)},
                       ensure_ascii=False, separators=(",", ":"))
 
 
@@ -221,7 +222,7 @@ def story_from_row(row) -> StoryState:
         first_time=as_utc(row["first_time"]), last_time=as_utc(row["last_time"]),
         years=Counter(state["years"]), touched=row["touched"], names=set(state["names"]),
         title=row["title"], title_score=row["title_score"], title_from_text=state.get("title_from_text", False),
-        members=state.get("members", []),
+        members=state.get("members", []), keys=state.get("keys", {}), languages=set(state.get("languages", ())),
     )
 
 

@@ -10,6 +10,11 @@ An article becomes a sparse, L2-normalized vector of weighted terms:
   the same kind apart (two earthquakes, two rehab stays);
 - numbers, which survive translation too ("23 pirates", "7.1 magnitude").
 
+What survives translation is also kept on its own (`Features.keys`): each name's key, its consonant
+skeleton, the same in every script (namekeys.py: Лавров, لافروف and Lavrov share one), and the numbers.
+In Arabic, Chinese, Japanese and Korean, which have no capitals to tell names by, every rare word gets a key.
+The assigner compares these with a story when the article is in a language none of the story's members is.
+
 Years mentioned in the text are kept aside: a story about 2008 and a report
 about 2011 are not the same event, whatever words they share.
 """
@@ -31,6 +36,7 @@ from wordfreq.numbers import digit_freq, smash_numbers
 from wordfreq.tokens import lossy_tokenize, tokenize
 
 from ..model import Article
+from .namekeys import name_keys
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +59,10 @@ BODY_WORDS = 600  # later paragraphs drift to background; reading them costs tim
 BODY_CHARS = 8 * BODY_WORDS
 NAME_WEIGHT = 2.0
 NUMBER_WEIGHT = 1.5
+# In a script without capital letters (Arabic, Chinese, Japanese, Korean) names cannot be told by their spelling:
+# every word at least this rare (rarity = COMMON_ZIPF - Zipf frequency) gets a name key.
+UNCASED_NAME_RARITY = 1.5
+MAX_KEYS = 30
 MAX_TERMS = 60
 
 
@@ -63,6 +73,9 @@ class Features:
     terms: dict[str, float]
     years: Counter = field(default_factory=Counter)
     names: frozenset = frozenset()
+    # What survives translation (L2 norm 1): the names' keys (namekeys.py) and the numbers.
+    keys: dict[str, float] = field(default_factory=dict)
+    language: str = "en"
 
 
 def article_features(article: Article) -> Features:
@@ -80,18 +93,44 @@ def text_features(title: str, text: str, language: str = "en") -> Features:
         for token, count in Counter(section).items():
             counts[token] = counts.get(token, 0.0) + weight * count
     names = _names(tokens, text)
-    weights, years = {}, Counter()
+    weights, keys, years = {}, {}, Counter()
     for token, count in counts.items():
         if token[0].isdigit():
-            term = "#" + token.replace(",", "")
+            term = _number_term(token)
             if _YEAR.match(term[1:]):
                 years[term[1:]] += round(count)
             weight = NUMBER_WEIGHT if len(term) > 2 else 0.0  # single digits are everywhere
         else:
             term, weight = token, _rarity(token, language) * (NAME_WEIGHT if token in names else 1.0)
+            if token in names or (weight >= UNCASED_NAME_RARITY and not token.isascii() and _uncased(token)):
+                for key in name_keys(token, language):
+                    keys[key] = keys.get(key, 0.0) + (1.0 + math.log(count)) * weight
         if weight > 0:
             weights[term] = weights.get(term, 0.0) + (1.0 + math.log(count)) * weight
-    return Features(_normalized(_top(weights, MAX_TERMS)), years, frozenset(names))
+            if term[0] == "#":
+                keys[term] = weights[term]
+    return Features(_normalized(_top(weights, MAX_TERMS)), years, frozenset(names),
+                    _normalized(_top(keys, MAX_KEYS)) if any(k[0] == "~" for k in keys) else {}, language)
+
+
+@lru_cache(maxsize=100_000)
+def _number_term(token: str) -> str:
+    """One term for a number however its language writes it: 6.7 and 6,7 are "#6.7", 3,000 and 3.000 are "#3000".
+
+    A separator followed by exactly three digits groups thousands; a single other separator marks decimals;
+    anything else (times, dates: 4:17, 06.02.2023) is kept as written.
+    """
+    groups = re.split(r"[.,]", token)
+    if len(groups) > 1 and all(len(group) == 3 for group in groups[1:]) and ":" not in token:
+        return "#" + "".join(groups)
+    if len(groups) == 2 and ":" not in token:
+        return "#" + ".".join(groups)
+    return "#" + token
+
+
+def _uncased(word: str) -> bool:
+    """Written in a script without capital letters (Arabic, Han, Kana, Hangul)."""
+    return word[0].lower() == word[0].upper()
 
 
 def _names(tokens: list[str], text: str) -> set[str]:

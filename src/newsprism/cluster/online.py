@@ -14,6 +14,10 @@ newest publication time seen) leave the index, and the least recently updated
 stories leave it when there are more than `max_active` of them: memory is bounded
 by the window, not by the store.
 
+An article in a language none of a story's members is written in shares few words with it; it is then
+also compared on what survives translation (names' keys and numbers, `Features.keys`, summed per story
+like the centroid). Articles in a language the story already has are compared on their words alone.
+
 Everything here is deterministic: ties are broken by story id, floating-point
 sums are taken in a fixed order, and the state can be saved and restored exactly.
 """
@@ -37,6 +41,8 @@ SHORTLIST = 6  # stories, by centroid score, that get the member-level compariso
 # 0.15 for a full article and more for a headline, whose few terms must each count.
 TERM_CAP_SCALE = 1.0
 ARCHIVE_QUERY_TERMS = 12  # an article looks for archived stories through its heaviest terms
+KEY_CENTROID_TERMS = 60
+INDEX_KEYS = 8  # a story is found by an article in another language through its heaviest name keys
 
 
 @dataclass
@@ -53,6 +59,8 @@ class StoryState:
     title_score: float = 0.0
     title_from_text: bool = False
     members: list = field(default_factory=list)  # term vectors of the latest KEPT_MEMBERS members
+    keys: dict = field(default_factory=dict)  # sum of the members' name keys and numbers (Features.keys)
+    languages: set = field(default_factory=set)  # its members' languages
 
     _norm: float = field(default=0.0, repr=False, compare=False)
 
@@ -69,8 +77,17 @@ class StoryState:
             terms = {t for t, _ in heapq.nlargest(INDEX_TERMS, self.centroid.items(), key=_by_weight)}
             for vector in self.members:
                 terms.update(t for t, _ in heapq.nlargest(MEMBER_INDEX_TERMS, vector.items(), key=_by_weight))
+            terms.update(t for t, _ in heapq.nlargest(INDEX_KEYS, self.keys.items(), key=_by_weight) if t[0] == "~")
             self._index_terms = sorted(terms)
         return self._index_terms
+
+    _key_norm: float = field(default=0.0, repr=False, compare=False)
+
+    @property
+    def key_norm(self) -> float:
+        if not self._key_norm:  # cached; _join resets it
+            self._key_norm = math.sqrt(sum(w * w for w in self.keys.values())) or 1.0
+        return self._key_norm
 
     _member_terms: dict | None = field(default=None, repr=False, compare=False)
 
@@ -120,6 +137,9 @@ class ClusterSettings:
     max_active: int = 20_000
     year_penalty: float = 0.85  # stronger penalties cost more recall than they saved precision on ECB+
     time_penalty: float = 0.5  # the score lost by a story a whole window away
+    # An article in a language none of a story's members is written in shares few words with it: its
+    # similarity is then also taken over what survives translation (names' keys and numbers), times this.
+    cross_language_weight: float = 1.6
 
 
 class MemoryArchive:
@@ -158,6 +178,9 @@ class OnlineClusterer:
         self._ages: list[tuple[datetime, str]] = []  # (last time, story id), stale entries skipped
         self.last_story: StoryState | None = None  # the story the latest article went to
         self.last_score = 0.0  # and how similar it was to it before joining (0 for a new story)
+        # ... and how similar on its words alone: a report that joined through names in another language
+        # is not the one whose headline should name the story
+        self.last_word_score = 0.0
 
     def restore(self, story: StoryState) -> None:
         """Put a saved story back into the active set."""
@@ -175,12 +198,15 @@ class OnlineClusterer:
         best, score = self.best_story(features, when)
         if best is None or score < self.settings.threshold:
             best = start_story(article_id, features, when, self.arrivals)
-            self.last_story, self.last_score = best, 0.0
+            self.last_story, self.last_score, self.last_word_score = best, 0.0, 0.0
             self._settle(best, ())
             return best.id
         old_terms = best.index_terms() if best.id in self.stories else ()
-        self._join(best, features, when)
         self.last_story, self.last_score = best, score
+        # taken before the article joins; the same as `score` unless the names across languages counted
+        self.last_word_score = self._word_score(features, best, when) if self._across_languages(features, best) \
+            else score
+        self._join(best, features, when)
         self._settle(best, old_terms)
         return best.id
 
@@ -191,15 +217,32 @@ class OnlineClusterer:
         for story in self._candidates(features, when):
             factor = self._context_factor(story, features, when)
             if factor > 0:
-                ranked.append((capped_cosine(terms, story.centroid, story.norm, cap), story.id, story, factor))
+                centroid_score = capped_cosine(terms, story.centroid, story.norm, cap)
+                across = self._across_languages(features, story)
+                ranked.append((max(centroid_score, across), story.id, story, factor, centroid_score, across))
         ranked.sort(key=lambda item: (-item[0], item[1]))
         best, best_score = None, 0.0
         weight = self.settings.member_weight
-        for centroid_score, _, story, factor in ranked[:SHORTLIST]:
-            score = factor * ((1 - weight) * centroid_score + weight * story.member_score(terms, cap))
+        for _, _, story, factor, centroid_score, across in ranked[:SHORTLIST]:
+            within = (1 - weight) * centroid_score + weight * story.member_score(terms, cap)
+            score = factor * max(within, across)
             if score > best_score:
                 best, best_score = story, score
         return best, best_score
+
+    def _word_score(self, features: Features, story: StoryState, when: datetime | None) -> float:
+        """The similarity of an article to a story on their words alone (no name keys)."""
+        cap, weight = term_cap(features.terms), self.settings.member_weight
+        centroid_score = capped_cosine(features.terms, story.centroid, story.norm, cap)
+        within = (1 - weight) * centroid_score + weight * story.member_score(features.terms, cap)
+        return self._context_factor(story, features, when) * within
+
+    def _across_languages(self, features: Features, story: StoryState) -> float:
+        """The similarity of what survives translation, for an article in a language new to the story (else 0)."""
+        if not features.keys or not story.keys or features.language in story.languages:
+            return 0.0
+        cosine = capped_cosine(features.keys, story.keys, story.key_norm, term_cap(features.keys))
+        return self.settings.cross_language_weight * cosine
 
     def _context_factor(self, story: StoryState, features: Features, when: datetime | None) -> float:
         """What closeness in time and the years the texts name make of a similarity (0 to 1)."""
@@ -216,6 +259,8 @@ class OnlineClusterer:
     def _candidates(self, features: Features, when: datetime | None) -> list[StoryState]:
         found: set[str] = set()
         for term in features.terms:
+            found.update(self.index.get(term, ()))
+        for term in features.keys:
             found.update(self.index.get(term, ()))
         stories = [self.stories[i] for i in sorted(found)]
         if when is None:
@@ -285,19 +330,18 @@ class OnlineClusterer:
 def start_story(story_id: str, features: Features, when: datetime | None, arrival: int) -> StoryState:
     """A story of one article."""
     return StoryState(story_id, dict(features.terms), 1, when, when, Counter(features.years), arrival,
-                      set(features.names & features.terms.keys()), members=[features.terms])
+                      set(features.names & features.terms.keys()), members=[features.terms],
+                      keys=dict(features.keys), languages={features.language})
 
 
 def join_story(story: StoryState, features: Features, when: datetime | None, arrival: int) -> None:
-    """An article joins a story: its centroid, kept members, years, names and time span take it in."""
+    """An article joins a story: its centroid, keys, languages, kept members, years, names and time span take
+    it in."""
     story.members = [*story.members, features.terms][-KEPT_MEMBERS:]
-    centroid = dict(story.centroid)
-    for term, weight in features.terms.items():
-        centroid[term] = centroid.get(term, 0.0) + weight
-    if len(centroid) > CENTROID_TERMS:
-        centroid = dict(sorted(centroid.items(), key=lambda item: (-item[1], item[0]))[:CENTROID_TERMS])
-    story.centroid = centroid
-    story._norm, story._index_terms, story._member_terms = 0.0, None, None
+    story.centroid = centroid = _summed(story.centroid, features.terms, CENTROID_TERMS)
+    story.keys = _summed(story.keys, features.keys, KEY_CENTROID_TERMS)
+    story.languages.add(features.language)
+    story._norm, story._key_norm, story._index_terms, story._member_terms = 0.0, 0.0, None, None
     story.size += 1
     story.years.update(features.years)
     story.names = (story.names | features.names) & centroid.keys()
@@ -305,6 +349,16 @@ def join_story(story: StoryState, features: Features, when: datetime | None, arr
         story.first_time = when if story.first_time is None else min(story.first_time, when)
         story.last_time = when if story.last_time is None else max(story.last_time, when)
     story.touched = arrival
+
+
+def _summed(vector: dict[str, float], other: dict[str, float], limit: int) -> dict[str, float]:
+    """The sum of two term vectors, its `limit` heaviest terms (ties broken by the term)."""
+    total = dict(vector)
+    for term, weight in other.items():
+        total[term] = total.get(term, 0.0) + weight
+    if len(total) > limit:
+        total = dict(sorted(total.items(), key=lambda item: (-item[1], item[0]))[:limit])
+    return total
 
 
 def _years_conflict(story_years: Counter, article_years: Counter) -> bool:
