@@ -9,6 +9,7 @@ import pytest
 import newsprism.store
 from newsprism.model import Feed, FeedItem, RobotsRecord
 from newsprism.store import SCHEMA_VERSION, Store
+from newsprism.store.schema import MIGRATIONS
 
 FEED = "https://news.radioestmark.example/feeds/estmark.rss"
 OTHER = "https://www.meridianreview.example/topics/infrastructure/feed.atom"
@@ -167,11 +168,11 @@ def test_an_older_store_gets_the_intake_tables(tmp_path):
         with pytest.raises(newsprism.store.StoreError, match="older newsprism"):
             store.feeds()
     with Store(db) as store:
-        assert [v for v, _, _ in store.migrations()][-1] == SCHEMA_VERSION == 9
+        assert [v for v, _, _ in store.migrations()][-1] == SCHEMA_VERSION == max(v for v, _, _ in MIGRATIONS)
         assert store.feeds() == [] and store.item_counts()["pending"] == 0
         assert store.add_feeds([FEED]) == [(FEED, True)]
     with sqlite3.connect(db) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 9
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         indexes = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert {"feed_items_state", "feeds_next_poll"} <= indexes
 

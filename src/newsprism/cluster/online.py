@@ -53,6 +53,7 @@ class StoryState:
     title_score: float = 0.0
     title_from_text: bool = False
     members: list = field(default_factory=list)  # term vectors of the latest KEPT_MEMBERS members
+    thread_id: str | None = None  # the thread it belongs to (cluster/threads.py); None until it has one
 
     _norm: float = field(default=0.0, repr=False, compare=False)
 
