@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 import pytest
 
 import newsprism
-from newsprism.cluster import recluster
+from newsprism.cluster import StoryAssigner, recluster
 from newsprism.cluster.online import StoryState
 from newsprism.cluster.threads import ThreadLinker, ThreadSettings
 from newsprism.evaluate.clustering import evaluate_clustering
@@ -126,6 +126,11 @@ def test_thread_ids_are_the_same_streamed_in_pieces_or_rebuilt(tmp_path):
             newsprism.ingest(store, [str(path)])
     with Store(tmp_path / "pieces.db") as store:
         assert thread_of_titles(store) == streamed
+        # what a new process restores is what the store says: each thread once, with its stories
+        linker = StoryAssigner(store).threads
+        counts = Counter(story.thread_id for story in store.stories())
+        assert {i: t.stories for i, t in linker.threads.items()} == dict(counts)
+        assert {i for ids in linker.index.values() for i in ids} == set(counts)
         recluster(store)
         assert thread_of_titles(store) == streamed
         assert thread_of_titles(store) == streamed

@@ -131,7 +131,7 @@ class Settings:
     max_active_stories: int = 20_000
     # Threads (the stories of one ongoing subject): a story joins the most similar active thread when the
     # cosine of its centroid with the thread's (rare words and names weigh most) reaches this value ...
-    thread_threshold: float = 0.2
+    thread_threshold: float = 0.15
     # ... a thread stays active while its newest story is at most this much older than the newest article ...
     thread_window: timedelta = timedelta(days=60)
     # ... and at most this many threads are held in memory; the least recently updated leave first.

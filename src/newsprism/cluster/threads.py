@@ -31,7 +31,7 @@ STORY_QUERY_TERMS = 20  # a story looks for threads through its heaviest terms
 
 @dataclass(frozen=True)
 class ThreadSettings:
-    threshold: float = 0.2
+    threshold: float = 0.15
     window: timedelta = timedelta(days=60)
     max_active: int = 20_000
 

@@ -59,7 +59,8 @@ class ThreadStore:
         threads = self._all("SELECT * FROM threads WHERE merged_into IS NULL AND (last_time IS NULL OR last_time >= ?) "
                             "ORDER BY touched DESC, id LIMIT ?", (horizon or "", limit))
         alone = self._all("SELECT * FROM stories WHERE (last_time IS NULL OR last_time >= ?) "
-                          "AND (thread_id IS NULL OR thread_id = id) ORDER BY touched DESC, id LIMIT ?",
+                          "AND (thread_id IS NULL OR thread_id = id) AND id NOT IN (SELECT id FROM threads) "
+                          "ORDER BY touched DESC, id LIMIT ?",
                           (horizon or "", limit))
         newest = sorted([(-row["touched"], row["id"], 0, row) for row in threads]
                         + [(-row["touched"], row["id"], 1, row) for row in alone], key=lambda item: item[:3])[:limit]
