@@ -104,14 +104,18 @@ def test_linker_links_by_rare_names_and_keeps_ids_stable():
     def story(story_id, terms, size=1):
         return StoryState(story_id, terms, size)
 
-    first = story("a", {"crimea": 0.6, "putin": 0.5, "referendum": 0.4, "simferopol": 0.5})
-    second = story("b", {"crimea": 0.6, "putin": 0.4, "sanctions": 0.6, "rossiya": 0.4})
-    other = story("c", {"varnholm": 0.7, "bridge": 0.5, "kesselby": 0.5})
+    first = story("a", {"crimea": 0.6, "putin": 0.5, "kremlin": 0.3, "referendum": 0.4, "simferopol": 0.4})
+    second = story("b", {"crimea": 0.6, "putin": 0.4, "kremlin": 0.3, "sanctions": 0.5, "rossiya": 0.4})
+    # a football final in the town of a bridge collapse: the two place names alone are no subject
+    final = story("f", {"varnholm": 0.7, "estmark": 0.5, "cup": 0.4, "extra": 0.3})
+    other = story("c", {"varnholm": 0.7, "estmark": 0.5, "bridge": 0.5, "kesselby": 0.5})
     assert linker.observe(first, first.centroid, 1, None) == "a"
     assert linker.observe(other, other.centroid, 2, None) == "c"
-    assert linker.observe(second, second.centroid, 3, None) == "a"  # joins the older thread: its id stays
+    assert linker.observe(final, final.centroid, 3, None) == "f"
+    assert linker.observe(second, second.centroid, 4, None) == "a"  # of two threads of one story, the smaller id
     assert first.thread_id == second.thread_id == "a" and other.thread_id == "c"
     assert linker.threads["a"].stories == 2 and linker.merges == [("b", "a")]
+    assert linker.resolve("b") == "a" and linker.resolve("f") == "f"
 
 
 def test_thread_ids_are_the_same_streamed_in_pieces_or_rebuilt(tmp_path):

@@ -22,11 +22,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .online import StoryState, capped_cosine, term_cap
+from .online import StoryState, term_cap
 
 THREAD_TERMS = 300  # a thread keeps its heaviest terms only, so memory per thread is bounded
 THREAD_INDEX_TERMS = 20  # a thread is found through its heaviest terms
 STORY_QUERY_TERMS = 20  # a story looks for threads through its heaviest terms
+# Two threads sharing fewer terms are never one: a town's and a country's names alone say where, not what.
+MIN_SHARED_TERMS = 3
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,14 @@ def added(centroid: dict[str, float], terms: dict[str, float]) -> dict[str, floa
     if len(total) > THREAD_TERMS:
         total = dict(sorted(total.items(), key=lambda item: (-item[1], item[0]))[:THREAD_TERMS])
     return total
+
+
+def subject_similarity(terms: dict[str, float], other: dict[str, float], other_norm: float, cap: float) -> float:
+    """The capped cosine of two centroids (`terms` normalized, `other` scaled by 1/other_norm), or 0 when they
+    share fewer than MIN_SHARED_TERMS terms."""
+    small, large = (terms, other) if len(terms) <= len(other) else (other, terms)
+    parts = [min(terms[term] * other[term] / other_norm, cap) for term in small if term in large]
+    return sum(parts) if len(parts) >= MIN_SHARED_TERMS else 0.0
 
 
 def _spans_meet(one: ThreadState, other: ThreadState, window: timedelta) -> bool:
@@ -186,7 +196,7 @@ class ThreadLinker:
             other = self.threads[thread_id]
             if not _spans_meet(thread, other, self.settings.window):
                 continue
-            score = capped_cosine(terms, other.centroid, other.norm, cap)
+            score = subject_similarity(terms, other.centroid, other.norm, cap)
             if score > best_score:
                 best, best_score = other, score
         return best, best_score
