@@ -2,13 +2,14 @@
 months (a crisis: the referendum, the talks, the sanctions; a product's launch and its reviews).
 
 Online and cheap, like the story assigner: every story starts in a thread of its own (the thread's id is
-the story's), and when a story is created, and again each time its size reaches a power of two while it
-is still alone in its thread, it is compared with the active threads; when the similarity of its centroid
-to a thread's reaches the threshold it joins that thread for good. A thread's centroid is the sum of its
-stories' centroids (the articles' weighted terms, in which rare words and names weigh most), so it keeps
-growing with every article its stories gain. A story already sharing a thread never moves: thread ids are
-stable. Threads whose newest story is older than the thread window (counted back from the newest
-publication time seen) leave the active set, so memory follows the window, not the store.
+the story's). When a story is created, and again each time its size reaches a power of two, its thread is
+compared with the other active threads (found through an index on their heaviest terms); when the capped
+cosine of the two centroids reaches the threshold and they share at least MIN_SHARED_TERMS terms, the two
+threads become one: the thread of more stories keeps its id (of two alike, the smaller id) and the other's id
+redirects to it. A thread's centroid is the sum of its stories' (the articles' weighted terms, in which rare
+words and names weigh most), so it grows with every article its stories gain. A story leaves its thread only
+when the whole thread joins another. Threads whose newest story is older than the thread window (counted back
+from the newest publication time seen) leave the active set, so memory follows the window, not the store.
 
 No year penalty, unlike stories: a subject's episodes are often years apart (an ECB+ topic's two events).
 Deterministic: candidates are taken in id order, ties go to the smaller id, sums run in a fixed order.
