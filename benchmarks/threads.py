@@ -2,7 +2,7 @@
 clustering step (stories and threads together).
 
     .venv/bin/python benchmarks/threads.py [--shared ../shared] [--seeds 5] [--corpus NAME] [--thresholds 0.15,0.2]
-                                           [--json]
+                                           [--quick] [--json]
 
 Each corpus is streamed through `newsprism.evaluate.clustering.evaluate_clustering` (the `ingest` code path into
 a scratch store) in shuffled orders (`random.Random(seed).shuffle`, seeds 0..N-1), and every document is scored
@@ -31,9 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-CORPORA = {"ecbplus": "ECB+ (772 articles; gold thread = topic)",
-           "headlines": "Google News headlines (11,109; gold = topic-level story)"}
+CORPORA = {"ecbplus": "ECB+ (gold thread = topic)", "headlines": "Google News headlines (gold = topic-level story)"}
 NO_LINKS = float("inf")
+QUICK_DOCUMENTS = 120
 
 
 def log(message: str) -> None:
@@ -81,15 +81,15 @@ def _mean(scores: list[dict]) -> dict[str, float]:
 def benchmark(args: argparse.Namespace) -> dict:
     from newsprism.config import Settings
 
-    seeds = list(range(args.seeds))
+    seeds = [0] if args.quick else list(range(args.seeds))
     thresholds = [NO_LINKS, Settings.thread_threshold]
     thresholds += [t for t in (float(v) for v in args.thresholds.split(",") if v) if t not in thresholds] \
         if args.thresholds else []
     results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
                "date": date.today().isoformat(), "command": ("benchmarks/threads.py " + " ".join(sys.argv[1:])).strip(),
                "seeds": seeds, "default_threshold": Settings.thread_threshold, "corpora": {}}
-    for name in args.corpus or list(CORPORA):
-        records = records_of(Path(args.shared), name)
+    for name in ["ecbplus"] if args.quick else (args.corpus or list(CORPORA)):
+        records = records_of(Path(args.shared), name)[:QUICK_DOCUMENTS if args.quick else None]
         log(f"{CORPORA[name]}: {len(records)} documents")
         results["corpora"][name] = {"title": CORPORA[name], "documents": len(records),
                                     "rows": [run(records, threshold, seeds) for threshold in thresholds]}
@@ -101,7 +101,7 @@ def print_report(results: dict) -> None:
     print(f"machine: {results['machine']}; date: {results['date']}; orders: seeds {seeds[0]}-{seeds[-1]}, shuffled; "
           f"default thread threshold {results['default_threshold']:g}")
     for corpus in results["corpora"].values():
-        print(f"\n{corpus['title']}")
+        print(f"\n{corpus['title']}: {corpus['documents']} documents")
         print(f"{'threads':<22} {'story P':>7} {'story R':>7} {'story F1':>8} {'thread P':>8} {'thread R':>8} "
               f"{'thread F1':>9} {'stories':>7} {'threads':>7} {'gold':>5} {'docs/s':>7}  thread F1 per seed")
         for row in corpus["rows"]:
@@ -123,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=5, help="shuffled orders 0..N-1 (default 5)")
     parser.add_argument("--corpus", action="append", choices=list(CORPORA), help="only this corpus (repeatable)")
     parser.add_argument("--thresholds", help="more thread thresholds to measure, comma-separated (experiments)")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"seed 0 on the first {QUICK_DOCUMENTS} ECB+ documents (what tests run)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if args.seeds < 1:
