@@ -72,6 +72,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m pip install $(PIP_FLAGS) -c requirements.lock -e '.[test,bench]'
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/cluster.py
+	$(BIN)/python benchmarks/threads.py
 	$(BIN)/python benchmarks/cluster_memory.py
 	$(BIN)/python benchmarks/dossier.py
 	$(BIN)/python benchmarks/quotes.py --split dev

@@ -64,6 +64,17 @@ def test_cluster(monkeypatch, capsys):
     rows(lines, rf"\s+speed: TfidfVectorizer.fit_transform {NUMBER} docs/s .*; newsprism clustering {NUMBER} docs/s .*")
 
 
+def test_threads(monkeypatch, capsys):
+    lines = run("threads", monkeypatch, capsys)
+    scores = rf"((?:\s+{NUMBER}){{6}})\s+(\d+)\s+(\d+)\s+(\d+)\s+{NUMBER}\s+{NUMBER}"
+    [before] = rows(lines, rf"no links{scores}")
+    [after] = rows(lines, rf"threshold 0.15 \(default\){scores}")
+    for row in (before, after):
+        assert all(0 <= float(v) <= 1 for v in row.group(1).split()), row.group(0)
+    assert before.group(2) == before.group(3) == after.group(2)  # no links: each story its own thread
+    assert int(after.group(3)) < int(before.group(3))  # linked: fewer threads, from the same stories
+
+
 def test_cluster_memory(monkeypatch, capsys):
     lines = run("cluster_memory", monkeypatch, capsys)
     rows(lines, rf"baseline \(imports and 600 headlines in memory\): {NUMBER} MB")

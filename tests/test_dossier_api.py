@@ -111,8 +111,8 @@ def test_dossier_json_contract(pair):
                         outlet_count=2, outlets=["Courier", "Herald"], languages=["en"])
     found.rejected = [Rejection("bad.txt", "empty")]
     data = found.to_dict()
-    assert list(data)[:9] == ["id", "title", "first_published", "last_published", "article_count", "outlet_count",
-                              "outlets", "languages", "version"]
+    assert list(data)[:10] == ["id", "title", "first_published", "last_published", "article_count", "outlet_count",
+                               "outlets", "languages", "thread_id", "version"]
     assert data["rejected"] == [{"source_path": "bad.txt", "reason": "empty"}] and list(data)[-1] == "rejected"
 
 
@@ -127,7 +127,7 @@ def test_report_rejection_and_story_contracts():
                   outlet_count=1, outlets=["O"], languages=["en"],
                   articles=[StoryMember("a", "t", "O", None, None, "en", None)])
     assert list(story.to_dict()) == ["id", "title", "first_published", "last_published", "article_count",
-                                     "outlet_count", "outlets", "languages"]
+                                     "outlet_count", "outlets", "languages", "thread_id"]
     assert story.to_dict(with_articles=True)["articles"][0]["id"] == "a"
 
 

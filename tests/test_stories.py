@@ -205,13 +205,17 @@ def test_story_cli_json(run_cli, tmp_path, examples_db):
     assert len(listing) == 3
     top = listing[0]
     assert set(top) == {"id", "title", "first_published", "last_published", "article_count", "outlet_count",
-                        "outlets", "languages"}
+                        "outlets", "languages", "thread_id"}
     assert top["article_count"] == 12 and top["languages"] == ["de", "en"]
+    # a thread is named after one of its stories; the 2024 Sellhaven collapse, a year before, has a thread of its own
+    assert {s["thread_id"] for s in listing} <= {s["id"] for s in listing}
+    sellhaven = next(s for s in listing if "Sellhaven" in s["title"])
+    assert sellhaven["thread_id"] == sellhaven["id"]
     # The same input makes the same stories in any store; the dossier is shown from the test run's shared
     # example store, whose articles are analysed (spaCy, sentence vectors) once per run, not once per test.
     assert json.loads(run_cli("stories", "--db", examples_db, "--json").stdout) == listing
     shown = json.loads(run_cli("story", top["id"], "--db", examples_db, "--json").stdout)
-    assert shown["id"] == top["id"] and len(shown["articles"]) == 12
+    assert shown["id"] == top["id"] and len(shown["articles"]) == 12 and shown["thread_id"] == top["thread_id"]
     assert {"id", "title", "outlet", "url", "published", "language", "duplicate_of"} == set(shown["articles"][0])
     assert {"summary", "quotes", "numbers", "coverage", "timeline", "entities", "article_count"} <= set(shown)
     missing = run_cli("story", "0000", "--db", "s.db")

@@ -35,6 +35,7 @@ from .read import Manifest, ManifestError
 from .render import articles as article_views
 from .render import dossier as dossier_views
 from .render import stories as story_views
+from .render import threads as thread_views
 from .store import Store, StoreError
 
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -473,6 +474,52 @@ def recluster(db, quiet):
         _err.print(f"newsprism: {count} stories rebuilt in {_shown(str(resolve_db_path(db)))}")
 
 
+# --- threads: the level above stories (cluster/threads.py) ------------------------------------------
+
+
+@main.command()
+@db_option
+@click.option("--min-stories", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Only threads of at least N stories (1: every story's thread, alone ones too).")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many threads.")
+@click.option("--json", "as_json", is_flag=True, help="Print the threads as JSON, each with its stories.")
+@friendly_errors
+def threads(db, min_stories, limit, as_json):
+    """List threads, most active first: the stories of one ongoing subject, linked over
+    weeks or months (a crisis's referendum, talks and sanctions), each with its stories."""
+    with _existing_store(db, readonly=True) as store:
+        found = store.threads(min_stories=min_stories, limit=limit)
+    if as_json:
+        click.echo(thread_views.to_json(found), nl=False)
+    else:
+        thread_views.print_terminal(found, Console(highlight=False))
+
+
+@main.command()
+@click.argument("thread_id", metavar="ID")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the thread as a JSON object, with its stories.")
+@friendly_errors
+def thread(thread_id, db, as_json):
+    """Show one thread and its stories, latest news first. ID is a thread id as `threads`
+    and a story's `thread_id` give it; the id of a thread that joined another shows that one."""
+    with _existing_store(db, readonly=True) as store:
+        found, joined = store.get_thread(thread_id), None
+        if found is None and (joined := store.thread_redirect(thread_id)):
+            found = store.get_thread(joined)
+    if found is None:
+        _fail(f"no thread with id {thread_id}", 1)
+    if as_json:
+        data = found.to_dict()
+        if joined:
+            data["redirected_from"] = thread_id
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if joined:
+        _err.print(f"newsprism: thread {_shown(thread_id)} joined thread {_shown(found.id)}")
+    thread_views.print_terminal([found], Console(highlight=False))
+
+
 @main.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
@@ -777,15 +824,18 @@ def eval_group():
               help="Order the documents arrive in.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed for --order shuffle.")
 @click.option("--label", default="story", show_default=True, help="JSONL field holding the gold story.")
+@click.option("--level", type=click.Choice(clustering_eval.LEVELS), default="story", show_default=True,
+              help="Score each document by its story, or by its story's thread.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as a JSON object.")
 @friendly_errors
-def eval_clustering(fmt, path, order, seed, label, as_json):
+def eval_clustering(fmt, path, order, seed, label, level, as_json):
     """Stream labelled documents through ingest into a scratch store and score the
     stories: B-cubed and pairwise precision, recall and F1.
 
     FORMAT is `ecbplus` (a folder with ECB+/<topic>/*.xml and doc_labels.tsv; gold
-    story = subtopic) or `jsonl` (one article per line with `text`, optional title,
-    url, outlet, published, language, id, and the gold story in the --label field).
+    story = subtopic, gold thread = topic) or `jsonl` (one article per line with `text`,
+    optional title, url, outlet, published, language, id, and the gold story in the
+    --label field, which is the gold thread too at --level thread).
     """
     try:
         found = clustering_eval.load_eval_set(fmt, path, label)
@@ -795,7 +845,7 @@ def eval_clustering(fmt, path, order, seed, label, as_json):
     if not found.records:
         _fail("no usable documents to evaluate", 1)
     result = clustering_eval.evaluate_clustering(found.records, order=order, seed=seed, label=label,
-                                                 problems=found.problems)
+                                                 problems=found.problems, level=level)
     for problem in result["rejected"][len(found.problems):]:
         _err.print(f"rejected: {_shown(problem['source_path'])}: {_shown(problem['reason'])}")
     if as_json:
@@ -803,10 +853,14 @@ def eval_clustering(fmt, path, order, seed, label, as_json):
         return
     out = Console(highlight=False)
     shown_order = f"{order}, seed {seed}" if order == "shuffle" else order
-    out.print(_scores_table(f"story clustering: {escape(str(path))} ({shown_order})", result, ("bcubed", "pairwise")))
-    out.print(f"{result['documents']} documents, {result['clusters']} stories predicted, "
+    out.print(_scores_table(f"{level} clustering: {escape(str(path))} ({shown_order})", result,
+                            ("bcubed", "pairwise")))
+    out.print(f"{result['documents']} documents, {result['clusters']} {_PLURAL[level]} predicted, "
               f"{result['gold_clusters']} gold; {result['seconds']:.2f} s "
               f"({result['cluster_seconds']:.2f} s clustering)")
+
+
+_PLURAL = {"story": "stories", "thread": "threads"}
 
 
 @eval_group.command(name="quotes")

@@ -129,6 +129,13 @@ class Settings:
     story_window: timedelta = timedelta(days=7)
     # At most this many stories are held in memory; the least recently updated leave first.
     max_active_stories: int = 20_000
+    # Threads (the stories of one ongoing subject): a story joins the most similar active thread when the
+    # cosine of its centroid with the thread's (rare words and names weigh most) reaches this value ...
+    thread_threshold: float = 0.15
+    # ... a thread stays active while its newest story is at most this much older than the newest article ...
+    thread_window: timedelta = timedelta(days=60)
+    # ... and at most this many threads are held in memory; the least recently updated leave first.
+    max_active_threads: int = 20_000
     # Seconds a write waits while another process writes to the same store (a `recluster` of
     # 10,000 articles is one transaction of about 20 s) before giving up with "the store is busy".
     lock_wait: float = 300.0

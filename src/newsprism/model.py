@@ -145,10 +145,11 @@ class Story:
     outlets: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     articles: list[StoryMember] = field(default_factory=list)
+    thread_id: str | None = None  # the thread of stories it belongs to (its own id while it is alone in one)
 
     # What a story listing carries per story, in this order; `with_articles` adds "articles".
     FIELDS = ("id", "title", "first_published", "last_published", "article_count", "outlet_count", "outlets",
-              "languages")
+              "languages", "thread_id")
 
     def to_dict(self, with_articles: bool = False) -> dict[str, Any]:
         data = {name: getattr(self, name) for name in self.FIELDS}
@@ -204,6 +205,34 @@ class Correction:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass
+class Thread:
+    """The stories of one ongoing subject, linked over weeks or months (cluster/threads.py).
+
+    Its figures sum its stories' (`outlet_count` counts distinct outlets); `title` is its most reported
+    story's; `stories` are latest news first.
+    """
+
+    id: str
+    title: str | None
+    first_published: str | None
+    last_published: str | None
+    story_count: int
+    article_count: int
+    outlet_count: int
+    outlets: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
+
+    FIELDS = ("id", "title", "first_published", "last_published", "story_count", "article_count", "outlet_count",
+              "outlets", "languages")
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {name: getattr(self, name) for name in self.FIELDS}
+        data["stories"] = [story.to_dict() for story in self.stories]
+        return data
 
 
 @dataclass

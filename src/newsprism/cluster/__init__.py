@@ -27,8 +27,10 @@ from ..oneline import shorten
 from ..store import Store, utc_key
 from .features import Features, article_features
 from .online import ClusterSettings, OnlineClusterer, StoryState, meets
+from .threads import ThreadLinker, ThreadSettings, ThreadState
 
-__all__ = ["StoryAssigner", "recluster", "article_features", "Features", "OnlineClusterer", "ClusterSettings"]
+__all__ = ["StoryAssigner", "recluster", "ThreadLinker", "ThreadSettings", "article_features", "Features",
+           "OnlineClusterer", "ClusterSettings"]
 
 
 class StoreArchive:
@@ -69,11 +71,31 @@ class StoreArchive:
         return story
 
 
+class StoreThreads:
+    """Threads of two or more stories that left the active set, found again in the store by id (a story of
+    theirs grew again). Those changed in the current batch are held here until it is written."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.pending: dict[str, ThreadState] = {}
+
+    def keep(self, thread: ThreadState) -> None:
+        if thread.stories > 1:  # a story alone in its thread is rebuilt from the story itself
+            self.pending[thread.id] = thread
+
+    def get(self, thread_id: str) -> ThreadState | None:
+        if thread_id in self.pending:
+            return self.pending[thread_id]
+        row = self.store.thread_row(thread_id)
+        return thread_from_row(row) if row else None
+
+
 class StoryAssigner:
     def __init__(self, store: Store, settings: Settings = Settings(), reason: str = "stream"):
         self.store = store
         self.settings = cluster_settings(settings)
         self.reason = reason  # why its assignments happen, as the stories' history records it
+        self.full_settings = settings
         self._restore()
 
     def assign(self, articles: Iterable[Article], *, replay: bool = False) -> int:
@@ -106,6 +128,7 @@ class StoryAssigner:
                 started += story.size == 1
                 kind = "created" if story.size == 1 else "joined"
                 self._retitle(story, article, clusterer.last_word_score)
+                self.threads.observe(story, features.terms, clusterer.arrivals, clusterer.clock)
             seq += 1
             self.store.set_story(article.id, article.story_id, seq)
             history.append((article.story_id, kind, article.id))
@@ -113,6 +136,7 @@ class StoryAssigner:
         for story in changed.values():
             self._save(story)
         self.archive.pending.clear()
+        self._save_threads()
         at = utc_time()
         self.store.record_history([StoryEvent(story, at, kind, [article], reason=self.reason)
                                    for story, kind, article in history])
@@ -131,8 +155,20 @@ class StoryAssigner:
         if story.title is None or (article.title and (score > story.title_score or story.title_from_text)):
             story.title, story.title_score, story.title_from_text = title, score, article.title is None
 
+    def _save_threads(self) -> None:
+        """The batch's changed threads, then its merges in order (after the stories, whose rows they move)."""
+        threads = self.threads
+        for thread in threads.changed.values():
+            self.store.save_thread(thread.id, first_time=_key(thread.first_time), last_time=_key(thread.last_time),
+                                   stories=thread.stories, touched=thread.touched, state=thread_state_json(thread))
+        for merged, into in threads.merges:
+            self.store.merge_thread(merged, into)
+        threads.changed.clear()
+        threads.merges.clear()
+        threads.archive.pending.clear()
+
     def _save(self, story: StoryState) -> None:
-        save_story_state(self.store, story)
+        save_story_state(self.store, story, thread_id=self.threads.resolve(story.thread_id or story.id))
 
     def _catch_up(self) -> None:
         """Start again from the store's stories when another process assigned since this one last did.
@@ -155,6 +191,15 @@ class StoryAssigner:
                                             clusterer.settings.max_active)
         for row in rows:
             clusterer.restore(story_from_row(row))
+        self.threads = threads = ThreadLinker(thread_settings(self.full_settings), StoreThreads(self.store))
+        threads.clock = clusterer.clock
+        horizon = threads.clock - threads.settings.window if threads.clock else None
+        shared, alone = self.store.active_thread_rows(_key(horizon), threads.settings.max_active)
+        for row in shared:
+            threads.restore(thread_from_row(row))
+        for row in alone:
+            story = story_from_row(row)
+            threads.restore(ThreadState(story.id, story.centroid, 1, story.first_time, story.last_time, story.touched))
 
 
 def recluster(store: Store, settings: Settings = Settings(), on_batch=lambda done: None) -> int:
@@ -189,6 +234,25 @@ def cluster_settings(settings: Settings) -> ClusterSettings:
                            max_active=settings.max_active_stories)
 
 
+def thread_settings(settings: Settings) -> ThreadSettings:
+    return ThreadSettings(threshold=settings.thread_threshold, window=settings.thread_window,
+                          max_active=settings.max_active_threads)
+
+
+def _key(moment: datetime | None) -> str | None:
+    return utc_key(moment.isoformat()) if moment else None
+
+
+def thread_state_json(thread: ThreadState) -> str:
+    return json.dumps({"centroid": thread.centroid}, ensure_ascii=False, separators=(",", ":"))
+
+
+def thread_from_row(row) -> ThreadState:
+    return ThreadState(id=row["id"], centroid=json.loads(row["state"]).get("centroid", {}), stories=row["stories"],
+                       first_time=as_utc(row["first_time"]), last_time=as_utc(row["last_time"]),
+                       touched=row["touched"], merged_into=row["merged_into"])
+
+
 def time_order(articles: list[Article]) -> list[Article]:
     """Publication-time order; an undated article stays right after the dated one before it."""
     keyed, last = [], None
@@ -199,13 +263,14 @@ def time_order(articles: list[Article]) -> list[Article]:
     return [item[-1] for item in sorted(keyed, key=lambda item: item[:3])]
 
 
-def save_story_state(store: Store, story: StoryState) -> None:
+def save_story_state(store: Store, story: StoryState, thread_id: str | None = None) -> None:
+    """The story's row; its thread `thread_id`, else the one it has (a story alone is its own thread)."""
     store.save_story(
         story.id, title=story.title, title_score=story.title_score,
         first_time=utc_key(story.first_time.isoformat()) if story.first_time else None,
         last_time=utc_key(story.last_time.isoformat()) if story.last_time else None,
         size=story.size, touched=story.touched, state=story_state_json(story),
-        index_terms=story.index_terms())
+        index_terms=story.index_terms(), thread_id=thread_id or story.thread_id)
 
 
 def story_state_json(story: StoryState) -> str:
@@ -223,6 +288,7 @@ def story_from_row(row) -> StoryState:
         years=Counter(state["years"]), touched=row["touched"], names=set(state["names"]),
         title=row["title"], title_score=row["title_score"], title_from_text=state.get("title_from_text", False),
         members=state.get("members", []), keys=state.get("keys", {}), languages=set(state.get("languages", ())),
+        thread_id=row["thread_id"] if "thread_id" in row.keys() else None,
     )
 
 

@@ -220,6 +220,7 @@ def rebuild_story(store: Store, story_id: str, touched: int) -> StoryState:
             join_story(story, features, when, touched)
         featured.append((article, features))
     _retitle(story, featured)
+    story.thread_id = store.thread_of(shaping[0].id)  # a correction keeps the story in its thread
     save_story_state(store, story)
     return story
 

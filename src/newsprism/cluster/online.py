@@ -61,6 +61,7 @@ class StoryState:
     members: list = field(default_factory=list)  # term vectors of the latest KEPT_MEMBERS members
     keys: dict = field(default_factory=dict)  # sum of the members' name keys and numbers (Features.keys)
     languages: set = field(default_factory=set)  # its members' languages
+    thread_id: str | None = None  # the thread it belongs to (cluster/threads.py); None until it has one
 
     _norm: float = field(default=0.0, repr=False, compare=False)
 

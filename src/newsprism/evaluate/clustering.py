@@ -25,6 +25,9 @@ from .datasets import ecbplus_documents
 from .metrics import bcubed, pairwise
 
 ORDERS = ("file", "date", "shuffle")
+# story: each document scored by its story; thread: by its story's thread, against the record's "topic" when it
+# has one (ECB+: a topic groups the events of one subject) and its gold story otherwise.
+LEVELS = ("story", "thread")
 FORMATS = ("ecbplus", "jsonl")
 # Fields of an eval record passed on to the reader; everything else is ignored.
 _ARTICLE_FIELDS = ("text", "title", "url", "outlet", "published", "language")
@@ -107,13 +110,18 @@ def ordered(records: list[dict], order: str = "file", seed: int = 0) -> list[dic
 
 
 def evaluate_clustering(records: Iterable[dict], *, order: str = "file", seed: int = 0, label: str = "story",
-                        settings: Settings = Settings(), problems: Iterable[Rejection] = ()) -> dict:
-    """Stream `records` through ingest into a scratch store and score the stories against the gold labels.
+                        settings: Settings = Settings(), problems: Iterable[Rejection] = (),
+                        level: str = "story") -> dict:
+    """Stream `records` through ingest into a scratch store and score the stories (or, at `level` "thread",
+    their threads) against the gold labels.
 
     Returns {"bcubed", "pairwise", "clusters", "gold_clusters", "documents", "seconds",
-    "cluster_seconds", "rejected"}; documents the reader rejects are left out of the scores
-    and listed under "rejected" (`problems` first), each as `Rejection.to_dict()`.
+    "cluster_seconds", "rejected", "level", "levels"} ("levels": the scores at both levels, {"story": {"bcubed",
+    "pairwise", "clusters", "gold_clusters"}, "thread": {...}}); documents the reader rejects are left out of
+    the scores and listed under "rejected" (`problems` first), each as `Rejection.to_dict()`.
     """
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r} (expected one of {', '.join(LEVELS)})")
     stream = ordered(list(records), order, seed)
     rejected = list(problems)
     with tempfile.TemporaryDirectory(prefix="newsprism-eval-") as scratch:
@@ -123,20 +131,25 @@ def evaluate_clustering(records: Iterable[dict], *, order: str = "file", seed: i
         with Store(Path(scratch) / "eval.db") as store:
             report = ingest(store, [str(source)], settings=settings)
             seconds = time.perf_counter() - started
-            predicted, gold = _assignments(store, report, stream)
+            found = _assignments(store, report, stream)
     rejected += [Rejection(_which(r.source_path, stream), r.reason) for r in report.rejected]
+    levels = {name: _scores(*pair) for name, pair in found.items()}
     return {
-        "bcubed": bcubed(predicted, gold),
-        "pairwise": pairwise(predicted, gold),
-        "clusters": len(set(predicted.values())),
-        "gold_clusters": len(set(gold.values())),
-        "documents": len(predicted),
+        **levels[level],
+        "documents": len(found["story"][0]),
         "seconds": round(seconds, 3),
         "cluster_seconds": round(report.cluster_seconds, 3),
         "order": order,
         "seed": seed if order == "shuffle" else None,
         "rejected": [r.to_dict() for r in rejected],
+        "level": level,
+        "levels": levels,
     }
+
+
+def _scores(predicted: dict, gold: dict) -> dict:
+    return {"bcubed": bcubed(predicted, gold), "pairwise": pairwise(predicted, gold),
+            "clusters": len(set(predicted.values())), "gold_clusters": len(set(gold.values()))}
 
 
 def _write_jsonl(path: Path, records: list[dict]) -> None:
@@ -145,14 +158,16 @@ def _write_jsonl(path: Path, records: list[dict]) -> None:
             handle.write(json.dumps({k: record[k] for k in _ARTICLE_FIELDS if k in record}, ensure_ascii=False) + "\n")
 
 
-def _assignments(store: Store, report, stream: list[dict]) -> tuple[dict, dict]:
-    """Predicted story and gold story of every document that was stored (or found already stored)."""
-    predicted, gold = {}, {}
+def _assignments(store: Store, report, stream: list[dict]) -> dict[str, tuple[dict, dict]]:
+    """{level: (predicted, gold)} of every document that was stored (or found already stored)."""
+    found = {level: ({}, {}) for level in LEVELS}
     for source, article_id in zip(report.sources, report.article_ids, strict=True):
         record = stream[_line_of(source) - 1]
-        predicted[record["id"]] = store.story_of(article_id)
-        gold[record["id"]] = record["story"]
-    return predicted, gold
+        found["story"][0][record["id"]] = store.story_of(article_id)
+        found["story"][1][record["id"]] = record["story"]
+        found["thread"][0][record["id"]] = store.thread_of(article_id)
+        found["thread"][1][record["id"]] = record.get("topic", record["story"])
+    return found
 
 
 def _line_of(source_path: str) -> int:

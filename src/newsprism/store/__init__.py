@@ -43,12 +43,13 @@ from ..model import Analysis, Article, OutletFigures, SearchHit, Story, StoryMem
 from .feeds import FeedStore
 from .history import HistoryStore
 from .schema import LISTING_SELECT, MIGRATIONS
+from .threads import ThreadStore
 
 log = logging.getLogger(__name__)
 
 # PRAGMA application_id of every newsprism store: "NPRS" in ASCII.
 APPLICATION_ID = 0x4E505253
-SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)
+SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)  # numbers may skip one another branch owns
 SQLITE_HEADER = b"SQLite format 3\x00"
 PAGE = 500  # rows per page when a listing is walked page by page
 SNIPPET_TOKENS = 24  # words in a search result's snippet
@@ -73,7 +74,7 @@ class _Found:
     marked: bool = False  # carries APPLICATION_ID and user_version
 
 
-class Store(FeedStore, HistoryStore):
+class Store(FeedStore, HistoryStore, ThreadStore):
     def __init__(self, path: str | Path, *, readonly: bool = False, create: bool = True,
                  lock_wait: float = Settings.lock_wait):
         """Open the store at `path`.
@@ -493,11 +494,13 @@ class Store(FeedStore, HistoryStore):
         )
 
     def save_story(self, story_id: str, *, title: str | None, title_score: float, first_time: str | None,
-                   last_time: str | None, size: int, touched: int, state: str, index_terms: Sequence[str]) -> None:
+                   last_time: str | None, size: int, touched: int, state: str, index_terms: Sequence[str],
+                   thread_id: str | None = None) -> None:
         with self._writer() as db:
             db.execute(
-                "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (story_id, title, title_score, first_time, last_time, size, touched, state),
+                "INSERT OR REPLACE INTO stories (id, title, title_score, first_time, last_time, size, touched, state, "
+                "thread_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (story_id, title, title_score, first_time, last_time, size, touched, state, thread_id or story_id),
             )
             db.execute("DELETE FROM story_terms WHERE story_id = ?", (story_id,))
             db.executemany("INSERT INTO story_terms VALUES (?, ?)", [(t, story_id) for t in index_terms])
@@ -536,7 +539,7 @@ class Store(FeedStore, HistoryStore):
         with self._writer() as db:
             generation = self.cluster_state().get("generation", "0")
             db.execute("UPDATE articles SET story_id = NULL, cluster_seq = NULL")
-            for table in ("story_terms", "stories", "cluster_state", "story_history", "story_redirects"):
+            for table in ("story_terms", "stories", "threads", "cluster_state", "story_history", "story_redirects"):
                 db.execute(f"DELETE FROM {table}")
             self.save_cluster_state({"generation": str(int(generation) + 1)})
 
@@ -607,6 +610,12 @@ class Store(FeedStore, HistoryStore):
         """How many stories `stories()` gives with these filters (for page counts)."""
         where, params = self._story_filters(min_outlets, since, search, language, outlet)
         return self._one(f"SELECT count(*) FROM {self._listing()} l WHERE {' AND '.join(where)}", params)[0]
+
+    def _has_threads(self) -> bool:
+        """Whether the stories carry their thread (not so read-only on a store from before migration 11)."""
+        if not self._outdated:
+            return True
+        return any(row[1] == "thread_id" for row in self._all("PRAGMA table_info(stories)"))
 
     def _listing(self) -> str:
         """The stories' listing rows: the table triggers keep, or (read-only on a store from before it, which
@@ -744,8 +753,9 @@ class Store(FeedStore, HistoryStore):
 
     def _story_pages(self, where: list[str], params: list, limit: int | None, offset: int,
                      page: int, order: str = "") -> Iterator[list[Story]]:
+        thread = "coalesce(s.thread_id, l.story_id)" if self._has_threads() else "l.story_id"
         sql = f"""SELECT l.story_id AS id, s.title AS title, l.first_published, l.last_published,
-                         l.article_count, l.outlet_count
+                         l.article_count, l.outlet_count, {thread} AS thread_id
                   FROM {self._listing()} l LEFT JOIN stories s ON s.id = l.story_id
                   WHERE {' AND '.join(where) or '1'}
                   ORDER BY {order or ORDERS["latest"]}"""

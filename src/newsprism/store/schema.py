@@ -376,4 +376,24 @@ MIGRATIONS: list[tuple[int, str, str | Callable[[sqlite3.Connection], None]]] = 
             FROM articles WHERE story_id IS NOT NULL ORDER BY cluster_seq IS NULL, cluster_seq, seq;
         """,
     ),
+    (
+        11,
+        "threads: the stories of one ongoing subject, linked over weeks or months",
+        """
+        ALTER TABLE stories ADD COLUMN thread_id TEXT;  -- its thread's id (its own while it is alone in one)
+        UPDATE stories SET thread_id = id;
+        CREATE INDEX stories_thread ON stories(thread_id);
+
+        CREATE TABLE threads (                      -- threads of two or more stories (cluster/threads.py)
+            id TEXT PRIMARY KEY,                    -- the id of the story that started it
+            first_time TEXT,                        -- UTC keys of its stories' earliest and latest dated article
+            last_time TEXT,
+            stories INTEGER NOT NULL,
+            touched INTEGER NOT NULL,               -- arrival number of its latest article
+            state TEXT NOT NULL,                    -- JSON: the linker's view of it (centroid)
+            merged_into TEXT                        -- a thread that joined another: only this redirect is left
+        ) WITHOUT ROWID;
+        CREATE INDEX threads_last_time ON threads(last_time);
+        """,
+    ),
 ]
