@@ -68,7 +68,7 @@ def cluster(records: list[dict], order: str, seed: int) -> tuple[dict, dict, flo
         _write_jsonl(source, stream)
         with Store(Path(scratch) / "eval.db") as store:
             report = ingest(store, [str(source)], settings=Settings())
-            predicted, gold = _assignments(store, report, stream)
+            predicted, gold = _assignments(store, report, stream)["story"]
     if report.rejected:
         print(f"warning: {len(report.rejected)} excerpts rejected: {report.rejected[0].reason}", file=sys.stderr)
     return predicted, gold, report.cluster_seconds
