@@ -4,8 +4,6 @@ records what was asked, and its bounds end it."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import threading
 import time
 from urllib.parse import urlsplit
@@ -16,23 +14,11 @@ import pytest
 import trafilatura
 from lxml import etree, html
 
-from .conftest import ROOT
+from .conftest import example_site
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
-def load_site_module():
-    """examples/site.py as a module (its file name would clash with the standard library's `site`)."""
-    name = "newsprism_example_site"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / "site.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look their module up while the file runs
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-example_site = load_site_module()
 NewsSite, Misbehaviour, Page = example_site.NewsSite, example_site.Misbehaviour, example_site.Page
 
 
