@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..config import Settings
 from ..outlets import OutletCache
 from ..store import Store
-from . import api, docs, feed_pages, outlet_pages, pages, search, static_files, views
+from . import api, docs, feed_pages, outlet_pages, pages, search, static_files, thread_pages, views
 from .respond import error_response
 from .worker import AnalysisWorker
 
@@ -68,6 +68,7 @@ def create_app(db_path: str | Path, *, settings: Settings = Settings(), analyse:
     app.include_router(docs.router)
     app.include_router(outlet_pages.router)
     app.include_router(feed_pages.router)
+    app.include_router(thread_pages.router)
 
     app.openapi = lambda: _schema(app)
 
