@@ -29,6 +29,7 @@ def test_threads_pages_show_the_stores_threads_and_redirect_a_merged_one(example
         moved = client.get(f"/threads/{merged}.json", follow_redirects=False)
         joined = client.get(f"/threads/{kept}.json").json()["thread"]
         missing = client.get("/threads/nosuchthread")
+        story_page = client.get(f"/stories/{merged}")
     assert [t["id"] for t in listed["threads"]] == [t["id"] for t in expected] and listed["total"] == len(expected)
     assert (one["story_count"], [s["id"] for s in one["stories"]]) == (first["story_count"],
                                                                         [s["id"] for s in first["stories"]])
@@ -37,3 +38,4 @@ def test_threads_pages_show_the_stores_threads_and_redirect_a_merged_one(example
     assert (moved.status_code, moved.headers["location"]) == (308, f"/threads/{kept}.json")
     assert {s["id"] for s in joined["stories"]} == together and joined["story_count"] == len(together)
     assert missing.status_code == 404 and "no thread" in missing.text
+    assert f'<a href="/threads/{kept}">its thread</a>' in story_page.text  # a story links its thread
