@@ -14,6 +14,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import BinaryIO
 
@@ -58,29 +59,17 @@ def ingest(
     """
     progress = progress or Progress()
     manifest = manifest or Manifest()
-    report = IngestReport()
-    writer = _Writer(session or IngestSession(store, settings), report)
-    try:
-        with store.write():
-            report.new_stories += writer.stories.assign_pending()
+    with _writing(store, settings, session) as writer:
         inputs = list(discover(paths, manifest, follow_links=follow_links))
         progress.on_start(sum(not isinstance(entry, Rejection) for entry in inputs))
         batch: list[Article] = []
         for path, items in read_inputs(inputs, manifest=manifest, hints=hints, settings=settings, stdin=stdin):
             for item in items:
-                if isinstance(item, (Rejection, Skipped)):
-                    _problem(report, progress, item)
-                    continue
-                batch.append(item)
-                if len(batch) >= settings.batch_size:
-                    _store_batch(writer, batch, progress)
+                _take(writer, batch, item, progress, settings.batch_size)
             if path is not None:
                 _store_batch(writer, batch, progress)
                 progress.on_file(path)
-    except BaseException:
-        writer.session.forget_stories()  # they may hold what a rolled-back transaction did
-        raise
-    return report
+    return writer.report
 
 
 def ingest_documents(store: Store, documents: Iterable[RawDocument | Rejection], *, settings: Settings = Settings(),
@@ -89,25 +78,39 @@ def ingest_documents(store: Store, documents: Iterable[RawDocument | Rejection],
     normalize, identify and writer as `ingest`: batches of `settings.batch_size`, one article that fails
     rejected alone, the report's `sources` naming each document's `source_path`."""
     progress = progress or Progress()
-    report = IngestReport()
-    writer = _Writer(session or IngestSession(store, settings), report)
-    try:
-        with store.write():
-            report.new_stories += writer.stories.assign_pending()
+    with _writing(store, settings, session) as writer:
         batch: list[Article] = []
         for document in documents:
             item = _prepared(document) if isinstance(document, RawDocument) else document
-            if isinstance(item, Rejection):
-                _problem(report, progress, item)
-                continue
-            batch.append(item)
-            if len(batch) >= settings.batch_size:
-                _store_batch(writer, batch, progress)
+            _take(writer, batch, item, progress, settings.batch_size)
         _store_batch(writer, batch, progress)
+    return writer.report
+
+
+@contextmanager
+def _writing(store: Store, settings: Settings, session: IngestSession | None) -> Iterator[_Writer]:
+    """The writer of one ingest call, articles left without a story first given one; when the call fails,
+    the session's stories are rebuilt from the store next time (they may hold what a rolled-back
+    transaction did)."""
+    writer = _Writer(session or IngestSession(store, settings), IngestReport())
+    try:
+        with store.write():
+            writer.report.new_stories += writer.stories.assign_pending()
+        yield writer
     except BaseException:
         writer.session.forget_stories()
         raise
-    return report
+
+
+def _take(writer: _Writer, batch: list[Article], item: Article | Rejection | Skipped, progress: Progress,
+          batch_size: int) -> None:
+    """A problem counted, or an article added to the batch, which is stored once it holds `batch_size`."""
+    if isinstance(item, (Rejection, Skipped)):
+        _problem(writer.report, progress, item)
+        return
+    batch.append(item)
+    if len(batch) >= batch_size:
+        _store_batch(writer, batch, progress)
 
 
 def read_articles(paths: Iterable[str | os.PathLike], *, manifest: Manifest | None = None, hints: Hints = Hints(),

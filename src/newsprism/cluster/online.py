@@ -75,10 +75,10 @@ class StoryState:
 
     def index_terms(self) -> list[str]:
         if self._index_terms is None:  # cached; _join resets it
-            terms = {t for t, _ in heapq.nlargest(INDEX_TERMS, self.centroid.items(), key=_by_weight)}
+            terms = {t for t, _ in heapq.nlargest(INDEX_TERMS, self.centroid.items(), key=by_weight)}
             for vector in self.members:
-                terms.update(t for t, _ in heapq.nlargest(MEMBER_INDEX_TERMS, vector.items(), key=_by_weight))
-            terms.update(t for t, _ in heapq.nlargest(INDEX_KEYS, self.keys.items(), key=_by_weight) if t[0] == "~")
+                terms.update(t for t, _ in heapq.nlargest(MEMBER_INDEX_TERMS, vector.items(), key=by_weight))
+            terms.update(t for t, _ in heapq.nlargest(INDEX_KEYS, self.keys.items(), key=by_weight) if t[0] == "~")
             self._index_terms = sorted(terms)
         return self._index_terms
 
@@ -106,7 +106,7 @@ class StoryState:
         return max(totals, default=0.0)
 
 
-def _by_weight(item: tuple[str, float]) -> tuple[float, str]:
+def by_weight(item: tuple[str, float]) -> tuple[float, str]:
     return item[1], item[0]
 
 
@@ -272,7 +272,7 @@ class OnlineClusterer:
             span = (when - self.settings.window, when + self.settings.window)
         else:
             return stories
-        terms = [t for t, _ in heapq.nlargest(ARCHIVE_QUERY_TERMS, features.terms.items(), key=_by_weight)]
+        terms = [t for t, _ in heapq.nlargest(ARCHIVE_QUERY_TERMS, features.terms.items(), key=by_weight)]
         return stories + [s for s in self.archive.find(terms, *span) if s.id not in self.stories]
 
     def _is_late(self, when: datetime) -> bool:
@@ -339,8 +339,8 @@ def join_story(story: StoryState, features: Features, when: datetime | None, arr
     """An article joins a story: its centroid, keys, languages, kept members, years, names and time span take
     it in."""
     story.members = [*story.members, features.terms][-KEPT_MEMBERS:]
-    story.centroid = centroid = _summed(story.centroid, features.terms, CENTROID_TERMS)
-    story.keys = _summed(story.keys, features.keys, KEY_CENTROID_TERMS)
+    story.centroid = centroid = summed_terms(story.centroid, features.terms, CENTROID_TERMS)
+    story.keys = summed_terms(story.keys, features.keys, KEY_CENTROID_TERMS)
     story.languages.add(features.language)
     story._norm, story._key_norm, story._index_terms, story._member_terms = 0.0, 0.0, None, None
     story.size += 1
@@ -352,8 +352,9 @@ def join_story(story: StoryState, features: Features, when: datetime | None, arr
     story.touched = arrival
 
 
-def _summed(vector: dict[str, float], other: dict[str, float], limit: int) -> dict[str, float]:
-    """The sum of two term vectors, its `limit` heaviest terms (ties broken by the term)."""
+def summed_terms(vector: dict[str, float], other: dict[str, float], limit: int) -> dict[str, float]:
+    """The sum of two term vectors, its `limit` heaviest terms (ties broken by the term: order-free); stories'
+    centroids and keys, and threads' centroids."""
     total = dict(vector)
     for term, weight in other.items():
         total[term] = total.get(term, 0.0) + weight

@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .online import StoryState, term_cap
+from .online import StoryState, by_weight, summed_terms, term_cap
 
 THREAD_TERMS = 300  # a thread keeps its heaviest terms only, so memory per thread is bounded
 THREAD_INDEX_TERMS = 20  # a thread is found through its heaviest terms
@@ -61,25 +61,16 @@ class ThreadState:
     def index_terms(self) -> list[str]:
         if self._index_terms is None:
             self._index_terms = sorted(t for t, _ in heapq.nlargest(THREAD_INDEX_TERMS, self.centroid.items(),
-                                                                       key=_by_weight))
+                                                                       key=by_weight))
         return self._index_terms
 
     def changed(self) -> None:
         self._norm, self._index_terms = 0.0, None
 
 
-def _by_weight(item: tuple[str, float]) -> tuple[float, str]:
-    return item[1], item[0]
-
-
 def added(centroid: dict[str, float], terms: dict[str, float]) -> dict[str, float]:
-    """`centroid` + `terms`, cut to the THREAD_TERMS heaviest (ties by term: order-free)."""
-    total = dict(centroid)
-    for term, weight in terms.items():
-        total[term] = total.get(term, 0.0) + weight
-    if len(total) > THREAD_TERMS:
-        total = dict(sorted(total.items(), key=lambda item: (-item[1], item[0]))[:THREAD_TERMS])
-    return total
+    """`centroid` + `terms`, cut to the THREAD_TERMS heaviest."""
+    return summed_terms(centroid, terms, THREAD_TERMS)
 
 
 def subject_similarity(terms: dict[str, float], other: dict[str, float], other_norm: float, cap: float) -> float:
@@ -184,7 +175,7 @@ class ThreadLinker:
 
     def best_thread(self, thread: ThreadState) -> tuple[ThreadState | None, float]:
         """The active thread most similar to `thread` (capped cosine of centroids), itself aside."""
-        query = heapq.nlargest(STORY_QUERY_TERMS, thread.centroid.items(), key=_by_weight)
+        query = heapq.nlargest(STORY_QUERY_TERMS, thread.centroid.items(), key=by_weight)
         found: set[str] = set()
         for term, _ in query:
             found.update(self.index.get(term, ()))
