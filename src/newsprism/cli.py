@@ -86,6 +86,12 @@ def intake_options(command):
     return with_settings
 
 
+def by_option(command):
+    """`--by NAME` of the editors' corrections (`stories merge|split|move`)."""
+    return click.option("--by", "who", metavar="NAME", help="Who made the correction (kept in the story's history).")(
+        command)
+
+
 def dossier_options(command):
     """The output options and `--sentences N` for the commands that show a dossier."""
     command = click.option("--sentences", type=click.IntRange(1, 50), default=DossierSettings.summary_sentences,
@@ -376,7 +382,7 @@ def _correction(action):
 @click.argument("first", metavar="ID")
 @click.argument("second", metavar="ID")
 @db_option
-@click.option("--by", "who", metavar="NAME", help="Who made the correction (kept in the story's history).")
+@by_option
 @friendly_errors
 def stories_merge(first, second, db, who):
     """Merge two stories into one: the older story keeps its id, the other id leads to it from now on.
@@ -394,7 +400,7 @@ def stories_merge(first, second, db, who):
 @click.argument("story_id", metavar="ID")
 @click.argument("article_ids", nargs=-1, required=True, metavar="ARTICLE_ID...")
 @db_option
-@click.option("--by", "who", metavar="NAME", help="Who made the correction (kept in the story's history).")
+@by_option
 @friendly_errors
 def stories_split(story_id, article_ids, db, who):
     """Set the articles ARTICLE_ID... (and their near-copies) apart from the rest of story ID, as a story
@@ -411,7 +417,7 @@ def stories_split(story_id, article_ids, db, who):
 @click.argument("article_id", metavar="ARTICLE_ID")
 @click.argument("story_id", metavar="STORY_ID")
 @db_option
-@click.option("--by", "who", metavar="NAME", help="Who made the correction (kept in the story's history).")
+@by_option
 @friendly_errors
 def stories_move(article_id, story_id, db, who):
     """Move an article (and its near-copies) to another story."""
