@@ -363,7 +363,7 @@ def _show_history(story_id: str, db, fmt: str, output: str | None) -> None:
     for column in ("when", "change", "why", "who"):
         table.add_column(column, no_wrap=column != "change", overflow="fold", ratio=1 if column == "change" else None)
     for event in events:
-        table.add_row(escape(event.at[:19]), escape(story_views.event_text(event)), event.reason,
+        table.add_row(escape(event.at[:19]), escape(story_views.event_text(event)), escape(story_views.why(event)),
                       escape(event.who or ""))
     Console(highlight=False, soft_wrap=True).print(table)
 

@@ -170,7 +170,8 @@ class StoryEvent:
     `kind`: created (its first article), joined (an article joined), merged (`other_story_id` was merged into
     `story_id`; `articles` are the ones it brought), split (`articles` left `story_id` for the new story
     `other_story_id`), moved (`articles` left `other_story_id` for `story_id`). `reason`: stream (the assigner
-    as articles arrived), editor (a correction) or recluster (the assigner rebuilding every story)."""
+    as articles arrived), editor (a correction) or recluster (the assigner rebuilding every story). `note`: the
+    evidence for a change the assigner made by itself (a revision's merge: how alike the two stories were)."""
 
     story_id: str
     at: str
@@ -179,6 +180,7 @@ class StoryEvent:
     other_story_id: str | None = None
     reason: str = "stream"
     who: str | None = None
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

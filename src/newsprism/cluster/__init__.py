@@ -50,6 +50,12 @@ class StoreArchive:
     def keep(self, story: StoryState) -> None:
         self.pending[story.id] = story
 
+    def forget(self, story_id: str) -> None:
+        """A story merged into another is archived no more (the assigner deletes its row)."""
+        self.pending.pop(story_id, None)
+        for key in [key for key in self._decoded if key[0] == story_id]:
+            del self._decoded[key]
+
     def find(self, terms, start: datetime | None, end: datetime | None) -> list[StoryState]:
         """Archived stories carrying one of `terms` whose time span meets [start, end] (None: any time)."""
         rows = self.store.story_rows_near(sorted(terms), utc_key(start.isoformat()) if start else None,
@@ -96,6 +102,7 @@ class StoryAssigner:
         self.settings = cluster_settings(settings)
         self.reason = reason  # why its assignments happen, as the stories' history records it
         self.full_settings = settings
+        self.corrections_upto: int | None = None  # the editors' corrections revisions respect: None, all
         self._restore()
 
     def assign(self, articles: Iterable[Article], *, replay: bool = False) -> int:
@@ -115,8 +122,10 @@ class StoryAssigner:
                        *(a for a in pending if a.duplicate_of is not None)]
         seq = self.store.last_cluster_seq()
         changed: dict[str, StoryState] = {}
-        history: list[tuple[str, str, str]] = []  # (story, kind, article): recorded in one statement
-        for article in pending:
+        at = utc_time()
+        history: list[StoryEvent] = []  # recorded in one statement
+        clusterer.may_merge = self._may_merge()
+        for done, article in enumerate(pending):
             if article.duplicate_of is not None:
                 article.story_id = self.store.story_of(article.duplicate_of) or article.duplicate_of
                 kind = "joined"
@@ -129,21 +138,55 @@ class StoryAssigner:
                 kind = "created" if story.size == 1 else "joined"
                 self._retitle(story, article, clusterer.last_word_score)
                 self.threads.observe(story, features.terms, clusterer.arrivals, clusterer.clock)
+                history += self._revised(changed, at, pending[:done])
             seq += 1
             self.store.set_story(article.id, article.story_id, seq)
-            history.append((article.story_id, kind, article.id))
+            history.append(StoryEvent(article.story_id, at, kind, [article.id], reason=self.reason))
         changed.update(self.archive.pending)
         for story in changed.values():
             self._save(story)
         self.archive.pending.clear()
         self._save_threads()
-        at = utc_time()
-        self.store.record_history([StoryEvent(story, at, kind, [article], reason=self.reason)
-                                   for story, kind, article in history])
+        self.store.record_history(history)
         self.generation += 1
         self.store.save_cluster_state({"clock": clusterer.clock.isoformat() if clusterer.clock else "",
                                        "arrivals": str(clusterer.arrivals), "generation": str(self.generation)})
         return started
+
+    def _revised(self, changed: dict[str, StoryState], at: str, assigned: list[Article]) -> list[StoryEvent]:
+        """Carry the clusterer's latest revisions into the store (in the batch's transaction) and into the
+        batch's `assigned` articles; returns their history.
+
+        A merge moves the articles of the merged-away story (earlier batches' and this one's) to the survivor,
+        and its id redirects to the survivor's from then on."""
+        clusterer, events = self.clusterer, []
+        for revision in clusterer.revisions:
+            for article in assigned:
+                if article.story_id == revision.other:
+                    article.story_id = revision.story
+            moved = self.store.merge_story_articles(revision.other, revision.story)
+            self.store.delete_story(revision.other)
+            self.store.add_redirect(revision.other, revision.story)
+            changed.pop(revision.other, None)
+            self.threads.stories_merged(clusterer.last_story, revision.other, revision.other_thread,
+                                        clusterer.arrivals)
+            note = (f"revision: their members {revision.score:.2f} alike on average "
+                    f"(merged from {clusterer.settings.merge_threshold})")
+            events.append(StoryEvent(revision.story, at, revision.kind, moved, revision.other, reason=self.reason,
+                                     note=note))
+        clusterer.revisions.clear()
+        return events
+
+    def _may_merge(self):
+        """What the clusterer asks before a revision merges two stories: None (anything) when no editor has
+        set articles apart, else whether the editors' splits and moves allow it (those made so far: `recluster`
+        sets `corrections_upto` to the last one it replayed)."""
+        upto = self.corrections_upto
+        if not any(c.kind in ("split", "move") and (upto is None or c.seq <= upto) for c in self.store.corrections()):
+            return None
+        from .corrections import may_merge  # corrections use this module's helpers
+
+        return lambda story, other: may_merge(self.store, story, other, upto)
 
     def assign_pending(self) -> int:
         """Assign articles stored without a story (from before clustering existed)."""
@@ -216,6 +259,7 @@ def recluster(store: Store, settings: Settings = Settings(), on_batch=lambda don
         points = replay_points(store, order)
         store.clear_stories()
         assigner = StoryAssigner(store, settings, reason="recluster")
+        assigner.corrections_upto = 0
         done = 0
         for position, correction in [*points, (len(order), None)]:
             while done < position:
@@ -225,6 +269,7 @@ def recluster(store: Store, settings: Settings = Settings(), on_batch=lambda don
                 on_batch(done)
             if correction is not None:
                 apply_correction(store, correction)
+                assigner.corrections_upto = correction.seq
     return store.count_stories()
 
 
@@ -276,7 +321,7 @@ def save_story_state(store: Store, story: StoryState, thread_id: str | None = No
 def story_state_json(story: StoryState) -> str:
     return json.dumps({"centroid": story.centroid, "names": sorted(story.names), "years": dict(story.years),
                        "title_from_text": story.title_from_text, "members": story.members,
-                       "keys": story.keys, "languages": sorted(story.languages)},
+                       "keys": story.keys, "languages": sorted(story.languages), "first_arrival": story.first_arrival},
                       ensure_ascii=False, separators=(",", ":"))
 
 
@@ -289,6 +334,7 @@ def story_from_row(row) -> StoryState:
         title=row["title"], title_score=row["title_score"], title_from_text=state.get("title_from_text", False),
         members=state.get("members", []), keys=state.get("keys", {}), languages=set(state.get("languages", ())),
         thread_id=row["thread_id"] if "thread_id" in row.keys() else None,
+        first_arrival=state.get("first_arrival", 0),
     )
 
 

@@ -19,6 +19,7 @@ merged stays together.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 
@@ -221,6 +222,9 @@ def rebuild_story(store: Store, story_id: str, touched: int) -> StoryState:
         featured.append((article, features))
     _retitle(story, featured)
     story.thread_id = store.thread_of(shaping[0].id)  # a correction keeps the story in its thread
+    before = store.story_row(story_id)
+    if before is not None:  # its age stays what it was (of two stories an automatic merge keeps the older)
+        story.first_arrival = json.loads(before["state"]).get("first_arrival", touched)
     save_story_state(store, story)
     return story
 
@@ -260,12 +264,15 @@ def replay_points(store: Store, order: Sequence[int]) -> list[tuple[int, Correct
     return points
 
 
-def may_merge(store: Store, story_a: str, story_b: str) -> bool:
+def may_merge(store: Store, story_a: str, story_b: str, upto: int | None = None) -> bool:
     """Whether an automatic revision may merge these stories: not when an editor's split or move set apart
-    articles now in one of them from articles now in the other."""
+    articles now in one of them from articles now in the other (corrections up to number `upto` only, when
+    given: `recluster` has not replayed the later ones yet)."""
     ids_a = {a.id for a in store.story_articles(story_a)}
     ids_b = {a.id for a in store.story_articles(story_b)}
     for correction in store.corrections():
+        if upto is not None and correction.seq > upto:
+            break
         if correction.kind in ("split", "move"):
             named, apart = set(correction.articles), set(correction.apart)
             if (named & ids_a and apart & ids_b) or (named & ids_b and apart & ids_a):

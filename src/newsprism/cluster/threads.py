@@ -161,6 +161,33 @@ class ThreadLinker:
         best, score = self.best_thread(thread)
         if best is None or score < self.settings.threshold:
             return
+        self._join(thread, best, arrivals)
+
+    def stories_merged(self, survivor: StoryState, gone_id: str, gone_thread: str | None, arrivals: int) -> None:
+        """Two stories became one (a revision merged story `gone_id`, of thread `gone_thread`, into `survivor`):
+        so do their threads, counting one story fewer; a thread of the merged-away story alone goes with it."""
+        kept = self._thread_of(survivor)
+        other = self._thread_of(StoryState(gone_id, {}, thread_id=gone_thread))
+        if other.id == kept.id:
+            old_terms = kept.index_terms() if kept.id in self.threads else ()
+            kept.stories = max(1, kept.stories - 1)
+            self._stretch(kept, None, None, arrivals)
+            self._settle(kept, old_terms)
+        elif other.stories == 1:
+            if other.id in self.threads:
+                self._drop(other.id, other.index_terms())
+            self.changed.pop(other.id, None)
+        else:
+            kept = self._join(kept, other, arrivals)
+            kept.stories -= 1
+        if kept.stories == 1:
+            kept.centroid = survivor.centroid
+            kept.changed()
+        survivor.thread_id = self.resolve(kept.id)
+
+    def _join(self, thread: ThreadState, best: ThreadState, arrivals: int) -> ThreadState:
+        """Two threads become one: the thread of more stories keeps its id (of two alike, the smaller id), and
+        the other's id leads to it from then on; returns the one kept."""
         keeps, joins = sorted((thread, best), key=lambda t: (-t.stories, t.id))
         if joins.id in self.threads:
             self._drop(joins.id, joins.index_terms())
@@ -172,6 +199,7 @@ class ThreadLinker:
         self.merges.append((joins.id, keeps.id))
         self.changed.pop(joins.id, None)
         self._settle(keeps, old_terms)
+        return keeps
 
     def best_thread(self, thread: ThreadState) -> tuple[ThreadState | None, float]:
         """The active thread most similar to `thread` (capped cosine of centroids), itself aside."""

@@ -58,8 +58,13 @@ def event_text(event: StoryEvent) -> str:
     return f"{event.kind}: {articles}"
 
 
+def why(event: StoryEvent) -> str:
+    """Who or what made a change, and on what evidence when the assigner made it by itself."""
+    return f"{event.reason}: {event.note}" if event.note else event.reason
+
+
 def history_to_text(story: Story, events: Sequence[StoryEvent]) -> str:
     """A story's history as tab-separated lines: when, kind, why, who, what happened."""
     lines = [f"# history of story {story.id}: {story.title or ''}"]
-    lines += [f"{e.at}\t{e.kind}\t{e.reason}\t{e.who or ''}\t{event_text(e)}" for e in events]
+    lines += [f"{e.at}\t{e.kind}\t{why(e)}\t{e.who or ''}\t{event_text(e)}" for e in events]
     return "\n".join(lines) + "\n"

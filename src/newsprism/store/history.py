@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from ..model import Article, Correction, StoryEvent
 
-_EVENT_COLUMNS = "story_id, at, kind, articles, other_story_id, reason, who"
+_EVENT_COLUMNS = "story_id, at, kind, articles, other_story_id, reason, who, note"
 CHUNK = 500  # ids per IN (...) list
 
 
@@ -23,8 +23,8 @@ class HistoryStore:
     def record_history(self, events: Sequence[StoryEvent]) -> None:
         with self._writer() as db:
             db.executemany(
-                f"INSERT INTO story_history ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(e.story_id, e.at, e.kind, json.dumps(e.articles), e.other_story_id, e.reason, e.who)
+                f"INSERT INTO story_history ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(e.story_id, e.at, e.kind, json.dumps(e.articles), e.other_story_id, e.reason, e.who, e.note)
                  for e in events])
 
     def story_history(self, story_id: str) -> list[StoryEvent]:
@@ -35,7 +35,7 @@ class HistoryStore:
         rows = self._all(f"SELECT {_EVENT_COLUMNS} FROM story_history "
                          f"WHERE story_id IN ({marks}) OR other_story_id IN ({marks}) ORDER BY seq", ids + ids)
         return [StoryEvent(row["story_id"], row["at"], row["kind"], json.loads(row["articles"]),
-                           row["other_story_id"], row["reason"], row["who"]) for row in rows]
+                           row["other_story_id"], row["reason"], row["who"], row["note"]) for row in rows]
 
     # --- redirects ------------------------------------------------------------------
 
@@ -118,6 +118,14 @@ class HistoryStore:
         """These articles belong to `story_id` now (their assignment order stays: recluster replays it)."""
         with self._writer() as db:
             db.executemany("UPDATE articles SET story_id = ? WHERE id = ?", [(story_id, i) for i in article_ids])
+
+    def merge_story_articles(self, old_id: str, story_id: str) -> list[str]:
+        """Every article of story `old_id` belongs to `story_id` now; returns their ids, in assignment order."""
+        moved = [row[0] for row in self._all("SELECT id FROM articles WHERE story_id = ? "
+                                             "ORDER BY cluster_seq IS NULL, cluster_seq, seq", (old_id,))]
+        with self._writer() as db:
+            db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (story_id, old_id))
+        return moved
 
     def delete_story(self, story_id: str) -> None:
         """Forget a story's clustering state (its articles are elsewhere now)."""

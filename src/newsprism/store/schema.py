@@ -396,4 +396,11 @@ MIGRATIONS: list[tuple[int, str, str | Callable[[sqlite3.Connection], None]]] = 
         CREATE INDEX threads_last_time ON threads(last_time);
         """,
     ),
+    (
+        12,
+        "story history notes: the evidence for an automatic revision",
+        """
+        ALTER TABLE story_history ADD COLUMN note TEXT;  -- why, in words (an automatic merge: how alike)
+        """,
+    ),
 ]
