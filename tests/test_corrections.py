@@ -318,3 +318,31 @@ def test_web_api_corrections_need_the_token_and_answer_like_the_cli(small):
         assert client.get(f"/stories/{final}.json", follow_redirects=False).status_code == 308
     assert [c.who for c in small.corrections()] == ["web", None, None]
     check_story_consistency(small.path)
+
+
+def test_a_merge_during_streaming_redirects_and_is_in_the_history(tmp_path, run_cli):
+    """An ECB+ slice streamed in ingests of 25: the assigner merges two stories by itself at some point; the
+    merged id leads to the survivor (CLI note, JSON merged_into) and the survivor's history says why."""
+    folder = needs_shared(SHARED / "data" / "ecbplus")
+    records = [d for d in ecbplus_documents(folder) if d["topic"] in ("1", "3", "12")]
+    db, path = tmp_path / "ecb.db", tmp_path / "slice.jsonl"
+    with newsprism.Store(db) as store:
+        for start in range(0, len(records), 25):
+            newsprism.ingest(store, [_write(path, [{"text": r["text"]} for r in records[start:start + 25]])])
+        merges = [e for e in store._db.execute("SELECT story_id, other_story_id, note, reason, articles "
+                                               "FROM story_history WHERE kind = 'merged'")]
+        assert merges, "no automatic merge in the slice"
+        survivor, gone, note, reason, articles = merges[0]
+        assert reason == "stream" and note.startswith("revision: their members 0.")
+        assert store.redirect_of(gone) == survivor and not store.is_story(gone)
+        assert set(json.loads(articles)) <= {a.id for a in store.story_articles(survivor)}
+        # A merged story's articles are nowhere else, and each merged id leads to a live story.
+        for _, other, *_ in merges:
+            assert store.story_articles(other) == [] and store.is_story(store.redirect_of(other))
+    check_story_consistency(db)
+    shown = run_cli("story", gone, "--db", str(db), "--json")
+    assert shown.returncode == 0 and json.loads(shown.stdout)["merged_into"] == survivor
+    history = run_cli("story", survivor, "--history", "--db", str(db), "--json")
+    assert history.returncode == 0
+    [event] = [e for e in json.loads(history.stdout)["history"] if e["other_story_id"] == gone]
+    assert event["kind"] == "merged" and event["note"] == note

@@ -132,3 +132,42 @@ def test_publication_times_are_read_as_utc():
     assert as_time("2024-05-01") == datetime(2024, 5, 1, tzinfo=timezone.utc)
     assert as_time("2024-05-01T14:00:00+02:00") == datetime(2024, 5, 1, 12, tzinfo=timezone.utc)
     assert as_time("not a date") is None and as_time(None) is None
+
+
+QUAKE_FIRST = {"orvik": 0.5, "quake": 0.7, "killed": 0.5}
+TREMOR = {"orvik": 0.5, "tremor": 0.7, "rescuers": 0.5}  # the same event in other words: 0.23 with QUAKE_FIRST
+BOTH = {"orvik": 0.5, "quake": 0.5, "tremor": 0.5, "rescuers": 0.5}  # a report using both stories' words
+
+
+def normalized(terms: dict[str, float]) -> dict[str, float]:
+    norm = sum(w * w for w in terms.values()) ** 0.5
+    return {t: w / norm for t, w in terms.items()}
+
+
+def test_a_story_that_grows_towards_another_merges_with_it_and_the_older_keeps_its_id():
+    clusterer = OnlineClusterer(ClusterSettings())
+    assert clusterer.assign("quake", features(normalized(QUAKE_FIRST)), day(0)) == "quake"
+    assert clusterer.assign("tremor", features(normalized(TREMOR)), day(0)) == "tremor"  # too unlike: apart
+    assert not clusterer.revisions
+    # The bridging report joins the quake story, which now resembles the tremor story: the two become one.
+    assert clusterer.assign("both", features(normalized(BOTH)), day(0)) == "quake"
+    [merge] = clusterer.revisions
+    assert (merge.kind, merge.story, merge.other) == ("merged", "quake", "tremor")
+    assert merge.score == pytest.approx(0.428, abs=0.001)  # average capped similarity of their members
+    assert sorted(clusterer.stories) == ["quake"] and clusterer.stories["quake"].size == 3
+    assert not any("tremor" in holders for holders in clusterer.index.values())  # the merged story is gone
+
+
+def test_without_revisions_the_stories_stay_apart():
+    clusterer = OnlineClusterer(ClusterSettings(merge_threshold=0))
+    for article_id, terms in (("quake", QUAKE_FIRST), ("tremor", TREMOR), ("both", BOTH)):
+        clusterer.assign(article_id, features(normalized(terms)), day(0))
+    assert sorted(clusterer.stories) == ["quake", "tremor"] and not clusterer.revisions
+
+
+def test_an_editors_split_forbids_the_merge():
+    clusterer = OnlineClusterer(ClusterSettings())
+    clusterer.may_merge = lambda story, other: False
+    for article_id, terms in (("quake", QUAKE_FIRST), ("tremor", TREMOR), ("both", BOTH)):
+        clusterer.assign(article_id, features(normalized(terms)), day(0))
+    assert sorted(clusterer.stories) == ["quake", "tremor"] and not clusterer.revisions
