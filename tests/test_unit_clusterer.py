@@ -171,3 +171,54 @@ def test_an_editors_split_forbids_the_merge():
     for article_id, terms in (("quake", QUAKE_FIRST), ("tremor", TREMOR), ("both", BOTH)):
         clusterer.assign(article_id, features(normalized(terms)), day(0))
     assert sorted(clusterer.stories) == ["quake", "tremor"] and not clusterer.revisions
+
+
+# Two events in one town: an earthquake (A) and a dam burst (B). B's first report names the town and the dead
+# as A's reports do and joins A's story (0.31) before B can be told apart.
+QUAKE_A1 = {"orvik": 0.4, "quake": 0.8, "killed": 0.4, "rubble": 0.3}
+QUAKE_A2 = {"orvik": 0.4, "quake": 0.8, "killed": 0.4, "tents": 0.3}
+DAM_B1 = {"orvik": 0.4, "killed": 0.4, "dam": 0.8, "flood": 0.3}
+
+
+def assigned(settings: ClusterSettings, stream) -> OnlineClusterer:
+    clusterer = OnlineClusterer(settings)
+    for article_id, terms in stream:
+        clusterer.assign(article_id, features(normalized(terms)), day(0))
+    return clusterer
+
+
+def test_the_first_report_of_a_second_event_moves_to_its_story_once_that_story_exists():
+    later = [("b2", {"dam": 0.4, "flood": 0.2, "evacuated": 0.6, "spillway": 0.5, "reservoir": 0.43}),
+             ("b3", {"dam": 0.4, "flood": 0.2, "evacuated": 0.6, "spillway": 0.5, "engineers": 0.43})]
+    clusterer = assigned(ClusterSettings(), [("a1", QUAKE_A1), ("a2", QUAKE_A2), ("b1", DAM_B1), later[0]])
+    assert clusterer.stories["a1"].member_ids == ["a1", "a2", "b1"]  # b1 could not be told apart yet
+    assert clusterer.stories["b2"].member_ids == ["b2"]
+    clusterer.assign("b3", features(normalized(later[1][1])), day(0))  # the dam story grows: b1 is more like it
+    [move] = clusterer.revisions
+    assert (move.kind, move.story, move.other, move.articles) == ("moved", "b2", "a1", ["b1"])
+    assert move.score == pytest.approx(0.372, abs=0.001)
+    assert clusterer.stories["a1"].member_ids == ["a1", "a2"] and clusterer.stories["a1"].size == 2
+    assert clusterer.stories["b2"].member_ids == ["b2", "b3", "b1"] and clusterer.stories["b2"].size == 3
+
+
+DAM_REPORTS = [("b2", {"orvik": 0.3, "dam": 0.8, "flood": 0.5, "reservoir": 0.2}),
+               ("b3", {"orvik": 0.3, "dam": 0.8, "flood": 0.5, "spillway": 0.2}),
+               ("a3", {"orvik": 0.4, "quake": 0.8, "aftershock": 0.4}),
+               ("b4", {"orvik": 0.2, "dam": 0.8, "flood": 0.5, "evacuated": 0.3}),
+               ("b5", {"orvik": 0.2, "dam": 0.7, "reservoir": 0.5, "engineers": 0.4})]
+
+
+def test_a_story_of_two_events_splits_when_its_members_form_two_groups():
+    stream = [("a1", QUAKE_A1), ("a2", QUAKE_A2), ("b1", DAM_B1), *DAM_REPORTS]
+    clusterer = assigned(ClusterSettings(), stream)
+    # Every dam report joined through b1; at size 8 the members form two groups 0.13 alike: the story splits,
+    # the larger part (the dam's five) keeps the id and the quake's three take the first free id of theirs.
+    [split] = clusterer.revisions
+    assert (split.kind, split.story, split.other, split.articles) == ("split", "a1", "a2", ["a1", "a2", "a3"])
+    assert split.score == pytest.approx(0.13, abs=0.005)
+    assert clusterer.stories["a1"].member_ids == ["b1", "b2", "b3", "b4", "b5"]
+    assert clusterer.stories["a2"].member_ids == ["a1", "a2", "a3"]
+    # A later quake report joins the quake's story.
+    clusterer.assign("a4", features(normalized({"orvik": 0.3, "quake": 0.8, "magnitude": 0.5})), day(0))
+    assert clusterer.last_story.id == "a2"
+    assert sorted(assigned(ClusterSettings(split_threshold=0), stream).stories) == ["a1"]  # no split: one story

@@ -129,6 +129,11 @@ class Settings:
     story_window: timedelta = timedelta(days=7)
     # At most this many stories are held in memory; the least recently updated leave first.
     max_active_stories: int = 20_000
+    # Revisions (cluster/online.py): after each article, its story and its neighbours are merged when their
+    # members are on average this alike (0: never) ...
+    story_merge_threshold: float = 0.3
+    # ... and a story whose kept members form two close-knit groups less alike than this is split (0: never).
+    story_split_threshold: float = 0.15
     # Threads (the stories of one ongoing subject): a story joins the most similar active thread when the
     # cosine of its centroid with the thread's (rare words and names weigh most) reaches this value ...
     thread_threshold: float = 0.15

@@ -26,7 +26,7 @@ from ..model import Article, StoryEvent
 from ..oneline import shorten
 from ..store import Store, utc_key
 from .features import Features, article_features
-from .online import ClusterSettings, OnlineClusterer, StoryState, meets
+from .online import ClusterSettings, OnlineClusterer, Revision, StoryState, meets
 from .threads import ThreadLinker, ThreadSettings, ThreadState
 
 __all__ = ["StoryAssigner", "recluster", "ThreadLinker", "ThreadSettings", "article_features", "Features",
@@ -124,7 +124,7 @@ class StoryAssigner:
         changed: dict[str, StoryState] = {}
         at = utc_time()
         history: list[StoryEvent] = []  # recorded in one statement
-        clusterer.may_merge = self._may_merge()
+        self._constraints()
         for done, article in enumerate(pending):
             if article.duplicate_of is not None:
                 article.story_id = self.store.story_of(article.duplicate_of) or article.duplicate_of
@@ -157,36 +157,75 @@ class StoryAssigner:
         """Carry the clusterer's latest revisions into the store (in the batch's transaction) and into the
         batch's `assigned` articles; returns their history.
 
-        A merge moves the articles of the merged-away story (earlier batches' and this one's) to the survivor,
-        and its id redirects to the survivor's from then on."""
+        A merge moves every article of the merged-away story (earlier batches' and this one's) to the survivor,
+        whose id the merged one redirects to from then on; a move or a split moves the named articles and their
+        near-copies."""
         clusterer, events = self.clusterer, []
         for revision in clusterer.revisions:
+            if revision.kind == "merged":
+                moved, source, target = self._merged(revision, changed), revision.other, revision.story
+            else:
+                source = revision.story if revision.kind == "split" else revision.other
+                target = revision.other if revision.kind == "split" else revision.story
+                moved = revision.articles + self.store.copies_in(revision.articles, source)
+                self.store.move_to_story(moved, target)
+                self.store.drop_redirect(target)  # a split may give back an id a merge had taken
+                for story_id in (source, target):
+                    changed[story_id] = clusterer.stories.get(story_id) or self.archive.pending[story_id]
+                if revision.kind == "split":
+                    self._title_split_off(changed[target], moved[0])
+                    self.threads.story_split(changed[source], changed[target], clusterer.arrivals)
             for article in assigned:
-                if article.story_id == revision.other:
-                    article.story_id = revision.story
-            moved = self.store.merge_story_articles(revision.other, revision.story)
-            self.store.delete_story(revision.other)
-            self.store.add_redirect(revision.other, revision.story)
-            changed.pop(revision.other, None)
-            self.threads.stories_merged(clusterer.last_story, revision.other, revision.other_thread,
-                                        clusterer.arrivals)
-            note = (f"revision: their members {revision.score:.2f} alike on average "
-                    f"(merged from {clusterer.settings.merge_threshold})")
+                if article.story_id == source and (revision.kind == "merged" or article.id in moved):
+                    article.story_id = target
             events.append(StoryEvent(revision.story, at, revision.kind, moved, revision.other, reason=self.reason,
-                                     note=note))
+                                     note=self._evidence(revision)))
         clusterer.revisions.clear()
         return events
 
-    def _may_merge(self):
-        """What the clusterer asks before a revision merges two stories: None (anything) when no editor has
-        set articles apart, else whether the editors' splits and moves allow it (those made so far: `recluster`
-        sets `corrections_upto` to the last one it replayed)."""
-        upto = self.corrections_upto
-        if not any(c.kind in ("split", "move") and (upto is None or c.seq <= upto) for c in self.store.corrections()):
-            return None
-        from .corrections import may_merge  # corrections use this module's helpers
+    def _merged(self, revision: Revision, changed: dict[str, StoryState]) -> list[str]:
+        moved = self.store.merge_story_articles(revision.other, revision.story)
+        self.store.delete_story(revision.other)
+        self.store.add_redirect(revision.other, revision.story)
+        changed.pop(revision.other, None)
+        self.threads.stories_merged(self.clusterer.stories.get(revision.story) or self.clusterer.last_story,
+                                    revision.other, revision.other_thread, self.clusterer.arrivals)
+        return moved
 
-        return lambda story, other: may_merge(self.store, story, other, upto)
+    def _title_split_off(self, story: StoryState, article_id: str) -> None:
+        article = self.store.get_article(article_id)
+        story.title, story.title_score, story.title_from_text = \
+            article.title or _first_sentence(article.text), 0.0, article.title is None
+
+    def _evidence(self, revision: Revision) -> str:
+        """Why the assigner made a revision, in words (the history's note)."""
+        settings = self.clusterer.settings
+        if revision.kind == "merged":
+            return (f"revision: their members {revision.score:.2f} alike on average "
+                    f"(merged from {settings.merge_threshold})")
+        if revision.kind == "moved":
+            return (f"revision: {revision.score:.2f} alike on average to this story's members, more than to its "
+                    f"own story's")
+        return (f"revision: two close-knit groups, {revision.score:.2f} alike on average "
+                f"(split below {settings.split_threshold})")
+
+    def _constraints(self) -> None:
+        """What the clusterer asks before a revision merges two stories, moves an article or splits a story:
+        None (anything) when no editor made a correction that could forbid it, else whether the editors'
+        corrections allow it (those made so far: `recluster` sets `corrections_upto` to the last it replayed)."""
+        upto, clusterer = self.corrections_upto, self.clusterer
+        kinds = {c.kind for c in self.store.corrections() if upto is None or c.seq <= upto}
+        from .corrections import may_merge, may_separate  # corrections use this module's helpers
+
+        store = self.store
+        clusterer.may_merge = (lambda story, other: may_merge(store, story, other, upto)) \
+            if kinds & {"split", "move"} else None
+        clusterer.may_move = (lambda article, source, target: may_separate(
+            store, [article], [a.id for a in store.story_articles(source) if a.id != article], upto)) \
+            if "merge" in kinds else None
+        clusterer.may_separate = (lambda articles, story: may_separate(
+            store, articles, [a.id for a in store.story_articles(story) if a.id not in articles], upto)) \
+            if "merge" in kinds else None
 
     def assign_pending(self) -> int:
         """Assign articles stored without a story (from before clustering existed)."""
@@ -275,6 +314,8 @@ def recluster(store: Store, settings: Settings = Settings(), on_batch=lambda don
 
 def cluster_settings(settings: Settings) -> ClusterSettings:
     return ClusterSettings(threshold=settings.story_threshold, member_weight=settings.story_member_weight,
+                           merge_threshold=settings.story_merge_threshold,
+                           split_threshold=settings.story_split_threshold,
                            window=settings.story_window,
                            max_active=settings.max_active_stories)
 
@@ -321,7 +362,8 @@ def save_story_state(store: Store, story: StoryState, thread_id: str | None = No
 def story_state_json(story: StoryState) -> str:
     return json.dumps({"centroid": story.centroid, "names": sorted(story.names), "years": dict(story.years),
                        "title_from_text": story.title_from_text, "members": story.members,
-                       "keys": story.keys, "languages": sorted(story.languages), "first_arrival": story.first_arrival},
+                       "keys": story.keys, "languages": sorted(story.languages), "first_arrival": story.first_arrival,
+                       "member_ids": story.member_ids},
                       ensure_ascii=False, separators=(",", ":"))
 
 
@@ -334,8 +376,14 @@ def story_from_row(row) -> StoryState:
         title=row["title"], title_score=row["title_score"], title_from_text=state.get("title_from_text", False),
         members=state.get("members", []), keys=state.get("keys", {}), languages=set(state.get("languages", ())),
         thread_id=row["thread_id"] if "thread_id" in row.keys() else None,
-        first_arrival=state.get("first_arrival", 0),
+        first_arrival=state.get("first_arrival", 0), member_ids=_member_ids(state),
     )
+
+
+def _member_ids(state: dict) -> list:
+    """The ids of the kept members (None for those a state saved before ids were kept: never moved)."""
+    ids, members = state.get("member_ids", []), state.get("members", [])
+    return [None] * (len(members) - len(ids)) + ids[-len(members):] if members else []
 
 
 def _first_sentence(text: str, limit: int = 120) -> str:

@@ -216,9 +216,9 @@ def rebuild_story(store: Store, story_id: str, touched: int) -> StoryState:
         features = article_features(article)
         when = as_utc(article.published or article.captured)
         if story is None:
-            story = start_story(story_id, features, when, touched)
+            story = start_story(story_id, features, when, touched, article.id)
         else:
-            join_story(story, features, when, touched)
+            join_story(story, features, when, touched, article.id)
         featured.append((article, features))
     _retitle(story, featured)
     story.thread_id = store.thread_of(shaping[0].id)  # a correction keeps the story in its thread
@@ -280,11 +280,15 @@ def may_merge(store: Store, story_a: str, story_b: str, upto: int | None = None)
     return True
 
 
-def may_separate(store: Store, article_ids_a: Sequence[str], article_ids_b: Sequence[str]) -> bool:
+def may_separate(store: Store, article_ids_a: Sequence[str], article_ids_b: Sequence[str],
+                 upto: int | None = None) -> bool:
     """Whether an automatic revision may put these two groups of articles in different stories: not when an
-    editor merged the story of one of them with the story of the other (named by these articles)."""
+    editor merged the story of one of them with the story of the other (named by these articles; corrections
+    up to number `upto` only, when given)."""
     group_a, group_b = set(article_ids_a), set(article_ids_b)
     for correction in store.corrections():
+        if upto is not None and correction.seq > upto:
+            break
         if correction.kind == "merge":
             first, second = correction.articles
             if (first in group_a and second in group_b) or (first in group_b and second in group_a):

@@ -43,6 +43,10 @@ TERM_CAP_SCALE = 1.0
 ARCHIVE_QUERY_TERMS = 12  # an article looks for archived stories through its heaviest terms
 KEY_CENTROID_TERMS = 60
 INDEX_KEYS = 8  # a story is found by an article in another language through its heaviest name keys
+# A revision moves a member to another story only when it is this much more like that story's members (on
+# average) than like the rest of its own: near-ties stay where the stream put them.
+MOVE_MARGIN = 0.05
+SPLIT_CHECK_SIZE = 4  # a story is first checked for two groups at this size
 
 
 @dataclass
@@ -59,6 +63,7 @@ class StoryState:
     title_score: float = 0.0
     title_from_text: bool = False
     members: list = field(default_factory=list)  # term vectors of the latest KEPT_MEMBERS members
+    member_ids: list = field(default_factory=list)  # and their articles' ids (a revision may move one)
     keys: dict = field(default_factory=dict)  # sum of the members' name keys and numbers (Features.keys)
     languages: set = field(default_factory=set)  # its members' languages
     thread_id: str | None = None  # the thread it belongs to (cluster/threads.py); None until it has one
@@ -147,6 +152,9 @@ class ClusterSettings:
     # members' term vectors reaches this. 0 turns revisions off. 0.25 gained more recall on ECB+ and the
     # headlines but merged two events of one town in the example corpus and two ECB+ subtopics (BENCHMARKS.md).
     merge_threshold: float = 0.3
+    # A story is split in two when its kept members form two close-knit groups whose average linkage is below
+    # this (0: never). Kept low: on ECB+ two events of one kind are often as alike as reports of one (BENCHMARKS.md).
+    split_threshold: float = 0.15
 
 
 @dataclass
@@ -206,8 +214,11 @@ class OnlineClusterer:
         # is not the one whose headline should name the story
         self.last_word_score = 0.0
         self.revisions: list[Revision] = []  # what revisions changed since the caller last took them
-        # Whether two stories may be merged by a revision (editors' corrections say no): None lets all be
+        # Whether two stories may be merged, and an article moved from one story to another, by a revision
+        # (editors' corrections may say no): None lets all be
         self.may_merge = None
+        self.may_move = None
+        self.may_separate = None
         self._rivals: list[StoryState] = []  # the latest article's closest other candidates
 
     def restore(self, story: StoryState) -> None:
@@ -226,7 +237,7 @@ class OnlineClusterer:
             self._age_out()
         best, score = self.best_story(features, when)
         if best is None or score < self.settings.threshold:
-            best = start_story(article_id, features, when, self.arrivals)
+            best = start_story(article_id, features, when, self.arrivals, article_id)
             self.last_story, self.last_score, self.last_word_score = best, 0.0, 0.0
             self._settle(best, ())
         else:
@@ -235,7 +246,7 @@ class OnlineClusterer:
             # taken before the article joins; the same as `score` unless the names across languages counted
             self.last_word_score = self._word_score(features, best, when) \
                 if self._across_languages(features, best) else score
-            self._join(best, features, when)
+            join_story(best, features, when, self.arrivals, article_id)
             self._settle(best, old_terms)
         self.last_story = self._revise(best)
         return self.last_story.id
@@ -307,10 +318,72 @@ class OnlineClusterer:
             if link >= self.settings.merge_threshold and (self.may_merge is None
                                                           or self.may_merge(story.id, rival.id)):
                 story = self._merge(story, rival, link)
+            elif rival.size > 1:
+                self._take_members(rival, story)
+        if story.size >= SPLIT_CHECK_SIZE and story.size & (story.size - 1) == 0:
+            self._split(story)
         return story
+
+    def _split(self, story: StoryState) -> None:
+        """Split a story whose kept members form two groups, each as close-knit as a story and hardly alike
+        one another (average linkage below `split_threshold`): two events told apart only once both had
+        reports. Checked when the story's size reaches a power of two (4, 8, 16, ...): a flat cost."""
+        positions = [p for p, member_id in enumerate(story.member_ids) if member_id is not None]
+        if len(positions) < 4 or not self.settings.split_threshold:
+            return
+        vectors = [story.members[p] for p in positions]
+        alike = [[capped_dot(a, b, min(term_cap(a), term_cap(b))) for b in vectors] for a in vectors]
+        first, second = two_groups(alike)
+        if min(len(first), len(second)) < 2 or group_link(alike, first, second) >= self.settings.split_threshold \
+                or min(group_link(alike, first, first), group_link(alike, second, second)) < self.settings.threshold:
+            return
+        # the group of fewer kept members leaves (of two alike, the one without the latest member)
+        leaving = min((first, second), key=lambda group: (len(group), max(group)))
+        ids = [story.member_ids[positions[i]] for i in leaving]
+        if self.may_separate is not None and not self.may_separate(ids, story.id):
+            return
+        old_terms = story.index_terms()
+        new_id = next((i for i in ids if i != story.id and i not in self.stories), None) or f"{ids[0]}-2"
+        parts = [take_member(story, positions[i]) for i in sorted(leaving, reverse=True)][::-1]
+        other = StoryState(new_id, {}, 0, story.first_time, story.last_time, Counter(), story.touched,
+                           languages=set(story.languages), first_arrival=story.touched, thread_id=story.thread_id)
+        for vector, member_id in parts:
+            put_member(other, vector, member_id)
+        score = group_link(alike, first, second)
+        self._settle(story, old_terms)
+        self._settle(other, ())
+        self.revisions.append(Revision("split", story.id, new_id, score, articles=ids))
+
+    def _take_members(self, rival: StoryState, story: StoryState) -> None:
+        """Move to `story` the kept members of `rival` that are more like `story`'s members than like the rest
+        of their own (by MOVE_MARGIN at least, and as alike as an article that joins): the first report of an
+        event that joined another event's story before the two could be told apart."""
+        for position in range(len(rival.members) - 1, -1, -1):
+            member_id = rival.member_ids[position]
+            if member_id is None or rival.size == 1:
+                continue
+            vector = rival.members[position]
+            cap = term_cap(vector)
+            there = capped_dot(vector, story.centroid, story.size * cap) / story.size
+            here = capped_dot_without(vector, rival.centroid, (rival.size - 1) * cap) / (rival.size - 1)
+            there *= self._stories_factor(rival, story)
+            if there >= self.settings.merge_threshold and there >= here + MOVE_MARGIN and (
+                    self.may_move is None or self.may_move(member_id, rival.id, story.id)):
+                old_rival, old_story = rival.index_terms(), story.index_terms()
+                put_member(story, *take_member(rival, position))
+                self._settle(rival, old_rival)
+                self._settle(story, old_story)
+                self.revisions.append(Revision("moved", story.id, rival.id, there, articles=[member_id]))
 
     def story_link(self, story: StoryState, other: StoryState) -> float:
         """Average linkage of two stories' members, times what their distance in time and years makes of it."""
+        factor = self._stories_factor(story, other)
+        pairs = story.size * other.size
+        return factor * capped_dot(story.centroid, other.centroid, pairs * member_cap(story, other)) / pairs \
+            if factor else 0.0
+
+    def _stories_factor(self, story: StoryState, other: StoryState) -> float:
+        """What the distance in time of two stories and the years they name make of their similarity (0 to 1)."""
         factor = 1.0
         if story.first_time is not None and other.first_time is not None:
             gap = max(story.first_time - other.last_time, other.first_time - story.last_time, timedelta(0))
@@ -319,8 +392,7 @@ class OnlineClusterer:
             factor = 1.0 - self.settings.time_penalty * gap / self.settings.window
         if _years_conflict(story.years, other.years):
             factor *= self.settings.year_penalty
-        pairs = story.size * other.size
-        return factor * capped_dot(story.centroid, other.centroid, pairs * member_cap(story, other)) / pairs
+        return factor
 
     def _merge(self, story: StoryState, other: StoryState, link: float) -> StoryState:
         survivor, gone = sorted((story, other), key=lambda s: (s.first_arrival, s.id))
@@ -372,9 +444,6 @@ class OnlineClusterer:
         self._index(story, old_terms)
         self._evict()
 
-    def _join(self, story: StoryState, features: Features, when: datetime | None) -> None:
-        join_story(story, features, when, self.arrivals)
-
     # -- the active set -------------------------------------------------------
 
     def _index(self, story: StoryState, old_terms) -> None:
@@ -413,21 +482,25 @@ class OnlineClusterer:
                 self._remove(story.id)
 
 
-def start_story(story_id: str, features: Features, when: datetime | None, arrival: int) -> StoryState:
-    """A story of one article."""
+def start_story(story_id: str, features: Features, when: datetime | None, arrival: int,
+                article_id: str | None = None) -> StoryState:
+    """A story of one article (`article_id`, by default the story's id)."""
     return StoryState(story_id, dict(features.terms), 1, when, when, Counter(features.years), arrival,
                       set(features.names & features.terms.keys()), members=[features.terms],
-                      keys=dict(features.keys), languages={features.language}, first_arrival=arrival)
+                      member_ids=[article_id or story_id], keys=dict(features.keys), languages={features.language},
+                      first_arrival=arrival)
 
 
-def join_story(story: StoryState, features: Features, when: datetime | None, arrival: int) -> None:
+def join_story(story: StoryState, features: Features, when: datetime | None, arrival: int,
+               article_id: str | None = None) -> None:
     """An article joins a story: its centroid, keys, languages, kept members, years, names and time span take
     it in."""
     story.members = [*story.members, features.terms][-KEPT_MEMBERS:]
+    story.member_ids = [*story.member_ids, article_id][-KEPT_MEMBERS:]
     story.centroid = centroid = summed_terms(story.centroid, features.terms, CENTROID_TERMS)
     story.keys = summed_terms(story.keys, features.keys, KEY_CENTROID_TERMS)
     story.languages.add(features.language)
-    story._norm, story._key_norm, story._index_terms, story._member_terms = 0.0, 0.0, None, None
+    forget_cached(story)
     story.size += 1
     story.years.update(features.years)
     story.names = (story.names | features.names) & centroid.keys()
@@ -442,10 +515,11 @@ def merge_story(story: StoryState, other: StoryState) -> None:
     story's last), and the better-scored title stays."""
     later, earlier = (other, story) if (other.touched, other.id) > (story.touched, story.id) else (story, other)
     story.members = [*earlier.members, *later.members][-KEPT_MEMBERS:]
+    story.member_ids = [*earlier.member_ids, *later.member_ids][-KEPT_MEMBERS:]
     story.centroid = summed_terms(story.centroid, other.centroid, CENTROID_TERMS)
     story.keys = summed_terms(story.keys, other.keys, KEY_CENTROID_TERMS)
     story.languages |= other.languages
-    story._norm, story._key_norm, story._index_terms, story._member_terms = 0.0, 0.0, None, None
+    forget_cached(story)
     story.size += other.size
     story.years.update(other.years)
     story.names = (story.names | other.names) & story.centroid.keys()
@@ -469,11 +543,77 @@ def capped_dot(vector: dict[str, float], other: dict[str, float], cap: float) ->
     return total
 
 
+def capped_dot_without(vector: dict[str, float], total: dict[str, float], cap: float) -> float:
+    """`capped_dot` of a member's vector with the sum of its story's other members (`total` less `vector`)."""
+    result = 0.0
+    for term, weight in vector.items():
+        rest = total.get(term, 0.0) - weight
+        if rest > 1e-9:
+            result += min(weight * rest, cap)
+    return result
+
+
+def two_groups(alike: list[list[float]]) -> tuple[list[int], list[int]]:
+    """The members (positions in the similarity matrix `alike`) in two groups, by average-linkage agglomeration
+    (ties go to the earlier pair: deterministic)."""
+    groups = [[i] for i in range(len(alike))]
+    while len(groups) > 2:
+        best = max(((group_link(alike, groups[i], groups[j]), -i, -j) for i in range(len(groups))
+                    for j in range(i + 1, len(groups))))
+        i, j = -best[1], -best[2]
+        groups[i] = sorted(groups[i] + groups[j])
+        del groups[j]
+    return groups[0], groups[1]
+
+
+def group_link(alike: list[list[float]], first: list[int], second: list[int]) -> float:
+    """Average similarity of the members of two groups (of one group with itself: of its distinct pairs)."""
+    if first is second or first == second:
+        pairs = [(a, b) for a in first for b in first if a < b]
+    else:
+        pairs = [(a, b) for a in first for b in second]
+    return sum(alike[a][b] for a, b in pairs) / len(pairs) if pairs else 1.0
+
+
 def member_cap(story: StoryState, other: StoryState) -> float:
     """The most one shared term adds to the similarity of two members of these stories (`term_cap` of a
     member of their kept members' mean length)."""
     lengths = [len(vector) for vector in (*story.members, *other.members)]
     return min(1.0, TERM_CAP_SCALE / math.sqrt(sum(lengths) / len(lengths) if lengths else 1.0))
+
+
+def forget_cached(story: StoryState) -> None:
+    """A story's members changed: what is computed from them is computed again when next asked."""
+    story._norm, story._key_norm, story._index_terms, story._member_terms = 0.0, 0.0, None, None
+
+
+def take_member(story: StoryState, position: int) -> tuple[dict[str, float], str]:
+    """Take a kept member out of a story (a revision moves it): its terms leave the centroid; the story's
+    years, names, keys and time span stay as they were (what the member brought to them is not kept)."""
+    vector, member_id = story.members[position], story.member_ids[position]
+    story.members = story.members[:position] + story.members[position + 1:]
+    story.member_ids = story.member_ids[:position] + story.member_ids[position + 1:]
+    centroid = dict(story.centroid)
+    for term, weight in vector.items():
+        if term in centroid:
+            left = centroid[term] - weight
+            if left > 1e-9:
+                centroid[term] = left
+            else:
+                del centroid[term]
+    story.centroid = centroid
+    story.size -= 1
+    forget_cached(story)
+    return vector, member_id
+
+
+def put_member(story: StoryState, vector: dict[str, float], member_id: str) -> None:
+    """A member taken from another story joins this one (its terms; see `take_member`)."""
+    story.members = [*story.members, vector][-KEPT_MEMBERS:]
+    story.member_ids = [*story.member_ids, member_id][-KEPT_MEMBERS:]
+    story.centroid = summed_terms(story.centroid, vector, CENTROID_TERMS)
+    story.size += 1
+    forget_cached(story)
 
 
 def summed_terms(vector: dict[str, float], other: dict[str, float], limit: int) -> dict[str, float]:

@@ -185,6 +185,15 @@ class ThreadLinker:
             kept.changed()
         survivor.thread_id = self.resolve(kept.id)
 
+    def story_split(self, story: StoryState, new_story: StoryState, arrivals: int) -> None:
+        """A revision split `new_story` off `story`: it stays in the same thread, which counts one story more."""
+        thread = self._thread_of(story)
+        old_terms = thread.index_terms() if thread.id in self.threads else ()
+        thread.stories += 1
+        self._stretch(thread, None, None, arrivals)
+        self._settle(thread, old_terms)
+        story.thread_id = new_story.thread_id = self.resolve(thread.id)
+
     def _join(self, thread: ThreadState, best: ThreadState, arrivals: int) -> ThreadState:
         """Two threads become one: the thread of more stories keeps its id (of two alike, the smaller id), and
         the other's id leads to it from then on; returns the one kept."""

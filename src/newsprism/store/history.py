@@ -127,6 +127,17 @@ class HistoryStore:
             db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (story_id, old_id))
         return moved
 
+    def copies_in(self, article_ids: Sequence[str], story_id: str) -> list[str]:
+        """The near-copies of these articles that are in story `story_id` (they follow their original)."""
+        found: list[str] = []
+        ids = list(article_ids)
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            found += [row[0] for row in self._all(
+                f"SELECT id FROM articles WHERE story_id = ? AND duplicate_of IN ({', '.join('?' * len(chunk))}) "
+                "ORDER BY cluster_seq IS NULL, cluster_seq, seq", [story_id, *chunk])]
+        return found
+
     def delete_story(self, story_id: str) -> None:
         """Forget a story's clustering state (its articles are elsewhere now)."""
         with self._writer() as db:
