@@ -349,7 +349,7 @@ def test_a_merge_during_streaming_redirects_and_is_in_the_history(tmp_path, run_
     assert event["kind"] == "merged" and event["note"] == note
 
 
-def _topic_29(tmp_path, settings=newsprism.Settings()):
+def _topic_29(tmp_path, settings=None):
     """ECB+ topic 29 streamed as one batch, its second event (29_ecb) after its first (29_ecbplus); returns
     (store path, {ECB+ document id: article id}, {article id: gold subtopic})."""
     from newsprism.evaluate.clustering import _ARTICLE_FIELDS
@@ -359,7 +359,7 @@ def _topic_29(tmp_path, settings=newsprism.Settings()):
     path = _write(tmp_path / "topic29.jsonl", [{k: d[k] for k in _ARTICLE_FIELDS if k in d} for d in stream])
     db = tmp_path / "topic29.db"
     with newsprism.Store(db) as store:
-        report = newsprism.ingest(store, [path], settings=settings)
+        report = newsprism.ingest(store, [path], settings=settings or newsprism.Settings())
     ids = {stream[int(source.rsplit(":", 1)[1]) - 1]["id"]: article_id
            for source, article_id in zip(report.sources, report.article_ids, strict=True)}
     gold = {ids[d["id"]]: d["story"] for d in stream}
@@ -400,7 +400,7 @@ def test_a_split_by_the_assigner_is_stored_with_its_history(tmp_path):
     docs = [d for d in ecbplus_documents(needs_shared(SHARED / "data" / "ecbplus")) if d["topic"] == "4"]
     first = sorted((d for d in docs if d["story"].endswith("_ecb")), key=lambda d: d["id"])
     second = sorted((d for d in docs if d["story"].endswith("ecbplus")), key=lambda d: d["id"])
-    stream = [d for pair in zip(first, second) for d in pair]
+    stream = [d for pair in zip(first, second, strict=False) for d in pair]
     path = _write(tmp_path / "topic4.jsonl", [{k: d[k] for k in _ARTICLE_FIELDS if k in d} for d in stream])
     db, settings = tmp_path / "topic4.db", newsprism.Settings(story_split_threshold=0.25)
     with newsprism.Store(db) as store:
