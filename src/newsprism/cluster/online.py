@@ -376,11 +376,22 @@ class OnlineClusterer:
                 self.revisions.append(Revision("moved", story.id, rival.id, there, articles=[member_id]))
 
     def story_link(self, story: StoryState, other: StoryState) -> float:
-        """Average linkage of two stories' members, times what their distance in time and years makes of it."""
+        """Average linkage of two stories' members, times what their distance in time and years makes of it.
+
+        A story of one article is compared as that article would be now (centroid and closest member): whether
+        it would join the other story, grown since it arrived (on ECB+ and the headlines this merged more of
+        the same event than average linkage did, at the same precision: BENCHMARKS.md)."""
         factor = self._stories_factor(story, other)
+        if not factor:
+            return 0.0
+        if story.size == 1 or other.size == 1:
+            one, many = (story, other) if story.size == 1 else (other, story)
+            terms = one.members[0] if one.members else one.centroid
+            cap, weight = term_cap(terms), self.settings.member_weight
+            return factor * ((1 - weight) * capped_cosine(terms, many.centroid, many.norm, cap)
+                             + weight * many.member_score(terms, cap))
         pairs = story.size * other.size
-        return factor * capped_dot(story.centroid, other.centroid, pairs * member_cap(story, other)) / pairs \
-            if factor else 0.0
+        return factor * capped_dot(story.centroid, other.centroid, pairs * member_cap(story, other)) / pairs
 
     def _stories_factor(self, story: StoryState, other: StoryState) -> float:
         """What the distance in time of two stories and the years they name make of their similarity (0 to 1)."""
