@@ -208,6 +208,20 @@ def test_watch_once_on_the_command_line(tmp_path):
            f"redirects (5)" in result.stderr
 
 
+def test_watch_once_fails_when_every_feed_failed(tmp_path):
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    db = str(tmp_path / "news.db")
+    assert invoke_cli("feeds", "add", f"http://127.0.0.1:{port}/rss.xml", "--db", db).returncode == 0
+    result = invoke_cli("watch", "--once", "--json", "--timeout", "2", "--db", db)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    report = json.loads(result.stdout)
+    assert (report["feeds_polled"], report["failed"], report["new_articles"]) == (1, 1, 0)
+
+
 def test_watch_without_feeds_says_how_to_add_them(tmp_path):
     result = invoke_cli("watch", "--once", "--db", str(tmp_path / "none.db"))
     assert result.returncode == 1

@@ -597,8 +597,9 @@ class _WatchThread:
 def watch(db, once, intake, quiet, as_json):
     """Follow the store's feeds (`newsprism feeds add`): poll each when due, fetch the articles they point to,
     and store them as `ingest` does, so stories grow by themselves. Polls until Ctrl-C, which stops after the
-    writes under way; `--once` polls every due feed once and exits. One line per failure (feed or page, and
-    why); a summary per run: feeds polled, not modified, failed, new articles, duplicates, new stories."""
+    writes under way; `--once` polls every due feed once and exits, with status 1 when every feed it polled
+    failed (so a cron job notices). One line per failure (feed or page, and why); a summary per run: feeds
+    polled, not modified, failed, new articles, duplicates, new stories."""
     from .intake.watch import poll_once as run_poll_once
     from .intake.watch import poll_until_stopped as run_watch
 
@@ -613,7 +614,7 @@ def watch(db, once, intake, quiet, as_json):
                 click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
             if not quiet:
                 _err.print(f"newsprism: {_shown(report.summary())}")
-            return
+            sys.exit(1 if report.feeds_polled and report.failed == report.feeds_polled else 0)
         _err.print(f"newsprism: watching the feeds of {_shown(str(store.path))} (Ctrl-C stops)")
         run_watch(store, settings, progress=progress,
                   on_run=lambda report: quiet or _err.print(f"newsprism: {_shown(report.summary())}"))
