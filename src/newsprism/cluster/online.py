@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .features import Features
+from .features import Features, dates_agree, is_event_number
 
 CENTROID_TERMS = 200
 INDEX_TERMS = 20  # a story is found through its heaviest terms ...
@@ -43,6 +43,7 @@ TERM_CAP_SCALE = 1.0
 ARCHIVE_QUERY_TERMS = 12  # an article looks for archived stories through its heaviest terms
 KEY_CENTROID_TERMS = 60
 INDEX_KEYS = 8  # a story is found by an article in another language through its heaviest name keys
+NAMES_ONLY_SHARE = 0.7  # of a cross-language score that rests on names alone (_across_languages)
 
 
 @dataclass
@@ -139,8 +140,8 @@ class ClusterSettings:
     year_penalty: float = 0.85  # stronger penalties cost more recall than they saved precision on ECB+
     time_penalty: float = 0.5  # the score lost by a story a whole window away
     # An article in a language none of a story's members is written in shares few words with it: its
-    # similarity is then also taken over what survives translation (names' keys and numbers), times this.
-    cross_language_weight: float = 1.6
+    # similarity is then also taken over what survives translation (names' keys, numbers, days), times this.
+    cross_language_weight: float = 2.0
 
 
 class MemoryArchive:
@@ -239,10 +240,28 @@ class OnlineClusterer:
         return self._context_factor(story, features, when) * within
 
     def _across_languages(self, features: Features, story: StoryState) -> float:
-        """The similarity of what survives translation, for an article in a language new to the story (else 0)."""
-        if not features.keys or not story.keys or features.language in story.languages:
+        """The similarity of what survives translation (names' keys, numbers, days of the year), times
+        `cross_language_weight`, for an article in a language new to the story or in one of the languages of a
+        story that spans several (else 0): such a story's words are split between its languages.
+
+        Names alone also match the other event of a pair (Macron and Le Pen in 2017 and in 2022), so:
+        - the dates must not disagree: when both name years, their most named ones meet; when both name days
+          of the year, or months of a year, two of them are close (features.dates_agree);
+        - names alone count NAMES_ONLY_SHARE of their score for an article in a new language, and nothing for
+          one in a language the story has (whose words already had their say), unless a second kind of
+          evidence agrees: the years, the dates, or a shared event number (a toll, a flight: not a year).
+        """
+        new_language = features.language not in story.languages
+        if not features.keys or not story.keys or (not new_language and len(story.languages) < 2):
+            return 0.0
+        story_years = {year for year, _ in story.years.most_common(3)}
+        years_agree = bool(story_years & {year for year, _ in features.years.most_common(2)})
+        dates_match = dates_agree(features.keys, story.keys)
+        if (story_years and features.years and not years_agree) or dates_match is False:
             return 0.0
         cosine = capped_cosine(features.keys, story.keys, story.key_norm, term_cap(features.keys))
+        if not (years_agree or dates_match or any(key in story.keys for key in features.keys if is_event_number(key))):
+            cosine *= NAMES_ONLY_SHARE if new_language else 0.0
         return self.settings.cross_language_weight * cosine
 
     def _context_factor(self, story: StoryState, features: Features, when: datetime | None) -> float:
