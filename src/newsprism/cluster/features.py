@@ -67,7 +67,7 @@ NUMBER_WEIGHT = 1.5
 # every word at least this rare (rarity = COMMON_ZIPF - Zipf frequency) gets a name key.
 UNCASED_NAME_RARITY = 1.5
 MAX_KEYS = 30
-DATE_WEIGHT = 1.5  # of a date the text names (a day of the year, a month of a year), among its keys: a number's
+DATE_WEIGHT = 5.0  # of a date the text names (a day of the year, a month of a year) among its keys: a rare name's
 MAX_TERMS = 60
 
 

@@ -43,7 +43,7 @@ TERM_CAP_SCALE = 1.0
 ARCHIVE_QUERY_TERMS = 12  # an article looks for archived stories through its heaviest terms
 KEY_CENTROID_TERMS = 60
 INDEX_KEYS = 8  # a story is found by an article in another language through its heaviest name keys
-NAMES_ONLY_SHARE = 0.7  # of a cross-language score that rests on names alone (_across_languages)
+NAMES_ONLY_SHARE = 0.5  # of a cross-language score that rests on names alone (_across_languages)
 
 
 @dataclass
