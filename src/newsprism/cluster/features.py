@@ -13,7 +13,7 @@ An article becomes a sparse, L2-normalized vector of weighted terms:
 What survives translation is also kept on its own (`Features.keys`): each name's key, its consonant
 skeleton, the same in every script (namekeys.py: Лавров, لافروف and Lavrov share one), the numbers, and
 the dates the text names, in any language's month names or numerals (6 February, 6 февраля and 2月6日 are
-"@02-06"; May 2017 and 2017年5月 are "@2017-05").
+"@02-06"; May 2017 and 2017年5月 are "@2017-05"), and the day it was published.
 In Arabic, Chinese, Japanese and Korean, which have no capitals to tell names by, every rare word gets a key.
 The assigner compares these with a story when the article is in a language none of the story's members is.
 
@@ -38,7 +38,7 @@ from wordfreq.language_info import get_language_info
 from wordfreq.numbers import digit_freq, smash_numbers
 from wordfreq.tokens import lossy_tokenize, tokenize
 
-from ..dates import dates_named
+from ..dates import calendar_date, dates_named
 from ..model import Article
 from .namekeys import name_keys
 
@@ -84,10 +84,10 @@ class Features:
 
 
 def article_features(article: Article) -> Features:
-    return text_features(article.title or "", article.text, article.language or "en")
+    return text_features(article.title or "", article.text, article.language or "en", article.published)
 
 
-def text_features(title: str, text: str, language: str = "en") -> Features:
+def text_features(title: str, text: str, language: str = "en", published: str | None = None) -> Features:
     text = _POSSESSIVE.sub("", text[:BODY_CHARS])
     tokens = _words(text, language)
     body = [token.casefold() for token in tokens[:BODY_WORDS]]
@@ -114,17 +114,21 @@ def text_features(title: str, text: str, language: str = "en") -> Features:
             weights[term] = weights.get(term, 0.0) + (1.0 + math.log(count)) * weight
             if term[0] == "#":
                 keys[term] = weights[term]
-    for key in _date_keys(title + "\n" + text, language):
+    for key in _date_keys(title + "\n" + text, language, published):
         keys[key] = DATE_WEIGHT
     return Features(_normalized(_top(weights, MAX_TERMS)), years, frozenset(names),
                     _normalized(_top(keys, MAX_KEYS)) if any(k[0] == "~" for k in keys) else {}, language)
 
 
-def _date_keys(text: str, language: str) -> list[str]:
-    """The dates the text names, as keys the same in every language and script: each day of the year
-    ("@02-06", 6 February) and each month of a year ("@2023-02")."""
+def _date_keys(text: str, language: str, published: str | None = None) -> list[str]:
+    """The dates the text names and the day it was published, as keys the same in every language and script:
+    each day of the year ("@02-06", 6 February) and each month of a year ("@2023-02")."""
+    dates = dates_named(text, language)
+    day = calendar_date(published)
+    if day is not None:
+        dates.add((day.year, day.month, day.day))
     keys = set()
-    for year, month, day in dates_named(text, language):
+    for year, month, day in dates:
         if day is not None:
             keys.add(f"@{month:02d}-{day:02d}")
         if year is not None:
