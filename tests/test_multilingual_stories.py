@@ -84,6 +84,7 @@ def test_keys_hold_names_and_numbers_and_stay_out_of_the_words():
     ("Землетрус 6 лютого 2023 року", "uk"), ("el terremoto del 6 de febrero de 2023", "es"),
     ("زلزال ٦ فبراير ٢٠٢٣", "ar"), ("σεισμός της 6ης Φεβρουαρίου 2023", "el"), ("2023年2月6日の地震", "ja"),
     ("2023年2月6日发生地震", "zh"), ("2023년 2월 6일 지진", "ko"), ("am 06.02.2023", "de"), ("2023-02-06", "en"),
+    ("o sismo de 6 de fevereiro de 2023", "pt-BR"),
 ])
 def test_a_date_is_read_in_every_language_and_script(text, language):
     assert (2023, 2, 6) in dates_named(text, language)

@@ -222,7 +222,7 @@ def _month_names(language: str) -> dict[str, int]:
     the CLDR data babel carries, in the forms dates use (февраля, not февраль)."""
     months = dict(MONTHS)
     try:
-        locale = Locale.parse(language or "en")
+        locale = Locale.parse((language or "en").replace("-", "_"))  # BCP 47 "pt-BR" is babel's "pt_BR"
         for width in ("wide", "abbreviated"):
             for number, name in get_month_names(width, "format", locale=locale).items():
                 name = name.casefold().rstrip(".")

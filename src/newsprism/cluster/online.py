@@ -141,7 +141,7 @@ class ClusterSettings:
     time_penalty: float = 0.5  # the score lost by a story a whole window away
     # An article in a language none of a story's members is written in shares few words with it: its
     # similarity is then also taken over what survives translation (names' keys, numbers, days), times this.
-    cross_language_weight: float = 2.0
+    cross_language_weight: float = 2.5
 
 
 class MemoryArchive:
