@@ -131,7 +131,6 @@ def period_start(value: str) -> date | None:
         return None
 
 
-
 # Dates written with numbers only: 2023-02-06 and 2023-02, 06.02.2023 (day first, as every language that writes
 # dots does), 2023年2月6日 and 2月6日 (Chinese, Japanese), 2023년 2월 6일 (Korean). Slashed dates are left out:
 # 02/06 is February or June.

@@ -140,7 +140,7 @@ class ClusterSettings:
     year_penalty: float = 0.85  # stronger penalties cost more recall than they saved precision on ECB+
     time_penalty: float = 0.5  # the score lost by a story a whole window away
     # An article in a language none of a story's members is written in shares few words with it: its
-    # similarity is then also taken over what survives translation (names' keys, numbers, days), times this.
+    # similarity is then also taken over what survives translation (names' keys, numbers, dates), times this.
     cross_language_weight: float = 2.5
 
 
@@ -240,7 +240,7 @@ class OnlineClusterer:
         return self._context_factor(story, features, when) * within
 
     def _across_languages(self, features: Features, story: StoryState) -> float:
-        """The similarity of what survives translation (names' keys, numbers, days of the year), times
+        """The similarity of what survives translation (names' keys, numbers, dates), times
         `cross_language_weight`, for an article in a language new to the story or in one of the languages of a
         story that spans several (else 0): such a story's words are split between its languages.
 
