@@ -157,15 +157,15 @@ def dates_named(text: str, language: str = "en") -> set[NamedDate]:
 
     Dates survive translation: a report of an event in any language names its day and month.
     """
-    if _OTHER_DIGIT.search(text):
+    text = _around_numbers(text)  # its \d finds the digits of every script
+    if not text.isascii():
         text = _OTHER_DIGIT.sub(lambda match: str(unicodedata.decimal(match[0])), text)
-    text = _around_numbers(text)
     found: set[NamedDate] = set()
     for match in _ISO.finditer(text):
         found.add((int(match[1]), int(match[2]), int(match[3]) if match[3] else None))
     for match in _DOTTED.finditer(text):
         found.add((int(match[3]), int(match[2]), int(match[1])))
-    for match in _EAST_ASIAN.finditer(text):
+    for match in _EAST_ASIAN.finditer(text) if "月" in text or "월" in text else ():
         if match[1] or match[3]:  # "2月" alone is "February" or "two months"
             found.add((_number(match[1]), int(match[2]), _number(match[3])))
     months = _month_names(language)
