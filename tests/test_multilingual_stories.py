@@ -84,10 +84,15 @@ def test_keys_hold_names_and_numbers_and_stay_out_of_the_words():
     ("Землетрус 6 лютого 2023 року", "uk"), ("el terremoto del 6 de febrero de 2023", "es"),
     ("زلزال ٦ فبراير ٢٠٢٣", "ar"), ("σεισμός της 6ης Φεβρουαρίου 2023", "el"), ("2023年2月6日の地震", "ja"),
     ("2023年2月6日发生地震", "zh"), ("2023년 2월 6일 지진", "ko"), ("am 06.02.2023", "de"), ("2023-02-06", "en"),
-    ("o sismo de 6 de fevereiro de 2023", "pt-BR"),
+    ("o sismo de 6 de fevereiro de 2023", "pt-BR"), ("زلزال 6 شباط 2023", "ar"),
 ])
 def test_a_date_is_read_in_every_language_and_script(text, language):
     assert (2023, 2, 6) in dates_named(text, language)
+
+
+def test_arabic_month_names_of_every_region_are_read():
+    # Egypt, Morocco and Lebanon write September three ways.
+    assert dates_named("9 سبتمبر / 9 شتنبر / 9 أيلول 2023", "ar") == {(None, 9, 9), (2023, 9, 9), (2023, 9, None)}
 
 
 def test_dates_without_a_day_or_a_year_and_numbers_that_are_not_dates():

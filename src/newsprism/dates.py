@@ -20,7 +20,7 @@ import warnings
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale, UnknownLocaleError, localedata
 from babel.dates import get_month_names
 from dateutil import parser as dateparser
 
@@ -141,8 +141,8 @@ _EAST_ASIAN = re.compile(r"(?:((?:19|20)\d\d)\s*[年년]\s*)?(\d{1,2})\s*[月월
 # A day's ordinal ending: 6., 1er, 1º, 6th, 6ης (Greek), 6-го (Russian).
 _ORDINAL = r"(?:\.|er|º|st|nd|rd|th|ης|η|-го|-е)?"
 _YEAR_AFTER = r"(?:,?\s+(?:de\s+)?((?:19|20)\d\d)(?!\d))?"  # "6 February 2023", "February 6, 2023", "6 de mayo de 2023"
-_DAY_FIRST = re.compile(r"(?<![\d.,])(\d{1,2})" + _ORDINAL + r"\s+(?:de\s+|of\s+)?([^\W\d_]{3,})\.?" + _YEAR_AFTER)
-_MONTH_FIRST = re.compile(r"(?<![^\W\d_])([^\W\d_]{3,})\.?\s+(?:de\s+)?(\d{1,4})(?![\d.,:]?\d)" + _ORDINAL
+_DAY_FIRST = re.compile(r"(?<![\d.,])(\d{1,2})" + _ORDINAL + r"\s+(?:de\s+|of\s+)?([^\W\d_]{2,})\.?" + _YEAR_AFTER)
+_MONTH_FIRST = re.compile(r"(?<![^\W\d_])([^\W\d_]{2,})\.?\s+(?:de\s+)?(\d{1,4})(?![\d.,:]?\d)" + _ORDINAL
                           + _YEAR_AFTER)
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a decimal digit of another script: ٦, ६, ６
 
@@ -217,16 +217,26 @@ def _number(text: str | None) -> int | None:
 
 @lru_cache(maxsize=128)
 def _month_names(language: str) -> dict[str, int]:
-    """The month number of each month name and abbreviation of `language` and of English, casefolded: names from
-    the CLDR data babel carries, in the forms dates use (февраля, not февраль)."""
+    """The month number of each month name and abbreviation of `language` (in every region babel has: Arabic
+    writes September سبتمبر in Egypt, شتنبر in Morocco, أيلول in Lebanon) and of English, casefolded: names from
+    the CLDR data babel carries, in the forms dates use (февраля, not февраль). Names of two words (كانون الثاني)
+    are left out: a date's month is read as one word."""
     months = dict(MONTHS)
-    try:
-        locale = Locale.parse((language or "en").replace("-", "_"))  # BCP 47 "pt-BR" is babel's "pt_BR"
-        for width in ("wide", "abbreviated"):
-            for number, name in get_month_names(width, "format", locale=locale).items():
-                name = name.casefold().rstrip(".")
-                if len(name) >= 3 and not name[0].isdigit():
-                    months.setdefault(name, number)
-    except (UnknownLocaleError, ValueError, TypeError):
-        pass  # a language babel does not know: English names only
+    base = (language or "en").replace("-", "_").split("_")[0].lower()
+    for identifier in _regions_of(base):
+        try:
+            locale = Locale.parse(identifier)
+            for width in ("wide", "abbreviated"):
+                for number, name in get_month_names(width, "format", locale=locale).items():
+                    name = name.casefold().rstrip(".")
+                    if len(name) >= (2 if width == "wide" else 3) and name.isalpha():
+                        months.setdefault(name, number)
+        except (UnknownLocaleError, ValueError, TypeError):
+            continue  # a locale babel lists but cannot load: the others still count
     return months
+
+
+def _regions_of(language: str) -> list[str]:
+    """babel's locales of `language` (ar, ar_EG, ar_MA, ...); none for a language it does not know."""
+    return [identifier for identifier in localedata.locale_identifiers()
+            if identifier == language or identifier.startswith(language + "_")]
