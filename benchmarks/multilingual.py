@@ -16,9 +16,9 @@ cross-script recall (pairs in two different scripts); hard-negative errors (pair
 two events of one hard-negative group put in one story, and the stories that mix them).
 
 --undated drops every excerpt's date, so time cannot keep the hard negatives apart (they are months or
-years apart; the story window is 7 days): what the text alone tells. --quick: the first QUICK_DOCUMENTS
-excerpts (events m01-m08: four hard-negative pairs), one order; about ten seconds, what
-tests/test_multilingual_stories.py runs.
+years apart; the story window is 7 days): what the text alone tells (the dates the text names still count).
+--quick: the first QUICK_DOCUMENTS excerpts (events m01-m08: four hard-negative pairs), one order; about ten
+seconds, what tests/test_multilingual_stories.py runs.
 """
 
 from __future__ import annotations

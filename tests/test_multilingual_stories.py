@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from newsprism.cluster.features import _number_term, text_features
+from newsprism.cluster.features import _number_term, dates_agree, text_features
 from newsprism.cluster.namekeys import name_keys, skeleton_key
+from newsprism.dates import dates_named
 from newsprism.ingest import ingest
 from newsprism.store import Store
 
@@ -72,6 +73,48 @@ def test_keys_hold_names_and_numbers_and_stay_out_of_the_words():
     assert {"~rfrf", "#7.5"} <= shared, shared  # Lavrov; 7.5 and 7,5
     # The words an article is compared with in its own language carry no keys: English clustering is unchanged.
     assert not any(term.startswith("~") for term in english.terms)
+
+
+# -- dates named in the text ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("The quake struck on 6 February 2023.", "en"), ("The quake struck on February 6, 2023.", "en"),
+    ("Das Beben am 6. Februar 2023", "de"), ("Землетрясение 6 февраля 2023 года", "ru"),
+    ("Землетрус 6 лютого 2023 року", "uk"), ("el terremoto del 6 de febrero de 2023", "es"),
+    ("زلزال ٦ فبراير ٢٠٢٣", "ar"), ("σεισμός της 6ης Φεβρουαρίου 2023", "el"), ("2023年2月6日の地震", "ja"),
+    ("2023年2月6日发生地震", "zh"), ("2023년 2월 6일 지진", "ko"), ("am 06.02.2023", "de"), ("2023-02-06", "en"),
+    ("o sismo de 6 de fevereiro de 2023", "pt-BR"), ("زلزال 6 شباط 2023", "ar"),
+])
+def test_a_date_is_read_in_every_language_and_script(text, language):
+    assert (2023, 2, 6) in dates_named(text, language)
+
+
+def test_arabic_month_names_of_every_region_are_read():
+    # Egypt, Morocco and Lebanon write September three ways.
+    assert dates_named("9 سبتمبر / 9 شتنبر / 9 أيلول 2023", "ar") == {(None, 9, 9), (2023, 9, 9), (2023, 9, None)}
+
+
+def test_dates_without_a_day_or_a_year_and_numbers_that_are_not_dates():
+    assert dates_named("date 2017-05 Emmanuel Macron", "fr") == {(2017, 5, None)}
+    assert dates_named("élu en mai 2017", "fr") == {(2017, 5, None)}
+    assert dates_named("le 1er mai", "fr") == {(None, 5, 1)}
+    assert dates_named("2月6日", "ja") == {(None, 2, 6)}
+    assert dates_named("2か月後、150人、6.7", "ja") == set()
+    assert dates_named("в 2023 году погибли 150 человек, магнитуда 7,8", "ru") == set()
+    assert dates_named("Version 6.7 and 3.000 users", "xx") == set()  # a language babel does not know: English names
+
+
+def test_dates_agree_within_a_week_or_a_month_and_disagree_beyond():
+    # Keys come with a name: an article without one has none (its numbers and dates alone match too much).
+    feb6 = text_features("", "The quake of 6 February 2023 killed thousands, Erdogan said.").keys
+    assert {"@02-06", "@2023-02"} <= feb6.keys()
+    feb8 = text_features("", "Два дня спустя, 8 февраля, Эрдоган посетил район бедствия.", "ru").keys
+    sep8 = text_features("", "Le séisme du 8 septembre 2023 au Maroc a fait 2 900 morts, selon Rabat.", "fr").keys
+    undated = text_features("", "Rescuers kept searching for survivors in the rubble, Erdogan said.").keys
+    assert dates_agree(feb6, feb8) is True
+    assert dates_agree(feb6, sep8) is False
+    assert dates_agree(feb6, undated) is None
 
 
 # -- real reports ---------------------------------------------------------------------------------

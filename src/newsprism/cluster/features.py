@@ -11,7 +11,9 @@ An article becomes a sparse, L2-normalized vector of weighted terms:
 - numbers, which survive translation too ("23 pirates", "7.1 magnitude").
 
 What survives translation is also kept on its own (`Features.keys`): each name's key, its consonant
-skeleton, the same in every script (namekeys.py: Лавров, لافروف and Lavrov share one), and the numbers.
+skeleton, the same in every script (namekeys.py: Лавров, لافروف and Lavrov share one), the numbers, and
+the dates the text names, in any language's month names or numerals (6 February, 6 февраля and 2月6日 are
+"@02-06"; May 2017 and 2017年5月 are "@2017-05"), and the day it was published.
 In Arabic, Chinese, Japanese and Korean, which have no capitals to tell names by, every rare word gets a key.
 The assigner compares these with a story when the article is in a language none of the story's members is.
 
@@ -26,6 +28,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
 import langcodes
@@ -35,6 +38,7 @@ from wordfreq.language_info import get_language_info
 from wordfreq.numbers import digit_freq, smash_numbers
 from wordfreq.tokens import lossy_tokenize, tokenize
 
+from ..dates import calendar_date, dates_named
 from ..model import Article
 from .namekeys import name_keys
 
@@ -63,6 +67,7 @@ NUMBER_WEIGHT = 1.5
 # every word at least this rare (rarity = COMMON_ZIPF - Zipf frequency) gets a name key.
 UNCASED_NAME_RARITY = 1.5
 MAX_KEYS = 30
+DATE_WEIGHT = 5.0  # of a date the text names (a day of the year, a month of a year) among its keys: a rare name's
 MAX_TERMS = 60
 
 
@@ -79,10 +84,10 @@ class Features:
 
 
 def article_features(article: Article) -> Features:
-    return text_features(article.title or "", article.text, article.language or "en")
+    return text_features(article.title or "", article.text, article.language or "en", article.published)
 
 
-def text_features(title: str, text: str, language: str = "en") -> Features:
+def text_features(title: str, text: str, language: str = "en", published: str | None = None) -> Features:
     text = _POSSESSIVE.sub("", text[:BODY_CHARS])
     tokens = _words(text, language)
     body = [token.casefold() for token in tokens[:BODY_WORDS]]
@@ -109,8 +114,67 @@ def text_features(title: str, text: str, language: str = "en") -> Features:
             weights[term] = weights.get(term, 0.0) + (1.0 + math.log(count)) * weight
             if term[0] == "#":
                 keys[term] = weights[term]
+    for key in _date_keys(title + "\n" + text, language, published):
+        keys[key] = DATE_WEIGHT
     return Features(_normalized(_top(weights, MAX_TERMS)), years, frozenset(names),
                     _normalized(_top(keys, MAX_KEYS)) if any(k[0] == "~" for k in keys) else {}, language)
+
+
+def _date_keys(text: str, language: str, published: str | None = None) -> list[str]:
+    """The dates the text names and the day it was published, as keys the same in every language and script:
+    each day of the year ("@02-06", 6 February) and each month of a year ("@2023-02")."""
+    dates = dates_named(text, language)
+    day = calendar_date(published)
+    if day is not None:
+        dates.add((day.year, day.month, day.day))
+    keys = set()
+    for year, month, day in dates:
+        if day is not None:
+            keys.add(f"@{month:02d}-{day:02d}")
+        if year is not None:
+            keys.add(f"@{year}-{month:02d}")
+    return sorted(keys)
+
+
+def is_event_number(key: str) -> bool:
+    """A number key that tells one event from another of its kind: neither a year (the years are compared on
+    their own) nor a part of a written date ("#02" of 2023-02)."""
+    return key[0] == "#" and key[1:2] != "0" and not _YEAR.match(key[1:])
+
+
+# Two reports of one event name days up to a week apart (the day itself, the day after, "last Monday"),
+# and a month of a year next to the event's when it fell at the turn of a month.
+DATE_SLACK = {"day": 7, "month": 1}
+
+
+def dates_agree(keys: dict[str, float], other: dict[str, float]) -> bool | None:
+    """Whether the date keys of two key vectors (`_date_keys`) agree: None when they cannot be compared (one of
+    them names no day of the year and no month of a year), False when one kind both name is never within
+    DATE_SLACK, True when one kind is within it and none is not."""
+    agree = None
+    for kind in DATE_SLACK:
+        mine, theirs = _date_ordinals(keys, kind), _date_ordinals(other, kind)
+        if mine and theirs:
+            if not any(abs(a - b) <= DATE_SLACK[kind] for a in mine for b in theirs):
+                return False
+            agree = True
+    return agree
+
+
+def _date_ordinals(keys: dict[str, float], kind: str) -> list[int]:
+    """The days of the year (kind "day", "@MM-DD") or the months since year 0 ("month", "@YYYY-MM") among keys."""
+    found = []
+    for key in keys:
+        if key[0] == "@" and (len(key) == 6) == (kind == "day"):
+            first, second = int(key[1:-3]), int(key[-2:])
+            found.append(_day_of_year(first, second) if kind == "day" else first * 12 + second)
+    return found
+
+
+@lru_cache(maxsize=512)
+def _day_of_year(month: int, day: int) -> int:
+    """Day of a leap year (so 29 February has one); a day the month does not have counts as its last."""
+    return (date(2000, month, 1) - date(2000, 1, 1)).days + min(day, 31 if month != 2 else 29)
 
 
 @lru_cache(maxsize=100_000)

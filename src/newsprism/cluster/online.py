@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .features import Features
+from .features import Features, dates_agree, is_event_number
 
 CENTROID_TERMS = 200
 INDEX_TERMS = 20  # a story is found through its heaviest terms ...
@@ -47,6 +47,7 @@ INDEX_KEYS = 8  # a story is found by an article in another language through its
 # average) than like the rest of its own: near-ties stay where the stream put them.
 MOVE_MARGIN = 0.05
 SPLIT_CHECK_SIZE = 4  # a story is first checked for two groups at this size
+NAMES_ONLY_SHARE = 0.5  # of a cross-language score that rests on names alone (_across_languages)
 
 
 @dataclass
@@ -145,8 +146,8 @@ class ClusterSettings:
     year_penalty: float = 0.85  # stronger penalties cost more recall than they saved precision on ECB+
     time_penalty: float = 0.5  # the score lost by a story a whole window away
     # An article in a language none of a story's members is written in shares few words with it: its
-    # similarity is then also taken over what survives translation (names' keys and numbers), times this.
-    cross_language_weight: float = 1.6
+    # similarity is then also taken over what survives translation (names' keys, numbers, dates), times this.
+    cross_language_weight: float = 2.5
     # Two stories the latest article's neighbourhood shows to be one event are merged when their members are,
     # on average, as alike as an article must be to a story it joins: the average (capped) similarity of their
     # members' term vectors reaches this. 0 turns revisions off. 0.25 gained more recall on ECB+ and the
@@ -159,8 +160,9 @@ class ClusterSettings:
 
 @dataclass
 class Revision:
-    """A change the clusterer made to stories it had built: `other` merged into `story` (every article of
-    `other` goes to `story`; `articles` is empty)."""
+    """A change the clusterer made to stories it had built. merged: `other` merged into `story` (every article
+    of `other` goes to `story`; `articles` is empty); moved: `articles` left `other` for `story`; split:
+    `articles` left `story` for the new story `other`. `score`: the evidence (how alike, 0 to 1)."""
 
     kind: str
     story: str
@@ -280,10 +282,28 @@ class OnlineClusterer:
         return self._context_factor(story, features, when) * within
 
     def _across_languages(self, features: Features, story: StoryState) -> float:
-        """The similarity of what survives translation, for an article in a language new to the story (else 0)."""
-        if not features.keys or not story.keys or features.language in story.languages:
+        """The similarity of what survives translation (names' keys, numbers, dates), times
+        `cross_language_weight`, for an article in a language new to the story or in one of the languages of a
+        story that spans several (else 0): such a story's words are split between its languages.
+
+        Names alone also match the other event of a pair (Macron and Le Pen in 2017 and in 2022), so:
+        - the dates must not disagree: when both name years, their most named ones meet; when both name days
+          of the year, or months of a year, two of them are close (features.dates_agree);
+        - names alone count NAMES_ONLY_SHARE of their score for an article in a new language, and nothing for
+          one in a language the story has (whose words already had their say), unless a second kind of
+          evidence agrees: the years, the dates, or a shared event number (a toll, a flight: not a year).
+        """
+        new_language = features.language not in story.languages
+        if not features.keys or not story.keys or (not new_language and len(story.languages) < 2):
+            return 0.0
+        story_years = {year for year, _ in story.years.most_common(3)}
+        years_agree = bool(story_years & {year for year, _ in features.years.most_common(2)})
+        dates_match = dates_agree(features.keys, story.keys)
+        if (story_years and features.years and not years_agree) or dates_match is False:
             return 0.0
         cosine = capped_cosine(features.keys, story.keys, story.key_norm, term_cap(features.keys))
+        if not (years_agree or dates_match or any(key in story.keys for key in features.keys if is_event_number(key))):
+            cosine *= NAMES_ONLY_SHARE if new_language else 0.0
         return self.settings.cross_language_weight * cosine
 
     def _context_factor(self, story: StoryState, features: Features, when: datetime | None) -> float:
