@@ -457,6 +457,8 @@ class OnlineClusterer:
         else:
             return stories
         terms = [t for t, _ in heapq.nlargest(ARCHIVE_QUERY_TERMS, features.terms.items(), key=by_weight)]
+        # ... and its heaviest name keys: a report in another language finds its archived story by them
+        terms += [t for t, _ in heapq.nlargest(INDEX_KEYS, features.keys.items(), key=by_weight) if t[0] == "~"]
         return stories + [s for s in self.archive.find(terms, *span) if s.id not in self.stories]
 
     def _is_late(self, when: datetime) -> bool:
