@@ -482,16 +482,25 @@ class Store(FeedStore, HistoryStore, ThreadStore):
             (horizon or "", limit),
         )
 
-    def story_rows_near(self, terms: Sequence[str], start: str | None, end: str | None) -> list[sqlite3.Row]:
-        """Dated stories sharing an index term whose time span meets [start, end] (None: open)."""
+    def story_versions_near(self, terms: Sequence[str], start: str | None, end: str | None) -> list[tuple[str, int]]:
+        """(id, touched) of the dated stories sharing an index term whose time span meets [start, end] (None:
+        open), in id order; without their state, which a caller that decoded a story before need not read
+        again (a story's `touched` changes whenever it does): `story_rows` reads the others."""
         if not terms:
             return []
         marks = ", ".join("?" * len(terms))
-        return self._all(
-            f"""SELECT * FROM stories WHERE last_time >= ? AND first_time <= ?
+        return [tuple(row) for row in self._all(
+            f"""SELECT id, touched FROM stories WHERE last_time >= ? AND first_time <= ?
                 AND id IN (SELECT story_id FROM story_terms WHERE term IN ({marks})) ORDER BY id""",
             [start or "", end or "\uffff", *terms],
-        )
+        )]
+
+    def story_rows(self, story_ids: Sequence[str]) -> list[sqlite3.Row]:
+        """The stories' rows, in id order (the ids that are not stories left out)."""
+        if not story_ids:
+            return []
+        return self._all(f"SELECT * FROM stories WHERE id IN ({', '.join('?' * len(story_ids))}) ORDER BY id",
+                         list(story_ids))
 
     def save_story(self, story_id: str, *, title: str | None, title_score: float, first_time: str | None,
                    last_time: str | None, size: int, touched: int, state: str, index_terms: Sequence[str],
