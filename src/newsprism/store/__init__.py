@@ -505,14 +505,21 @@ class Store(FeedStore, HistoryStore, ThreadStore):
     def save_story(self, story_id: str, *, title: str | None, title_score: float, first_time: str | None,
                    last_time: str | None, size: int, touched: int, state: str, index_terms: Sequence[str],
                    thread_id: str | None = None) -> None:
+        # The row updated in place, and only the index terms that changed written: a story is saved after
+        # every batch it grew in, and its heaviest terms mostly stay.
+        terms = list(index_terms)
         with self._writer() as db:
             db.execute(
-                "INSERT OR REPLACE INTO stories (id, title, title_score, first_time, last_time, size, touched, state, "
-                "thread_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO stories (id, title, title_score, first_time, last_time, size, touched, state, thread_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title, "
+                "title_score = excluded.title_score, first_time = excluded.first_time, last_time = excluded.last_time, "
+                "size = excluded.size, touched = excluded.touched, state = excluded.state, "
+                "thread_id = excluded.thread_id",
                 (story_id, title, title_score, first_time, last_time, size, touched, state, thread_id or story_id),
             )
-            db.execute("DELETE FROM story_terms WHERE story_id = ?", (story_id,))
-            db.executemany("INSERT INTO story_terms VALUES (?, ?)", [(t, story_id) for t in index_terms])
+            db.execute(f"DELETE FROM story_terms WHERE story_id = ? AND term NOT IN ({', '.join('?' * len(terms))})",
+                       (story_id, *terms))
+            db.executemany("INSERT OR IGNORE INTO story_terms VALUES (?, ?)", [(t, story_id) for t in terms])
 
     def set_story(self, article_id: str, story_id: str, cluster_seq: int) -> None:
         with self._writer() as db:
