@@ -280,14 +280,19 @@ def save_story_state(store: Store, story: StoryState, thread_id: str | None = No
 
 
 def story_state_json(story: StoryState) -> str:
-    """The story's state as JSON: exactly json.dumps of {"centroid", "names", "years", "title_from_text",
-    "members", "keys", "languages"} (compact, not ASCII-escaped), its kept members' vectors encoded once
-    each (`_MemberJson`) instead of at every save of the story."""
+    """The story's state as JSON: exactly json.dumps of the fields below (compact, not ASCII-escaped), its kept
+    members' vectors encoded once each (`_MemberJson`) instead of at every save of the story."""
     encode = _STATE_ENCODER.encode
-    return (f'{{"centroid":{encode(story.centroid)},"names":{encode(sorted(story.names))},'
-            f'"years":{encode(dict(story.years))},"title_from_text":{encode(story.title_from_text)},'
-            f'"members":[{",".join(map(_member_json, story.members))}],"keys":{encode(story.keys)},'
-            f'"languages":{encode(sorted(story.languages))}}}')
+    return _json_object({
+        "centroid": encode(story.centroid), "names": encode(sorted(story.names)), "years": encode(dict(story.years)),
+        "title_from_text": encode(story.title_from_text), "members": f"[{','.join(map(_member_json, story.members))}]",
+        "keys": encode(story.keys), "languages": encode(sorted(story.languages)),
+    })
+
+
+def _json_object(encoded: dict[str, str]) -> str:
+    """A JSON object from its fields' JSON, as json.dumps with separators (",", ":") writes one."""
+    return "{" + ",".join(f"{_STATE_ENCODER.encode(name)}:{value}" for name, value in encoded.items()) + "}"
 
 
 _STATE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))

@@ -397,7 +397,7 @@ MIGRATIONS: list[tuple[int, str, str | Callable[[sqlite3.Connection], None]]] = 
         """,
     ),
     (
-        12,
+        13,  # 12: story_history.note (issue 14 revisions, on main)
         "stories: their spans in an index of their own, for the archive lookups of story clustering",
         """
         -- An undated or late report looks for archived stories by term, then by time span (Store.story_versions_near):
