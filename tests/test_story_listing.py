@@ -179,6 +179,7 @@ def test_a_store_from_before_the_rows_is_listed_read_only_and_filled_by_its_migr
         connection.execute("DROP TABLE threads")  # and what migration 11 added
         connection.execute("DROP INDEX stories_thread")
         connection.execute("ALTER TABLE stories DROP COLUMN thread_id")
+        connection.execute("DROP INDEX stories_span")  # and what migration 13 added
         connection.execute("DELETE FROM migrations WHERE version >= 7")
         connection.execute("PRAGMA user_version = 6")
     with Store(db, readonly=True) as store:  # grouped from the articles, as before

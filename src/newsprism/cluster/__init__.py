@@ -58,23 +58,29 @@ class StoreArchive:
 
     def find(self, terms, start: datetime | None, end: datetime | None) -> list[StoryState]:
         """Archived stories carrying one of `terms` whose time span meets [start, end] (None: any time)."""
-        rows = self.store.story_rows_near(sorted(terms), utc_key(start.isoformat()) if start else None,
-                                          utc_key(end.isoformat()) if end else None)
-        found = {row["id"]: self.pending.get(row["id"]) or self._decode(row) for row in rows}
+        versions = self.store.story_versions_near(sorted(terms), utc_key(start.isoformat()) if start else None,
+                                                  utc_key(end.isoformat()) if end else None)
+        pending, decoded = self.pending, self._decoded
+        unread = [key[0] for key in versions if key[0] not in pending and key not in decoded]
+        for row in self.store.story_rows(unread):  # only the stories not decoded yet are read whole
+            self._decode(row)
+        found = {key[0]: pending.get(key[0]) or self._recent(key) for key in versions}
+        while len(decoded) > self.DECODED:  # the least recently used leave
+            decoded.popitem(last=False)
         wanted = set(terms)
         for story in self.pending.values():
             if story.id not in found and meets(story, start, end) and wanted.intersection(story.index_terms()):
                 found[story.id] = story
         return [found[i] for i in sorted(found) if meets(found[i], start, end)]
 
-    def _decode(self, row) -> StoryState:
-        """The story a row holds; a story's `touched` changes whenever it does, so it keys the cache."""
-        key = (row["id"], row["touched"])
-        story = self._decoded.pop(key, None) or story_from_row(row)
-        self._decoded[key] = story
-        if len(self._decoded) > self.DECODED:
-            self._decoded.popitem(last=False)
-        return story
+    def _decode(self, row) -> None:
+        """Keep the story a row holds; a story's `touched` changes whenever it does, so it keys the cache."""
+        self._decoded[(row["id"], row["touched"])] = story_from_row(row)
+
+    def _recent(self, key: tuple[str, int]) -> StoryState:
+        """A decoded story, now the most recently used."""
+        self._decoded.move_to_end(key)
+        return self._decoded[key]
 
 
 class StoreThreads:
@@ -360,11 +366,49 @@ def save_story_state(store: Store, story: StoryState, thread_id: str | None = No
 
 
 def story_state_json(story: StoryState) -> str:
-    return json.dumps({"centroid": story.centroid, "names": sorted(story.names), "years": dict(story.years),
-                       "title_from_text": story.title_from_text, "members": story.members,
-                       "keys": story.keys, "languages": sorted(story.languages), "first_arrival": story.first_arrival,
-                       "member_ids": story.member_ids},
-                      ensure_ascii=False, separators=(",", ":"))
+    """The story's state as JSON: exactly json.dumps of the fields below (compact, not ASCII-escaped), its kept
+    members' vectors encoded once each (`_MemberJson`) instead of at every save of the story."""
+    encode = _STATE_ENCODER.encode
+    return _json_object({
+        "centroid": encode(story.centroid), "names": encode(sorted(story.names)), "years": encode(dict(story.years)),
+        "title_from_text": encode(story.title_from_text), "members": f"[{','.join(map(_member_json, story.members))}]",
+        "keys": encode(story.keys), "languages": encode(sorted(story.languages)),
+        "first_arrival": encode(story.first_arrival), "member_ids": encode(story.member_ids),
+    })
+
+
+def _json_object(encoded: dict[str, str]) -> str:
+    """A JSON object from its fields' JSON, as json.dumps with separators (",", ":") writes one."""
+    return "{" + ",".join(f"{_STATE_ENCODER.encode(name)}:{value}" for name, value in encoded.items()) + "}"
+
+
+_STATE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+class _MemberJson:
+    """The JSON of a kept member's term vector, remembered: a story is saved after every batch it changed in,
+    and its members' vectors (most of its state) are the same each time. A member's vector is its article's
+    `Features.terms`, never changed once made, so the vector object itself keys the memo (held, so its id is
+    not reused while remembered); the least recently used leave beyond LIMIT."""
+
+    LIMIT = 8192
+
+    def __init__(self):
+        self._known: OrderedDict[int, tuple[dict, str]] = OrderedDict()
+
+    def __call__(self, vector: dict) -> str:
+        known = self._known.get(id(vector))
+        if known is not None and known[0] is vector:
+            self._known.move_to_end(id(vector))
+            return known[1]
+        text = _STATE_ENCODER.encode(vector)
+        self._known[id(vector)] = (vector, text)
+        if len(self._known) > self.LIMIT:
+            self._known.popitem(last=False)
+        return text
+
+
+_member_json = _MemberJson()
 
 
 def story_from_row(row) -> StoryState:

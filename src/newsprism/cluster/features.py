@@ -30,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 
 import langcodes
 import numpy as np
@@ -199,7 +200,7 @@ def _uncased(word: str) -> bool:
 
 def _names(tokens: list[str], text: str) -> set[str]:
     """Words written with a capital inside a sentence (more often than at a sentence start)."""
-    capitalized = Counter(t for t in tokens if t[:1].isupper() and not t.isupper())
+    capitalized = Counter([t for t in tokens if t[0].isupper() and not t.isupper()])  # tokens are never empty
     if not capitalized:
         return set()
     initial = Counter(_SENTENCE_INITIAL.findall(text))
@@ -331,8 +332,9 @@ def _word_list(language: str) -> WordList | None:
 def _top(weights: dict[str, float], limit: int) -> dict[str, float]:
     if len(weights) <= limit:
         return weights
-    # Ties broken by the term itself so the result never depends on dict order.
-    ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+    # Ties broken by the term itself so the result never depends on dict order: sorted by term, then (stably)
+    # by weight, heaviest first - the order of the key (-weight, term), without a key tuple per term.
+    ranked = sorted(sorted(weights.items()), key=itemgetter(1), reverse=True)
     return dict(ranked[:limit])
 
 

@@ -482,28 +482,44 @@ class Store(FeedStore, HistoryStore, ThreadStore):
             (horizon or "", limit),
         )
 
-    def story_rows_near(self, terms: Sequence[str], start: str | None, end: str | None) -> list[sqlite3.Row]:
-        """Dated stories sharing an index term whose time span meets [start, end] (None: open)."""
+    def story_versions_near(self, terms: Sequence[str], start: str | None, end: str | None) -> list[tuple[str, int]]:
+        """(id, touched) of the dated stories sharing an index term whose time span meets [start, end] (None:
+        open), in id order; without their state, which a caller that decoded a story before need not read
+        again (a story's `touched` changes whenever it does): `story_rows` reads the others."""
         if not terms:
             return []
         marks = ", ".join("?" * len(terms))
-        return self._all(
-            f"""SELECT * FROM stories WHERE last_time >= ? AND first_time <= ?
+        return [tuple(row) for row in self._all(
+            f"""SELECT id, touched FROM stories WHERE last_time >= ? AND first_time <= ?
                 AND id IN (SELECT story_id FROM story_terms WHERE term IN ({marks})) ORDER BY id""",
             [start or "", end or "\uffff", *terms],
-        )
+        )]
+
+    def story_rows(self, story_ids: Sequence[str]) -> list[sqlite3.Row]:
+        """The stories' rows, in id order (the ids that are not stories left out)."""
+        if not story_ids:
+            return []
+        return self._all(f"SELECT * FROM stories WHERE id IN ({', '.join('?' * len(story_ids))}) ORDER BY id",
+                         list(story_ids))
 
     def save_story(self, story_id: str, *, title: str | None, title_score: float, first_time: str | None,
                    last_time: str | None, size: int, touched: int, state: str, index_terms: Sequence[str],
                    thread_id: str | None = None) -> None:
+        # The row updated in place, and only the index terms that changed written: a story is saved after
+        # every batch it grew in, and its heaviest terms mostly stay.
+        terms = list(index_terms)
         with self._writer() as db:
             db.execute(
-                "INSERT OR REPLACE INTO stories (id, title, title_score, first_time, last_time, size, touched, state, "
-                "thread_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO stories (id, title, title_score, first_time, last_time, size, touched, state, thread_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title, "
+                "title_score = excluded.title_score, first_time = excluded.first_time, last_time = excluded.last_time, "
+                "size = excluded.size, touched = excluded.touched, state = excluded.state, "
+                "thread_id = excluded.thread_id",
                 (story_id, title, title_score, first_time, last_time, size, touched, state, thread_id or story_id),
             )
-            db.execute("DELETE FROM story_terms WHERE story_id = ?", (story_id,))
-            db.executemany("INSERT INTO story_terms VALUES (?, ?)", [(t, story_id) for t in index_terms])
+            db.execute(f"DELETE FROM story_terms WHERE story_id = ? AND term NOT IN ({', '.join('?' * len(terms))})",
+                       (story_id, *terms))
+            db.executemany("INSERT OR IGNORE INTO story_terms VALUES (?, ?)", [(t, story_id) for t in terms])
 
     def set_story(self, article_id: str, story_id: str, cluster_seq: int) -> None:
         with self._writer() as db:

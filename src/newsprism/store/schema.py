@@ -403,4 +403,14 @@ MIGRATIONS: list[tuple[int, str, str | Callable[[sqlite3.Connection], None]]] = 
         ALTER TABLE story_history ADD COLUMN note TEXT;  -- why, in words (an automatic merge: how alike)
         """,
     ),
+    (
+        13,
+        "stories: their spans in an index of their own, for the archive lookups of story clustering",
+        """
+        -- An undated or late report looks for archived stories by term, then by time span (Store.story_versions_near):
+        -- read from this small covering index, not from the story rows, which hold the whole state (half the time
+        -- of the clustering step's archive lookups on ECB+).
+        CREATE INDEX stories_span ON stories(id, last_time, first_time, touched);
+        """,
+    ),
 ]
