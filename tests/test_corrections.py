@@ -380,7 +380,7 @@ def test_the_second_events_first_report_moves_to_its_own_story_on_an_ecbplus_sli
         for article_id, subtopic in gold.items():
             members[store.story_of(article_id)].add(subtopic)
         assert sorted(members.values(), key=sorted) == [{"29_ecb"}, {"29_ecbplus"}]
-        assert [e.kind for e in store.story_history(target)][:3] == ["created", "moved", "joined"]
+        assert [e.kind for e in store.story_history(target)][:3] == ["created", "joined", "moved"]
         streamed = stories_of(store)
         recluster(store)
         assert stories_of(store) == streamed

@@ -144,10 +144,10 @@ class StoryAssigner:
                 kind = "created" if story.size == 1 else "joined"
                 self._retitle(story, article, clusterer.last_word_score)
                 self.threads.observe(story, features.terms, clusterer.arrivals, clusterer.clock)
-                history += self._revised(changed, at, pending[:done])
             seq += 1
             self.store.set_story(article.id, article.story_id, seq)
             history.append(StoryEvent(article.story_id, at, kind, [article.id], reason=self.reason))
+            history += self._revised(changed, at, pending[:done])  # what the article's arrival made revise
         changed.update(self.archive.pending)
         for story in changed.values():
             self._save(story)
