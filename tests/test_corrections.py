@@ -300,6 +300,24 @@ def test_web_page_of_a_merged_story_redirects(small):
         assert client.get("/stories/nope").status_code == 404
 
 
+def test_web_history_page_and_its_json_twin_answer_like_the_cli(small, run_cli):
+    quake, final = _story_by_title(small, "Deadly"), _story_by_title(small, "Varnholm")
+    merge_stories(small, quake, final, who="<b>ed</b>")
+    cli = json.loads(run_cli("story", final, "--history", "--json", "--db", str(small.path)).stdout)
+    with TestClient(create_app(small.path, analyse=False)) as client:
+        twin = client.get(f"/stories/{final}/history.json").json()
+        assert {k: v for k, v in twin.items() if k != "url"} | {"history": [
+            {k: v for k, v in e.items() if k not in ("change", "why")} for e in twin["history"]]} == cli
+        assert twin["merged_into"] == quake and twin["url"] == f"/stories/{quake}"
+        assert twin["history"][-1]["change"] == f"story {final} merged into story {quake} (1 article(s): {final})"
+        assert twin["history"][-1]["why"] == "editor"
+        page = client.get(f"/stories/{quake}/history")
+        assert page.status_code == 200 and f"story {final} merged into story {quake}" in page.text
+        assert "&lt;b&gt;ed&lt;/b&gt;" in page.text and "<b>ed</b>" not in page.text  # the editor's name escaped
+        assert f'href="/stories/{quake}/history"' in client.get(f"/stories/{quake}").text
+        assert client.get("/stories/nope/history").status_code == 404
+
+
 def test_web_api_corrections_need_the_token_and_answer_like_the_cli(small):
     quake, final, vote = (_story_by_title(small, t) for t in ("Deadly", "Varnholm", "Telmark"))
     second = _ids(small, "Orvik")[0]

@@ -77,6 +77,26 @@ def story_page(request: Request, story_id: str):
                                                          "word_changes": views.word_changes})
 
 
+@router.get("/stories/{story_id}/history", summary="How a story came to be, change by change")
+@router.get("/stories/{story_id}/history.json", include_in_schema=False)
+def story_history_page(request: Request, story_id: str):
+    """The twin of `newsprism story ID --history`: the same JSON, and a page of the same changes in words."""
+    from ..cluster.corrections import resolve_story
+    from ..render import stories as story_views
+
+    store = request.app.state.store
+    live, merged_into = resolve_story(store, story_id)
+    found = store.get_story(live) if live else None
+    if found is None:
+        raise HTTPException(404, f"no story with id {story_id[:80]!r}")
+    events = store.story_history(live)
+    data = story_views.history_to_dict(found, events, merged_into, store.merged_into(live))
+    data["url"] = f"/stories/{quote(live, safe='')}"
+    for shown, event in zip(data["history"], events, strict=True):
+        shown["change"], shown["why"] = story_views.event_text(event), story_views.why(event)
+    return respond(request, "history.html", data)
+
+
 @router.get("/articles/{article_id}", summary="An article, with a cited span highlighted")
 def article_page(request: Request, article_id: str,
                  hl: str | None = Query(None, max_length=40, pattern=r"^\d{1,9}-\d{1,9}$",
