@@ -64,13 +64,15 @@ class SparkReport:
 
 
 def spark_session(master: str = "local[*]", app_name: str = "newsprism"):
-    """A SparkSession for newsprism: Spark's own log says only errors, no web UI or console progress bar;
+    """A SparkSession for newsprism: Spark's own log says only errors (log4j2.properties beside this module),
+    no web UI or console progress bar;
     its Python workers run this interpreter (the packages newsprism needs) unless PYSPARK_PYTHON names
     another, as Spark users set it for a cluster. An already running session is returned as it is."""
     from pyspark.sql import SparkSession
 
+    log_config = Path(__file__).with_name("log4j2.properties")
     spark = (SparkSession.builder.master(master).appName(app_name)
-             .config("spark.log.level", "ERROR")
+             .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={log_config.as_uri()}")
              .config("spark.ui.enabled", "false")
              .config("spark.ui.showConsoleProgress", "false")
              .getOrCreate())
