@@ -65,9 +65,9 @@ class SparkReport:
 
 def spark_session(master: str = "local[*]", app_name: str = "newsprism"):
     """A SparkSession for newsprism: Spark's own log says only errors (log4j2.properties beside this module),
-    no web UI or console progress bar;
-    its Python workers run this interpreter (the packages newsprism needs) unless PYSPARK_PYTHON names
-    another, as Spark users set it for a cluster. An already running session is returned as it is."""
+    no web UI or console progress bar; its Python workers run this interpreter (the packages newsprism
+    needs) unless PYSPARK_PYTHON names another, as Spark users set it for a cluster. An already running
+    session is returned as it is."""
     from pyspark.sql import SparkSession
 
     log_config = Path(__file__).with_name("log4j2.properties")
@@ -100,6 +100,7 @@ def run_articles(spark, inputs: Iterable[str | os.PathLike], out_dir: str | os.P
     parallelism = max(1, sc.defaultParallelism)
     items = sc.parallelize(files, max(1, len(files))).mapPartitions(partial(_read_files, settings=settings))
     items.persist()
+    settled = None
     try:
         read = items.filter(lambda item: isinstance(item[1], Article))
         parameters = (settings.near_duplicate_threshold, settings.minhash_permutations, settings.shingle_words)
@@ -112,10 +113,11 @@ def run_articles(spark, inputs: Iterable[str | os.PathLike], out_dir: str | os.P
         skipped = items.filter(lambda item: isinstance(item[1], Skipped)).map(lambda item: item[1].count).sum()
         all_rejected = sc.parallelize(problems, 1).union(rejected)
         report = SparkReport(inputs=len(files), skipped=int(skipped), out_dir=str(out))
-        _write(spark, out, articles, all_rejected, report, shown_rejections,
-               read_count=read.count())
+        _write(spark, out, articles, all_rejected, report, shown_rejections, read_count=read.count())
     finally:
         items.unpersist()
+        if settled is not None:
+            settled.unpersist()
     return report
 
 
