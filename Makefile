@@ -14,7 +14,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 # dependencies change. requirements.lock pins every transitive dependency.
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install $(PIP_FLAGS) -c requirements.lock -e '.[test]'
+	$(BIN)/python -m pip install $(PIP_FLAGS) -c requirements.lock -e '.[test,spark]'
 	@touch $@
 
 install: $(BIN)/.installed
@@ -69,7 +69,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests benchmarks
 
 bench: $(BIN)/.installed
-	$(BIN)/python -m pip install $(PIP_FLAGS) -c requirements.lock -e '.[test,bench]'
+	$(BIN)/python -m pip install $(PIP_FLAGS) -c requirements.lock -e '.[test,spark,bench]'
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/cluster.py
 	$(BIN)/python benchmarks/threads.py

@@ -819,6 +819,56 @@ def _short_time(value: str | None) -> str | None:
     return value[:16].replace("T", " ") if value else None
 
 
+@main.group(name="spark")
+def spark_group():
+    """Run the pipeline on Apache Spark over archives too large for one machine (pip install 'newsprism[spark]',
+    Java 17). So far: articles (read, normalize, identify, near-copies) to Parquet."""
+
+
+@spark_group.command(name="run")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the Parquet tables (articles, rejections) and _SUCCESS; a previous result is replaced.")
+@click.option("--master", default="local[*]", show_default=True, help="Spark master URL (local[2], spark://HOST:7077...).")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=Settings.max_bytes, show_default=True,
+              help="Largest document read (a file, a record, an archived page).")
+@click.option("--follow-links", is_flag=True,
+              help="In folders, also read symbolic links that lead outside the folder (loops are still skipped).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on standard output.")
+@friendly_errors
+def spark_run(paths, out_dir, master, max_bytes, follow_links, as_json):
+    """Read files and folders (every format `ingest` reads) on Spark into Parquet: the same article ids,
+    texts and near-copy links as `ingest`. Rejected inputs are listed in DIR/rejections (the first 20 here).
+    Exit status 0 when at least one article was written, 1 when none, 2 when Spark cannot start."""
+    try:
+        from .spark import OutputError, run_articles, spark_session
+    except ImportError as exc:
+        _fail(f"Spark is not installed ({describe(exc)}): pip install 'newsprism[spark]'", 2)
+    import shutil
+
+    if master.startswith("local") and shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        _fail("Spark needs Java 17 or newer, and no `java` was found (install a JRE, or set JAVA_HOME)", 2)
+    from pyspark.sql import SparkSession
+
+    already_running = SparkSession.getActiveSession()  # a caller's session (in-process use) is left running
+    spark = spark_session(master)
+    try:
+        report = run_articles(spark, paths, out_dir, Settings(max_bytes=max_bytes), follow_links=follow_links)
+    except OutputError as exc:
+        _fail(str(exc), 2)
+    finally:
+        if already_running is None:
+            spark.stop()
+    for problem in report.rejections:
+        _err.print(f"rejected: {_shown(problem.source_path)}: {_shown(problem.reason)}")
+    if report.rejected > len(report.rejections):
+        _err.print(f"rejected: {report.rejected - len(report.rejections)} more in {_shown(out_dir)}/rejections")
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    _err.print(f"newsprism: {_shown(report.summary())} -> {_shown(out_dir)}")
+    sys.exit(0 if report.articles else 1)
+
+
 @main.group(name="eval")
 def eval_group():
     """Score newsprism against labelled data."""

@@ -1,0 +1,149 @@
+"""`newsprism spark run` and `newsprism.spark.run_articles`: on Spark (local[2]) the same articles as `ingest`.
+
+One SparkSession serves the module (starting one takes seconds). Without Java or pyspark the module skips.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import sqlite3
+
+import pytest
+
+import newsprism
+from newsprism.evaluate.datasets import ecbplus_documents
+
+from .conftest import EXAMPLES, SHARED, needs_shared
+
+pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'newsprism[spark]')")
+if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+    pytest.skip("Spark needs Java 17 or newer, and no `java` is on this machine", allow_module_level=True)
+
+from newsprism.spark import ARTICLE_COLUMNS, OutputError, run_articles, spark_session  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def spark():
+    session = spark_session("local[2]", app_name="newsprism-tests")
+    yield session
+    session.stop()
+
+
+def _ingested(tmp_path, inputs) -> dict[str, tuple]:
+    """What `newsprism ingest` stores for `inputs`: id -> (text, duplicate_of, url, outlet, title)."""
+    db = tmp_path / "ingest.db"
+    with newsprism.Store(db) as store:
+        newsprism.ingest(store, inputs)
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute("SELECT id, text, duplicate_of, url, outlet, title FROM articles").fetchall()
+    return {row[0]: row[1:] for row in rows}
+
+
+def _written(spark, out) -> dict[str, tuple]:
+    rows = spark.read.parquet(str(out / "articles")).collect()
+    return {row.id: (row.text, row.duplicate_of, row.url, row.outlet, row.title) for row in rows}
+
+
+def _rejections(spark, out) -> list[tuple[str, str]]:
+    return sorted((row.source_path, row.reason) for row in spark.read.parquet(str(out / "rejections")).collect())
+
+
+def test_the_example_corpus_gives_ingests_articles_and_a_rerun_replaces_the_result(spark, tmp_path):
+    out = tmp_path / "out"
+    report = run_articles(spark, [EXAMPLES], out)
+    expected = _ingested(tmp_path, [EXAMPLES])
+    written = _written(spark, out)
+    assert written == expected
+    assert any(duplicate_of for _, duplicate_of, *_ in expected.values())  # a near-copy link is compared
+    assert (report.articles, report.linked, report.rejected) == (len(expected), 1, 0)
+    assert spark.read.parquet(str(out / "articles")).columns == list(ARTICLE_COLUMNS)
+    marker = json.loads((out / "_SUCCESS").read_text(encoding="utf-8"))
+    assert marker["articles"] == len(expected) and marker["columns"]["articles"] == list(ARTICLE_COLUMNS)
+
+    again = run_articles(spark, [EXAMPLES], out)
+    assert _written(spark, out) == expected and again.articles == report.articles
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ingest.db", "out"]  # no temporary folder left
+
+
+def test_a_folder_that_is_not_a_result_is_never_replaced(spark, tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(OutputError, match="not a newsprism spark result"):
+        run_articles(spark, [EXAMPLES / "text"], out)
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def _ecbplus_slice(folder, tmp_path):
+    """ECB+ topics 1 and 3 as JSON Lines (one file gzipped), with what archives hold besides: the same article
+    read again, a syndicated near-copy at another outlet, the same text at the same outlet under another URL,
+    another text at a URL already read, and the same wire text at two outlets."""
+    records = [d for d in ecbplus_documents(folder) if d["topic"] in ("1", "3")]
+    rows = [{"url": f"https://outlet{i % 5}.example/news/{d['id']}", "outlet": f"Outlet {i % 5}",
+             "title": f"Report {d['id']}", "text": d["text"]} for i, d in enumerate(records)]
+    first, second, third = rows[0], rows[1], rows[2]
+    extra = [
+        dict(first),  # read again
+        {**second, "url": "https://copies.example/wire/1", "outlet": "Copies",
+         "text": second["text"].replace(".", ";", 1) + " (Wire.)"},  # a near-copy
+        {**third, "url": f"{third['url']}?page=print"},  # same outlet, same text, another URL
+        {**first, "text": first["text"] + "\n\nUpdate: the police named a second suspect on Tuesday evening."},
+        {**rows[3], "url": "https://other.example/story", "outlet": "Other"},  # the same text at another outlet
+    ]
+    source = tmp_path / "ecb"
+    source.mkdir()
+    half = len(rows) // 2
+    (source / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows[:half]), encoding="utf-8")
+    with gzip.open(source / "b.jsonl.gz", "wt", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(r) + "\n" for r in rows[half:] + extra)
+    return source
+
+
+def test_an_ecbplus_slice_gives_ingests_ids_texts_and_near_copy_links(spark, tmp_path):
+    source = _ecbplus_slice(needs_shared(SHARED / "data" / "ecbplus"), tmp_path)
+    out = tmp_path / "out"
+    report = run_articles(spark, [source], out)
+    expected = _ingested(tmp_path, [source])
+    assert _written(spark, out) == expected
+    links = sum(duplicate_of is not None for _, duplicate_of, *_ in expected.values())
+    assert links >= 2 and report.linked == links
+    assert report.duplicate >= 2  # read again, and the same outlet's text under another URL
+
+
+def test_hostile_inputs_are_rejections_and_the_job_goes_on(spark, tmp_path):
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "empty.txt").write_bytes(b"")
+    (source / "noise.bin").write_bytes(bytes(range(256)) * 64)
+    whole = gzip.compress(b"".join(json.dumps({"text": f"Story number {n} about the harbour strike and "
+                                                          f"its {n} ships."}).encode() + b"\n" for n in range(200)))
+    (source / "cut.jsonl.gz").write_bytes(whole[: len(whole) // 2])
+    (source / "good.txt").write_text("The bridge over the Varnholm reopened on Monday after two years.\n",
+                                     encoding="utf-8")
+    out = tmp_path / "out"
+    report = run_articles(spark, [source], out)
+    rejected = _rejections(spark, out)
+    assert {path.rsplit("/", 1)[-1].split(":")[0] for path, _ in rejected} == {"empty.txt", "noise.bin",
+                                                                             "cut.jsonl.gz"}
+    assert report.rejected == len(rejected) == 3
+    assert all(reason and "\n" not in reason for _, reason in rejected)
+    expected = _ingested(tmp_path, [source])  # what ingest keeps of the cut archive, Spark keeps too
+    assert _written(spark, out) == expected and report.articles == len(expected) > 1
+
+
+def test_the_command_writes_the_tables_and_says_so_in_one_line(spark, run_cli, tmp_path):
+    inputs = [EXAMPLES / "text", EXAMPLES / "dumps"]
+    result = run_cli("spark", "run", *inputs, "--out", tmp_path / "r", "--master", "local[2]")
+    assert result.returncode == 0, result.stderr
+    files = sum(1 for folder in inputs for path in folder.iterdir() if path.name != "manifest.json")
+    table = spark.read.parquet(str(tmp_path / "r" / "articles"))
+    written, linked = table.count(), table.filter("duplicate_of IS NOT NULL").count()
+    assert written >= files and linked == 1  # the Lakeside Observer copying an Estmark News report
+    assert result.stderr.strip().splitlines() == [
+        f"newsprism: {written} articles ({linked} near-copies), 0 duplicate, 0 rejected, from {files} inputs "
+        f"-> {tmp_path / 'r'}"]
+    assert (tmp_path / "r" / "_SUCCESS").is_file()
+    assert not spark.sparkContext._jsc.sc().isStopped()  # the caller's session is left running
