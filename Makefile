@@ -83,6 +83,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/outlets.py
 	$(BIN)/python benchmarks/serve.py
 	$(BIN)/python benchmarks/watch.py
+	$(BIN)/python benchmarks/spark.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
