@@ -50,6 +50,9 @@ class StoreArchive:
     def keep(self, story: StoryState) -> None:
         self.pending[story.id] = story
 
+    def holds(self, story_id: str) -> bool:
+        return story_id in self.pending or self.store.is_story(story_id)
+
     def forget(self, story_id: str) -> None:
         """A story merged into another is archived no more (the assigner deletes its row)."""
         self.pending.pop(story_id, None)
@@ -226,9 +229,6 @@ class StoryAssigner:
         store = self.store
         clusterer.may_merge = (lambda story, other: may_merge(store, story, other, upto)) \
             if kinds & {"split", "move"} else None
-        clusterer.may_move = (lambda article, source, target: may_separate(
-            store, [article], [a.id for a in store.story_articles(source) if a.id != article], upto)) \
-            if "merge" in kinds else None
         clusterer.may_separate = (lambda articles, story: may_separate(
             store, articles, [a.id for a in store.story_articles(story) if a.id not in articles], upto)) \
             if "merge" in kinds else None

@@ -25,6 +25,7 @@ sums are taken in a fixed order, and the state can be saved and restored exactly
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -187,6 +188,9 @@ class MemoryArchive:
         for term in story.index_terms():
             self.index[term].add(story.id)
 
+    def holds(self, story_id: str) -> bool:
+        return story_id in self.stories
+
     def forget(self, story_id: str) -> None:
         """A story merged into another is archived no more."""
         self.stories.pop(story_id, None)  # its index entries lead nowhere now: `find` passes them by
@@ -222,8 +226,7 @@ class OnlineClusterer:
         # Whether two stories may be merged, and an article moved from one story to another, by a revision
         # (editors' corrections may say no): None lets all be
         self.may_merge = None
-        self.may_move = None
-        self.may_separate = None
+        self.may_separate = None  # (article ids, the story they would leave)
         self._rivals: list[StoryState] = []  # the latest article's closest other candidates
 
     def restore(self, story: StoryState) -> None:
@@ -358,7 +361,7 @@ class OnlineClusterer:
         if len(positions) < 4 or not self.settings.split_threshold:
             return
         vectors = [story.members[p] for p in positions]
-        alike = [[capped_dot(a, b, min(term_cap(a), term_cap(b))) for b in vectors] for a in vectors]
+        alike = [[capped_cosine(a, b, 1.0, min(term_cap(a), term_cap(b))) for b in vectors] for a in vectors]
         first, second = two_groups(alike)
         if min(len(first), len(second)) < 2 or group_link(alike, first, second) >= self.settings.split_threshold \
                 or min(group_link(alike, first, first), group_link(alike, second, second)) < self.settings.threshold:
@@ -369,7 +372,7 @@ class OnlineClusterer:
         if self.may_separate is not None and not self.may_separate(ids, story.id):
             return
         old_terms = story.index_terms()
-        new_id = next((i for i in ids if i != story.id and i not in self.stories), None) or f"{ids[0]}-2"
+        new_id = self._free_id(ids)
         parts = [take_member(story, positions[i]) for i in sorted(leaving, reverse=True)][::-1]
         other = StoryState(new_id, {}, 0, story.first_time, story.last_time, Counter(), story.touched,
                            languages=set(story.languages), first_arrival=story.touched, thread_id=story.thread_id)
@@ -379,6 +382,15 @@ class OnlineClusterer:
         self._settle(story, old_terms)
         self._settle(other, ())
         self.revisions.append(Revision("split", story.id, new_id, score, articles=ids))
+
+    def _free_id(self, ids: list[str]) -> str:
+        """The id of a story split off: the first of its articles' ids that no story has, active or archived
+        (as an editor's split names it), else the first with a number added."""
+        def taken(story_id: str) -> bool:
+            return story_id in self.stories or self.archive.holds(story_id)
+
+        return next((i for i in ids if not taken(i)), None) \
+            or next(i for i in (f"{ids[0]}-{n}" for n in itertools.count(2)) if not taken(i))
 
     def _take_members(self, rival: StoryState, story: StoryState) -> None:
         """Move to `story` the kept members of `rival` that are more like `story`'s members than like the rest
@@ -390,11 +402,11 @@ class OnlineClusterer:
                 continue
             vector = rival.members[position]
             cap = term_cap(vector)
-            there = capped_dot(vector, story.centroid, story.size * cap) / story.size
+            there = capped_cosine(vector, story.centroid, 1.0, story.size * cap) / story.size
             here = capped_dot_without(vector, rival.centroid, (rival.size - 1) * cap) / (rival.size - 1)
             there *= self._stories_factor(rival, story)
             if there >= self.settings.merge_threshold and there >= here + MOVE_MARGIN and (
-                    self.may_move is None or self.may_move(member_id, rival.id, story.id)):
+                    self.may_separate is None or self.may_separate([member_id], rival.id)):
                 old_rival, old_story = rival.index_terms(), story.index_terms()
                 put_member(story, *take_member(rival, position))
                 self._settle(rival, old_rival)
@@ -417,7 +429,7 @@ class OnlineClusterer:
             return factor * ((1 - weight) * capped_cosine(terms, many.centroid, many.norm, cap)
                              + weight * many.member_score(terms, cap))
         pairs = story.size * other.size
-        return factor * capped_dot(story.centroid, other.centroid, pairs * member_cap(story, other)) / pairs
+        return factor * capped_cosine(story.centroid, other.centroid, 1.0, pairs * member_cap(story, other)) / pairs
 
     def _stories_factor(self, story: StoryState, other: StoryState) -> float:
         """What the distance in time of two stories and the years they name make of their similarity (0 to 1)."""
@@ -533,15 +545,12 @@ def join_story(story: StoryState, features: Features, when: datetime | None, arr
                article_id: str | None = None) -> None:
     """An article joins a story: its centroid, keys, languages, kept members, years, names and time span take
     it in."""
-    story.members = [*story.members, features.terms][-KEPT_MEMBERS:]
-    story.member_ids = [*story.member_ids, article_id][-KEPT_MEMBERS:]
-    story.centroid = centroid = summed_terms(story.centroid, features.terms, CENTROID_TERMS)
+    put_member(story, features.terms, article_id)
     story.keys = summed_terms(story.keys, features.keys, KEY_CENTROID_TERMS)
     story.languages.add(features.language)
     forget_cached(story)
-    story.size += 1
     story.years.update(features.years)
-    story.names = (story.names | features.names) & centroid.keys()
+    story.names = (story.names | features.names) & story.centroid.keys()
     if when is not None:
         story.first_time = when if story.first_time is None else min(story.first_time, when)
         story.last_time = when if story.last_time is None else max(story.last_time, when)
@@ -569,20 +578,9 @@ def merge_story(story: StoryState, other: StoryState) -> None:
         story.title, story.title_score, story.title_from_text = other.title, other.title_score, other.title_from_text
 
 
-def capped_dot(vector: dict[str, float], other: dict[str, float], cap: float) -> float:
-    """Dot product in which no shared term counts more than `cap` (see `capped_cosine`)."""
-    if len(vector) > len(other):
-        vector, other = other, vector
-    total = 0.0
-    for term, weight in vector.items():
-        found = other.get(term)
-        if found:
-            total += min(weight * found, cap)
-    return total
-
-
 def capped_dot_without(vector: dict[str, float], total: dict[str, float], cap: float) -> float:
-    """`capped_dot` of a member's vector with the sum of its story's other members (`total` less `vector`)."""
+    """The capped dot product (`capped_cosine` with a norm of 1) of a member's vector with the sum of its
+    story's other members (`total` less `vector`)."""
     result = 0.0
     for term, weight in vector.items():
         rest = total.get(term, 0.0) - weight
@@ -645,8 +643,9 @@ def take_member(story: StoryState, position: int) -> tuple[dict[str, float], str
     return vector, member_id
 
 
-def put_member(story: StoryState, vector: dict[str, float], member_id: str) -> None:
-    """A member taken from another story joins this one (its terms; see `take_member`)."""
+def put_member(story: StoryState, vector: dict[str, float], member_id: str | None) -> None:
+    """A member joins a story with its terms (an arriving article, `join_story`; one moved from another story,
+    `take_member`)."""
     story.members = [*story.members, vector][-KEPT_MEMBERS:]
     story.member_ids = [*story.member_ids, member_id][-KEPT_MEMBERS:]
     story.centroid = summed_terms(story.centroid, vector, CENTROID_TERMS)
