@@ -145,14 +145,20 @@ class ThreadLinker:
         return story.thread_id
 
     def _thread_of(self, story: StoryState) -> ThreadState:
-        thread_id = self.resolve(story.thread_id or story.id)
+        found = self._shared_thread(story.id, story.thread_id)
+        if found is None:  # a new story, or a story alone in a thread that left the active set
+            return ThreadState(story.id, story.centroid, 1, story.first_time, story.last_time, story.touched)
+        return found
+
+    def _shared_thread(self, story_id: str, thread_id: str | None) -> ThreadState | None:
+        """The thread story `story_id` (of thread `thread_id`) is in, active or archived; None for a story
+        alone whose thread is not active (it has no row of its own)."""
+        thread_id = self.resolve(thread_id or story_id)
         thread = self.threads.get(thread_id)
-        if thread is None and thread_id != story.id:  # a thread of several stories that left the active set
+        if thread is None and thread_id != story_id:  # a thread of several stories that left the active set
             thread = self.archive.get(thread_id)
             while thread is not None and thread.merged_into:
                 thread = self.archive.get(thread.merged_into)
-        if thread is None:  # a new story, or a story alone in a thread that left the active set
-            thread = ThreadState(story.id, story.centroid, 1, story.first_time, story.last_time, story.touched)
         return thread
 
     def _look(self, thread: ThreadState, arrivals: int) -> None:
@@ -167,7 +173,7 @@ class ThreadLinker:
         """Two stories became one (a revision merged story `gone_id`, of thread `gone_thread`, into `survivor`):
         so do their threads, counting one story fewer; a thread of the merged-away story alone goes with it."""
         kept = self._thread_of(survivor)
-        other = self._thread_of(StoryState(gone_id, {}, thread_id=gone_thread))
+        other = self._shared_thread(gone_id, gone_thread) or ThreadState(gone_id, {}, 1, None, None, 0)
         if other.id == kept.id:
             old_terms = kept.index_terms() if kept.id in self.threads else ()
             kept.stories = max(1, kept.stories - 1)
