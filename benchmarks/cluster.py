@@ -33,19 +33,17 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
-import platform
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+from harness import add_shared_option, emit, log, machine, require, timed, today  # noqa: E402
 
 CORPORA = {"ecbplus": "ECB+ (full articles)", "headlines": "Google News headlines"}
 BASELINE_NAMES = ("tfidf_single_pass", "agglomerative", "hdbscan")
@@ -54,10 +52,6 @@ LABELS = {"newsprism": "newsprism", "tfidf_single_pass": "TF-IDF single pass",
 SPEED_REPEAT = 3
 NEWSPRISM_KEYS = ("bcubed", "pairwise", "clusters", "gold_clusters", "documents", "seconds", "cluster_seconds")
 QUICK_DOCUMENTS = 120
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def write_corpora(shared: Path, folder: Path, names: list[str], limit: int | None = None) -> dict[str, Path]:
@@ -171,8 +165,8 @@ def benchmark(args: argparse.Namespace) -> dict:
     names = ["ecbplus"] if args.quick else (args.corpus or list(CORPORA))
     limit = QUICK_DOCUMENTS if args.quick else None
     command = "benchmarks/cluster.py " + " ".join(sys.argv[1:])
-    results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-               "date": date.today().isoformat(), "command": command.strip(), "seeds": seeds, "quick": args.quick,
+    results = {"machine": machine(),
+               "date": today(), "command": command.strip(), "seeds": seeds, "quick": args.quick,
                "order": "random.Random(seed).shuffle of the file order", "corpora": {}}
     with tempfile.TemporaryDirectory() as tmp:
         paths = write_corpora(Path(args.shared), Path(tmp), names, limit)
@@ -250,7 +244,7 @@ def print_report(results: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    add_shared_option(parser)
     parser.add_argument("--seeds", type=int, default=5, help="shuffled orders 0..N-1 (default 5)")
     parser.add_argument("--corpus", action="append", choices=list(CORPORA), help="only this corpus (repeatable)")
     parser.add_argument("--quick", action="store_true",
@@ -265,17 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.seeds < 1:
         parser.error("--seeds must be at least 1")
-    if not (Path(args.shared) / "data" / "ecbplus").is_dir():
-        parser.error(f"{args.shared}/data: not found (the shared evaluation data; see --shared)")
-    started = time.perf_counter()
-    results = benchmark(args)
-    results["wall_seconds"] = time.perf_counter() - started
-    if args.json:
-        print(json.dumps(results, indent=2))
-    else:
-        print_report(results)
-        print(f"wall time: {results['wall_seconds']:.0f} s")
-    return 0
+    require(parser, Path(args.shared) / "data" / "ecbplus", "the shared evaluation data")
+    return emit(timed(lambda: benchmark(args)), args.json, print_report)
 
 
 if __name__ == "__main__":

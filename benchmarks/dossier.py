@@ -38,8 +38,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
-import platform
 import resource
 import sqlite3
 import statistics
@@ -47,18 +45,15 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from harness import log, machine, today  # noqa: E402
 
 TARGET_SIZE, TARGET_SECONDS = 10, 1.0
 QUICK_DOCUMENTS, QUICK_ARTICLES, QUICK_SIZES = 30, 2, [2]
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 # --- the corpus, stored once --------------------------------------------------------------------
@@ -256,9 +251,8 @@ def benchmark(args: argparse.Namespace, folder: Path) -> dict:
 
     from newsprism import open_store
 
-    results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-                          f"spaCy {spacy.__version__}",
-               "date": date.today().isoformat(), "command": ("benchmarks/dossier.py " + " ".join(sys.argv[1:])).strip(),
+    results = {"machine": f"{machine()}, spaCy {spacy.__version__}",
+               "date": today(), "command": ("benchmarks/dossier.py " + " ".join(sys.argv[1:])).strip(),
                "repeat": args.repeat, "quick": args.quick}
     with tempfile.TemporaryDirectory(prefix="newsprism-bench-") as tmp:
         scratch = Path(tmp)

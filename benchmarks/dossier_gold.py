@@ -24,22 +24,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from harness import emit, log, machine, today  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "dossier-gold"
 STEPS = ("import", "models", "analysis", "read + dossier")
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def breakdown(path: Path) -> dict[str, float]:
@@ -113,17 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     result = evaluate(gold)
     result["per_story"] = [{**r, "compare_seconds": {k: round(v, 3) for k, v in timings[r["story"]].items()}}
                            for r in result["per_story"]]
-    result.update(date=date.today().isoformat(), machine=f"{platform.machine()}, {_cores()} cores, "
-                  f"Python {platform.python_version()}", cold=not args.quick)
-    if args.json:
-        print(json.dumps(result, indent=2))
-    else:
-        print_report(result)
-    return 0
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    result.update(date=today(), machine=machine(), cold=not args.quick)
+    return emit(result, args.json, print_report)
 
 
 def print_report(result: dict) -> None:

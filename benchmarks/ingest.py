@@ -19,18 +19,17 @@ import argparse
 import hashlib
 import itertools
 import json
-import os
-import platform
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from harness import machine, today  # noqa: E402
 
 QUICK_DOCUMENTS = 200
 
@@ -112,8 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     if not (Path(args.shared) / "data" / "ecbplus").is_dir():
         parser.error(f"{args.shared}/data: not found (the shared evaluation data; see --shared)")
     repeat = 1 if args.quick else args.repeat
-    results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-               "date": date.today().isoformat(), "quick": args.quick, "corpora": {}}
+    results = {"machine": machine(),
+               "date": today(), "quick": args.quick, "corpora": {}}
     with tempfile.TemporaryDirectory() as tmp:
         paths = write_corpora(Path(args.shared), Path(tmp), QUICK_DOCUMENTS if args.quick else None)
         for name, path in paths.items():

@@ -25,20 +25,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import sys
 import tempfile
 import time
 import unicodedata
 from collections import Counter
-from datetime import date
 from itertools import combinations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from harness import add_shared_option, emit, machine, require, today  # noqa: E402
 from newsprism.config import Settings  # noqa: E402
 from newsprism.evaluate.clustering import _assignments, _write_jsonl, load_eval_set, ordered  # noqa: E402
 from newsprism.evaluate.metrics import bcubed, pairwise  # noqa: E402
@@ -142,8 +140,8 @@ def run(args: argparse.Namespace) -> dict:
     mean = {key: _mean(runs, key) for key in runs[0] if key not in ("per_script",)}
     scripts = sorted({s for r in runs for s in r["per_script"]}, key=SCRIPTS.index)
     mean["per_script"] = {s: _mean([r["per_script"] for r in runs], s) for s in scripts}
-    return {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-            "date": date.today().isoformat(), "command": "benchmarks/multilingual.py " + " ".join(sys.argv[1:]),
+    return {"machine": machine(),
+            "date": today(), "command": "benchmarks/multilingual.py " + " ".join(sys.argv[1:]),
             "order": args.order, "seeds": seeds, "undated": args.undated, "mean": mean, "runs": runs}
 
 
@@ -171,21 +169,15 @@ def print_report(results: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    add_shared_option(parser)
     parser.add_argument("--order", choices=("date", "file", "shuffle"), default="date")
     parser.add_argument("--seeds", type=int, default=5, help="shuffled orders 0..N-1 (with --order shuffle)")
     parser.add_argument("--undated", action="store_true", help="drop the excerpts' dates")
     parser.add_argument("--quick", action="store_true", help=f"the first {QUICK_DOCUMENTS} excerpts, one order")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    if not (Path(args.shared) / "data" / "multilingual-stories").is_dir():
-        parser.error(f"{args.shared}/data/multilingual-stories: not found (see --shared)")
-    results = run(args)
-    if args.json:
-        print(json.dumps(results, indent=2))
-    else:
-        print_report(results)
-    return 0
+    require(parser, Path(args.shared) / "data" / "multilingual-stories", "the multilingual-stories set")
+    return emit(run(args), args.json, print_report)
 
 
 if __name__ == "__main__":

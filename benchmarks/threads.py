@@ -19,25 +19,18 @@ Speed: documents per second of the clustering step (fastest seed), which include
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import sys
-import time
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from harness import add_shared_option, emit, log, machine, require, timed, today  # noqa: E402
 
 CORPORA = {"ecbplus": "ECB+ (gold thread = topic)", "headlines": "Google News headlines (gold = topic-level story)"}
 NO_LINKS = float("inf")
 QUICK_DOCUMENTS = 120
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def records_of(shared: Path, name: str) -> list[dict]:
@@ -85,8 +78,8 @@ def benchmark(args: argparse.Namespace) -> dict:
     thresholds = [NO_LINKS, Settings.thread_threshold]
     thresholds += [t for t in (float(v) for v in args.thresholds.split(",") if v) if t not in thresholds] \
         if args.thresholds else []
-    results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-               "date": date.today().isoformat(), "command": ("benchmarks/threads.py " + " ".join(sys.argv[1:])).strip(),
+    results = {"machine": machine(),
+               "date": today(), "command": ("benchmarks/threads.py " + " ".join(sys.argv[1:])).strip(),
                "seeds": seeds, "default_threshold": Settings.thread_threshold, "corpora": {}}
     for name in ["ecbplus"] if args.quick else (args.corpus or list(CORPORA)):
         records = records_of(Path(args.shared), name)[:QUICK_DOCUMENTS if args.quick else None]
@@ -119,7 +112,7 @@ def print_report(results: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    add_shared_option(parser)
     parser.add_argument("--seeds", type=int, default=5, help="shuffled orders 0..N-1 (default 5)")
     parser.add_argument("--corpus", action="append", choices=list(CORPORA), help="only this corpus (repeatable)")
     parser.add_argument("--thresholds", help="more thread thresholds to measure, comma-separated (experiments)")
@@ -129,17 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error("--seeds must be at least 1")
-    if not (Path(args.shared) / "data" / "ecbplus").is_dir():
-        parser.error(f"{args.shared}/data: not found (the shared evaluation data; see --shared)")
-    started = time.perf_counter()
-    results = benchmark(args)
-    results["wall_seconds"] = time.perf_counter() - started
-    if args.json:
-        print(json.dumps(results, indent=2, default=str))
-    else:
-        print_report(results)
-        print(f"wall time: {results['wall_seconds']:.0f} s")
-    return 0
+    require(parser, Path(args.shared) / "data" / "ecbplus", "the shared evaluation data")
+    return emit(timed(lambda: benchmark(args)), args.json, print_report)
 
 
 if __name__ == "__main__":

@@ -38,7 +38,6 @@ import importlib.util
 import itertools
 import json
 import os
-import platform
 import re
 import resource
 import subprocess
@@ -52,13 +51,11 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from harness import log, machine  # noqa: E402
 
 QUICK = {"origins": 2, "feeds": 2, "items": 5, "host_delay": 0.01}
 FIRST_DATE = datetime(2026, 11, 1, tzinfo=UTC)
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def site_module():
@@ -327,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     total = args.origins * args.feeds * args.items
     log(f"reading {total:,} distinct texts from {shared}/data ...")
     sites_pages = site_pages(real_texts(shared, total), args.origins, args.feeds, args.items)
-    results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+    results = {"machine": machine(),
                "date": datetime.now(UTC).date().isoformat(), "quick": args.quick, "origins": args.origins,
                "feeds": args.origins * args.feeds, "items": total, "host_delay": args.host_delay,
                "concurrency": args.concurrency}
