@@ -134,7 +134,7 @@ def test_thread_ids_are_the_same_streamed_in_pieces_or_rebuilt(tmp_path):
         linker = StoryAssigner(store).threads
         counts = Counter(story.thread_id for story in store.stories())
         assert {i: t.stories for i, t in linker.threads.items()} == dict(counts)
-        assert {i for ids in linker.index.values() for i in ids} == set(counts)
+        assert {i for ids in linker.active.index.values() for i in ids} == set(counts)
         recluster(store)
         assert thread_of_titles(store) == streamed
         assert thread_of_titles(store) == streamed

@@ -83,7 +83,7 @@ def test_a_story_past_the_window_is_archived_and_a_late_report_still_finds_it():
     # Ten days on: "a" is older than the window, so it leaves the active set and the same words start a new story.
     assert clusterer.assign("b", features(BRIDGE), day(10)) == "b"
     assert sorted(clusterer.stories) == ["b"] and sorted(clusterer.archive.stories) == ["a"]
-    assert all("a" not in holders for holders in clusterer.index.values())
+    assert all("a" not in holders for holders in clusterer.active.index.values())
     # A report dated day 1 arrives late: it is compared with the stories of its own time, archived or not.
     assert clusterer.assign("c", features(BRIDGE), day(1)) == "a"
     assert clusterer.last_score == pytest.approx(1 - 0.5 * 1 / 7)
@@ -156,7 +156,7 @@ def test_a_story_that_grows_towards_another_merges_with_it_and_the_older_keeps_i
     # the tremor report, a story of one, scored as an article against the grown story: centroid and closest member
     assert merge.score == pytest.approx(0.524, abs=0.001)
     assert sorted(clusterer.stories) == ["quake"] and clusterer.stories["quake"].size == 3
-    assert not any("tremor" in holders for holders in clusterer.index.values())  # the merged story is gone
+    assert not any("tremor" in holders for holders in clusterer.active.index.values())  # the merged story is gone
 
 
 def test_without_revisions_the_stories_stay_apart():

@@ -31,6 +31,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from .active import ActiveSet
 from .features import Features, dates_agree, is_event_number
 
 CENTROID_TERMS = 200
@@ -212,11 +213,9 @@ class OnlineClusterer:
     def __init__(self, settings: ClusterSettings = ClusterSettings(), archive=None):
         self.settings = settings
         self.archive = archive if archive is not None else MemoryArchive()
-        self.stories: dict[str, StoryState] = {}
-        self.index: dict[str, set[str]] = defaultdict(set)
-        self.clock: datetime | None = None
+        self.active: ActiveSet[StoryState] = ActiveSet(settings.window, settings.max_active, self.archive)
+        self.stories = self.active.items
         self.arrivals = 0
-        self._ages: list[tuple[datetime, str]] = []  # (last time, story id), stale entries skipped
         self.last_story: StoryState | None = None  # the story the latest article went to
         self.last_score = 0.0  # and how similar it was to it before joining (0 for a new story)
         # ... and how similar on its words alone: a report that joined through names in another language
@@ -229,10 +228,18 @@ class OnlineClusterer:
         self.may_separate = None  # (article ids, the story they would leave)
         self._rivals: list[StoryState] = []  # the latest article's closest other candidates
 
+    @property
+    def clock(self) -> datetime | None:
+        """The latest time seen: stories whose last time is a window older leave the active set."""
+        return self.active.clock
+
+    @clock.setter
+    def clock(self, value: datetime | None) -> None:
+        self.active.clock = value
+
     def restore(self, story: StoryState) -> None:
         """Put a saved story back into the active set."""
-        self.stories[story.id] = story
-        self._index(story, ())
+        self.active.restore(story)
 
     # -- assignment -----------------------------------------------------------
 
@@ -240,14 +247,12 @@ class OnlineClusterer:
         """The id of the story this article joins (a new story has the article's id; a story merged by the
         revision that follows has the older story's id). What the revision changed is in `revisions`."""
         self.arrivals += 1
-        if when is not None and (self.clock is None or when > self.clock):
-            self.clock = when
-            self._age_out()
+        self.active.advance(when)
         best, score = self.best_story(features, when)
         if best is None or score < self.settings.threshold:
             best = start_story(article_id, features, when, self.arrivals, article_id)
             self.last_story, self.last_score, self.last_word_score = best, 0.0, 0.0
-            self._settle(best, ())
+            self.active.settle(best, ())
         else:
             old_terms = best.index_terms() if best.id in self.stories else ()
             self.last_story, self.last_score = best, score
@@ -255,7 +260,7 @@ class OnlineClusterer:
             self.last_word_score = self._word_score(features, best, when) \
                 if self._across_languages(features, best) else score
             join_story(best, features, when, self.arrivals, article_id)
-            self._settle(best, old_terms)
+            self.active.settle(best, old_terms)
         self.last_story = self._revise(best)
         return self.last_story.id
 
@@ -379,8 +384,8 @@ class OnlineClusterer:
         for vector, member_id in parts:
             put_member(other, vector, member_id)
         score = group_link(alike, first, second)
-        self._settle(story, old_terms)
-        self._settle(other, ())
+        self.active.settle(story, old_terms)
+        self.active.settle(other, ())
         self.revisions.append(Revision("split", story.id, new_id, score, articles=ids))
 
     def _free_id(self, ids: list[str]) -> str:
@@ -409,8 +414,8 @@ class OnlineClusterer:
                     self.may_separate is None or self.may_separate([member_id], rival.id)):
                 old_rival, old_story = rival.index_terms(), story.index_terms()
                 put_member(story, *take_member(rival, position))
-                self._settle(rival, old_rival)
-                self._settle(story, old_story)
+                self.active.settle(rival, old_rival)
+                self.active.settle(story, old_story)
                 self.revisions.append(Revision("moved", story.id, rival.id, there, articles=[member_id]))
 
     def story_link(self, story: StoryState, other: StoryState) -> float:
@@ -448,27 +453,23 @@ class OnlineClusterer:
         old_terms = survivor.index_terms()
         self._drop(gone)
         merge_story(survivor, gone)
-        self._settle(survivor, old_terms)
+        self.active.settle(survivor, old_terms)
         self.revisions.append(Revision("merged", survivor.id, gone.id, link, other_thread=gone.thread_id))
         return survivor
 
     def _drop(self, story: StoryState) -> None:
         """Take a story out of the active set and the archive for good (merged away)."""
-        del self.stories[story.id]
-        for term in story.index_terms():
-            self._unindex_term(term, story.id)
+        self.active.drop(story.id, story.index_terms())
         self.archive.forget(story.id)
 
     def _candidates(self, features: Features, when: datetime | None) -> list[StoryState]:
-        holders = self.index.get
-        found: set[str] = set().union(*[holders(term, ()) for term in features.terms],
-                                      *[holders(term, ()) for term in features.keys])
+        found = self.active.holding([*features.terms, *features.keys])
         active = self.stories
         stories = [active[i] for i in sorted(found)]
         if when is None:
             # An undated report carries no time evidence: any story of any time may be its own.
             span = (None, None)
-        elif self._is_late(when):
+        elif self.active.is_late(when):
             # A report older than the active window: look among the stories of its own time.
             span = (when - self.settings.window, when + self.settings.window)
         else:
@@ -477,60 +478,6 @@ class OnlineClusterer:
         # ... and its heaviest name keys: a report in another language finds its archived story by them
         terms += [t for t, _ in heapq.nlargest(INDEX_KEYS, features.keys.items(), key=by_weight) if t[0] == "~"]
         return stories + [s for s in self.archive.find(terms, *span) if s.id not in self.stories]
-
-    def _is_late(self, when: datetime) -> bool:
-        return self.clock is not None and when < self.clock - self.settings.window
-
-    def _settle(self, story: StoryState, old_terms) -> None:
-        """Index a new or changed story while it is active; archive it otherwise."""
-        if story.last_time is not None and self._is_late(story.last_time):
-            if self.stories.get(story.id) is story:  # an undated story a late report dated: it leaves the set
-                for term in old_terms:
-                    self._unindex_term(term, story.id)
-                del self.stories[story.id]
-            self.archive.keep(story)
-            return
-        self.stories[story.id] = story
-        self._index(story, old_terms)
-        self._evict()
-
-    # -- the active set -------------------------------------------------------
-
-    def _index(self, story: StoryState, old_terms) -> None:
-        for term in old_terms:
-            self._unindex_term(term, story.id)
-        for term in story.index_terms():
-            self.index[term].add(story.id)
-        if story.last_time is not None:
-            heapq.heappush(self._ages, (story.last_time, story.id))
-
-    def _unindex_term(self, term: str, story_id: str) -> None:
-        holders = self.index.get(term)
-        if holders is not None:
-            holders.discard(story_id)
-            if not holders:
-                del self.index[term]
-
-    def _remove(self, story_id: str) -> None:
-        story = self.stories.pop(story_id)
-        for term in story.index_terms():
-            self._unindex_term(term, story_id)
-        self.archive.keep(story)
-
-    def _age_out(self) -> None:
-        horizon = self.clock - self.settings.window
-        while self._ages and self._ages[0][0] < horizon:
-            last_time, story_id = heapq.heappop(self._ages)
-            story = self.stories.get(story_id)
-            if story is not None and story.last_time == last_time:
-                self._remove(story_id)
-
-    def _evict(self) -> None:
-        excess = len(self.stories) - self.settings.max_active
-        if excess > 0:
-            for story in sorted(self.stories.values(), key=lambda s: (s.touched, s.id))[:excess]:
-                self._remove(story.id)
-
 
 def start_story(story_id: str, features: Features, when: datetime | None, arrival: int,
                 article_id: str | None = None) -> StoryState:

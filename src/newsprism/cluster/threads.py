@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from .active import ActiveSet
 from .online import StoryState, by_weight, summed_terms, term_cap
 
 THREAD_TERMS = 300  # a thread keeps its heaviest terms only, so memory per thread is bounded
@@ -108,18 +108,23 @@ class ThreadLinker:
     def __init__(self, settings: ThreadSettings = ThreadSettings(), archive=None):
         self.settings = settings
         self.archive = archive if archive is not None else MemoryThreads()
-        self.threads: dict[str, ThreadState] = {}
-        self.index: dict[str, set[str]] = defaultdict(set)
-        self.clock: datetime | None = None
-        self._ages: list[tuple[datetime, str]] = []
+        self.active: ActiveSet[ThreadState] = ActiveSet(settings.window, settings.max_active, self.archive)
+        self.threads = self.active.items
         self.redirects: dict[str, str] = {}  # merged thread -> the thread it joined
         # Since the caller last took them: threads of two or more stories that changed, and merges in order.
         self.changed: dict[str, ThreadState] = {}
         self.merges: list[tuple[str, str]] = []
 
+    @property
+    def clock(self) -> datetime | None:
+        return self.active.clock
+
+    @clock.setter
+    def clock(self, value: datetime | None) -> None:
+        self.active.clock = value
+
     def restore(self, thread: ThreadState) -> None:
-        self.threads[thread.id] = thread
-        self._index(thread, ())
+        self.active.restore(thread)
 
     def resolve(self, thread_id: str) -> str:
         """The thread a (possibly merged) thread id now stands for."""
@@ -130,7 +135,7 @@ class ThreadLinker:
     def observe(self, story: StoryState, terms: dict[str, float], arrivals: int, clock: datetime | None) -> str:
         """Keep a story's thread up to date after `terms` (an article's) joined the story, or it began with
         them; when the story's size is a power of two, look for a thread to join. Returns its thread id."""
-        self._advance(clock)
+        self.active.advance(clock)
         thread = self._thread_of(story)
         old_terms = thread.index_terms() if thread.id in self.threads else ()
         if thread.stories == 1:
@@ -181,7 +186,7 @@ class ThreadLinker:
             self._settle(kept, old_terms)
         elif other.stories == 1:
             if other.id in self.threads:
-                self._drop(other.id, other.index_terms())
+                self.active.drop(other.id, other.index_terms())
             self.changed.pop(other.id, None)
         else:
             kept = self._join(kept, other, arrivals)
@@ -205,7 +210,7 @@ class ThreadLinker:
         the other's id leads to it from then on; returns the one kept."""
         keeps, joins = sorted((thread, best), key=lambda t: (-t.stories, t.id))
         if joins.id in self.threads:
-            self._drop(joins.id, joins.index_terms())
+            self.active.drop(joins.id, joins.index_terms())
         old_terms = keeps.index_terms() if keeps.id in self.threads else ()
         keeps.centroid = added(keeps.centroid, joins.centroid)
         keeps.stories += joins.stories
@@ -219,9 +224,7 @@ class ThreadLinker:
     def best_thread(self, thread: ThreadState) -> tuple[ThreadState | None, float]:
         """The active thread most similar to `thread` (capped cosine of centroids), itself aside."""
         query = heapq.nlargest(STORY_QUERY_TERMS, thread.centroid.items(), key=by_weight)
-        found: set[str] = set()
-        for term, _ in query:
-            found.update(self.index.get(term, ()))
+        found = self.active.holding(term for term, _ in query)
         found.discard(thread.id)
         norm = thread.norm
         terms = {t: w / norm for t, w in thread.centroid.items()}
@@ -244,67 +247,7 @@ class ThreadLinker:
             thread.last_time = last if thread.last_time is None else max(thread.last_time, last)
         thread.touched = max(thread.touched, arrivals)
 
-    # -- the active set -------------------------------------------------------
-
     def _settle(self, thread: ThreadState, old_terms) -> None:
         if thread.stories > 1:
             self.changed[thread.id] = thread
-        if thread.last_time is not None and self._is_late(thread.last_time):
-            if thread.id in self.threads:  # an undated thread that a story of long ago dated
-                self._drop(thread.id, old_terms)
-            self.archive.keep(thread)
-            return
-        self.threads[thread.id] = thread
-        self._index(thread, old_terms)
-        self._evict()
-
-    def _is_late(self, when: datetime) -> bool:
-        return self.clock is not None and when < self.clock - self.settings.window
-
-    def _index(self, thread: ThreadState, old_terms) -> None:
-        """Index the thread by its heaviest terms now, where it was indexed by `old_terms`."""
-        new_terms = thread.index_terms()
-        if old_terms != new_terms:  # mostly the same terms: only the difference is touched
-            kept = set(new_terms).intersection(old_terms)
-            for term in old_terms:
-                if term not in kept:
-                    self._unindex_term(term, thread.id)
-            for term in new_terms:
-                if term not in kept:
-                    self.index[term].add(thread.id)
-        if thread.last_time is not None and (not self._ages or self._ages[-1] != (thread.last_time, thread.id)):
-            heapq.heappush(self._ages, (thread.last_time, thread.id))
-
-    def _unindex_term(self, term: str, thread_id: str) -> None:
-        holders = self.index.get(term)
-        if holders is not None:
-            holders.discard(thread_id)
-            if not holders:
-                del self.index[term]
-
-    def _drop(self, thread_id: str, terms) -> None:
-        self.threads.pop(thread_id)
-        for term in terms:
-            self._unindex_term(term, thread_id)
-
-    def _remove(self, thread_id: str) -> None:
-        thread = self.threads[thread_id]
-        self._drop(thread_id, thread.index_terms())
-        self.archive.keep(thread)
-
-    def _advance(self, clock: datetime | None) -> None:
-        if clock is None or (self.clock is not None and clock <= self.clock):
-            return
-        self.clock = clock
-        horizon = clock - self.settings.window
-        while self._ages and self._ages[0][0] < horizon:
-            last_time, thread_id = heapq.heappop(self._ages)
-            thread = self.threads.get(thread_id)
-            if thread is not None and thread.last_time == last_time:
-                self._remove(thread_id)
-
-    def _evict(self) -> None:
-        excess = len(self.threads) - self.settings.max_active
-        if excess > 0:
-            for thread in sorted(self.threads.values(), key=lambda t: (t.touched, t.id))[:excess]:
-                self._remove(thread.id)
+        self.active.settle(thread, old_terms)
