@@ -39,6 +39,23 @@ Not built yet: stories, threads, analyses, dossiers, `newsprism import`, filesys
 hdfs://) for inputs and output, benchmarks/spark.py.
 """
 
-from .articles import ARTICLE_COLUMNS, REJECTION_COLUMNS, OutputError, SparkReport, run_articles, spark_session
+from .articles import (
+    ARTICLE_COLUMNS,
+    CRASH_PROPERTY,
+    REJECTION_COLUMNS,
+    ArticleTables,
+    OutputError,
+    ResultFolder,
+    SparkReport,
+    article_tables,
+    is_url,
+    run,
+    run_articles,
+    spark_session,
+    with_retries,
+    write_result,
+)
 
-__all__ = ["run_articles", "spark_session", "SparkReport", "OutputError", "ARTICLE_COLUMNS", "REJECTION_COLUMNS"]
+__all__ = ["run", "run_articles", "article_tables", "write_result", "ResultFolder", "ArticleTables", "spark_session",
+           "with_retries", "is_url", "SparkReport", "OutputError", "ARTICLE_COLUMNS", "REJECTION_COLUMNS",
+           "CRASH_PROPERTY"]
