@@ -76,15 +76,20 @@ class SparkReport:
                 f"{self.rejected} rejected, from {self.inputs} inputs")
 
 
-def spark_session(master: str = "local[*]", app_name: str = "newsprism"):
+def spark_session(master: str | None = None, app_name: str = "newsprism"):
     """A SparkSession for newsprism: Spark's own log says only errors (log4j2.properties beside this module),
     no web UI or console progress bar; its Python workers run this interpreter (the packages newsprism
-    needs) unless PYSPARK_PYTHON names another, as Spark users set it for a cluster. A local master
-    (`local`, `local[N]`, `local[*]`) retries a failed task up to TASK_FAILURES times (`local[N,F]`), as a
-    cluster does by default (spark.task.maxFailures = 4); Spark's plain local master never retries. An
-    already running session is returned as it is."""
+    needs) unless PYSPARK_PYTHON names another, as Spark users set it for a cluster. Without `master`, the
+    one spark-submit was given (spark.master), else `local[*]`. A local master (`local`, `local[N]`,
+    `local[*]`) retries a failed task up to TASK_FAILURES times (`local[N,F]`), as a cluster does by default
+    (spark.task.maxFailures = 4); Spark's plain local master never retries. An already running session is
+    returned as it is."""
+    from pyspark import SparkConf, SparkContext
     from pyspark.sql import SparkSession
 
+    if master is None:
+        SparkContext._ensure_initialized()  # under spark-submit: its JVM, whose properties name the master
+        master = SparkConf().get("spark.master", "local[*]")
     log_config = Path(__file__).with_name("log4j2.properties")
     spark = (SparkSession.builder.master(with_retries(master)).appName(app_name)
              .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={log_config.as_uri()}")
