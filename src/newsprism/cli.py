@@ -841,8 +841,9 @@ def spark_group():
 def spark_run(paths, out_dir, master, max_bytes, follow_links, as_json):
     """Read files and folders (every format `ingest` reads; local paths, or URLs the Spark installation reads:
     file://, hdfs://, s3a://, glob patterns too) on Spark into Parquet: the same article ids, texts and
-    near-copy links as `ingest`. Also runnable with spark-submit (newsprism/spark/submit.py). Rejected inputs are listed in DIR/rejections (the first 20 here).
-    Exit status 0 when at least one article was written, 1 when none, 2 when Spark cannot start."""
+    near-copy links as `ingest`. Also runnable with spark-submit (newsprism/spark/submit.py). Rejected inputs
+    are listed in DIR/rejections (the first 20 here). Exit status 0 when at least one article was written,
+    1 when none, 2 when Spark cannot start."""
     try:
         from .spark import OutputError, run_articles, spark_session
     except ImportError as exc:
