@@ -26,6 +26,7 @@ if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
     pytest.skip("Spark needs Java 17 or newer, and no `java` is on this machine", allow_module_level=True)
 
 from newsprism.model import Article, Rejection  # noqa: E402
+from newsprism.read import Manifest  # noqa: E402
 from newsprism.spark import ARTICLE_COLUMNS, CRASH_PROPERTY, OutputError, run_articles, spark_session  # noqa: E402
 from newsprism.spark import articles as spark_articles  # noqa: E402
 
@@ -83,6 +84,17 @@ def test_a_folder_that_is_not_a_result_is_never_replaced(spark, tmp_path):
         run_articles(spark, [EXAMPLES / "text"], out.as_uri())  # the same folder as a file:// URL
     assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]  # nothing written beside it
+    with pytest.raises(OutputError, match=r"^nosuch://host/out: cannot use: .*nosuch"):
+        run_articles(spark, [EXAMPLES / "text"], "nosuch://host/out")
+
+
+def test_urls_that_cannot_be_listed_are_rejections(spark, tmp_path):
+    listed = spark_articles.list_inputs(spark, ["nosuch://host/in", (tmp_path / "none").as_uri(),
+                                                f"{EXAMPLES.as_uri()}/dumps/*.jsonl"], Manifest())
+    assert [type(entry).__name__ for entry in listed] == ["Rejection", "Rejection", "InputFile"]
+    assert listed[0].reason.startswith("cannot list: ") and "nosuch" in listed[0].reason
+    assert listed[1] == Rejection((tmp_path / "none").as_uri(), "no such file or directory")
+    assert listed[2].path == f"file:{EXAMPLES}/dumps/estmark-news-sample.jsonl" and listed[2].remote
 
 
 def _ecbplus_slice(folder, tmp_path):

@@ -510,13 +510,14 @@ class ResultFolder:
         jvm, conf = spark._jvm, spark._jsc.hadoopConfiguration()
         self._Path = jvm.org.apache.hadoop.fs.Path
         filesystems = jvm.org.apache.hadoop.fs.FileSystem
-        if not is_url(self.shown) and filesystems.get(conf).getUri().getScheme() == "file":
-            local = filesystems.getLocal(conf)
-            self.path = local.makeQualified(self._Path(os.path.abspath(self.shown)))
-        else:
-            self.path = self._Path(self.shown)
-        self.fs = self.path.getFileSystem(conf)
-        self.path = self.fs.makeQualified(self.path)
+        with self._said("cannot use"):  # an unknown scheme, a missing bucket...
+            if not is_url(self.shown) and filesystems.get(conf).getUri().getScheme() == "file":
+                local = filesystems.getLocal(conf)
+                self.path = local.makeQualified(self._Path(os.path.abspath(self.shown)))
+            else:
+                self.path = self._Path(self.shown)
+            self.fs = self.path.getFileSystem(conf)
+            self.path = self.fs.makeQualified(self.path)
         parent = self.path.getParent()
         if parent is None:
             raise OutputError(f"{self.shown}: the root of a filesystem cannot be the output folder")
