@@ -87,11 +87,11 @@ def spark_session(master: str | None = None, app_name: str = "newsprism"):
     from pyspark import SparkConf, SparkContext
     from pyspark.sql import SparkSession
 
-    if master is None:
-        SparkContext._ensure_initialized()  # under spark-submit: its JVM, whose properties name the master
-        master = SparkConf().get("spark.master", "local[*]")
+    if master is None and os.environ.get("PYSPARK_GATEWAY_PORT"):  # under spark-submit: its JVM is running
+        SparkContext._ensure_initialized()
+        master = SparkConf().get("spark.master", "local[*]")  # spark-submit's --master
     log_config = Path(__file__).with_name("log4j2.properties")
-    spark = (SparkSession.builder.master(with_retries(master)).appName(app_name)
+    spark = (SparkSession.builder.master(with_retries(master or "local[*]")).appName(app_name)
              .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={log_config.as_uri()}")
              .config("spark.ui.enabled", "false")
              .config("spark.ui.showConsoleProgress", "false")
