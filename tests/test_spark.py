@@ -27,7 +27,7 @@ if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
 
 from newsprism.model import Article, Rejection  # noqa: E402
 from newsprism.read import Manifest  # noqa: E402
-from newsprism.spark import ARTICLE_COLUMNS, CRASH_PROPERTY, OutputError, run_articles, spark_session  # noqa: E402
+from newsprism.spark import ARTICLE_COLUMNS, CRASH_PROPERTY, OutputError, run, run_articles, spark_session  # noqa: E402
 from newsprism.spark import articles as spark_articles  # noqa: E402
 
 
@@ -198,6 +198,7 @@ def test_a_python_worker_lost_mid_read_is_retried_and_its_articles_written_once(
     """The first attempt of the task reading input file 1 ends its Python worker (os._exit), as a lost
     executor would; Spark runs the task again and the result holds each article once."""
     sc = spark.sparkContext
+    assert sc.master == "local[2,4]"  # spark_session's local master retries a failed task (local[2] never does)
     inputs = [EXAMPLES / "dumps"]  # two files: 0 and 1
     sc.setJobGroup("newsprism-lost-worker", "a worker lost mid-read")
     sc.setLocalProperty(CRASH_PROPERTY, "1")
@@ -252,3 +253,20 @@ def test_spark_submit_runs_the_job_script(spark, tmp_path):
     # spark-submit passes the script's standard error on to its own standard output
     summary = [line for line in done.stdout.splitlines() if line.startswith("newsprism:")]
     assert summary and summary[0].startswith(f"newsprism: {len(expected)} articles (0 near-copies)"), summary
+
+
+def test_stages_add_tables_that_are_written_counted_and_described_in_the_marker(spark, tmp_path):
+    """How stories and dossiers plug in: a stage gets the tables so far and returns tables to add or replace."""
+    def outlets(spark, tables, settings):
+        articles = tables["articles"]
+        return {"outlets": articles.groupBy("outlet").count(), "threads": None,  # None: not written
+                "articles": articles.withColumn("chars", articles.text.substr(1, 10))}
+
+    out = tmp_path / "out"
+    report = run(spark, [EXAMPLES / "dumps"], out, stages=[outlets])
+    marker = json.loads((out / "_SUCCESS").read_text(encoding="utf-8"))
+    expected = _ingested(tmp_path, [EXAMPLES / "dumps"])
+    assert marker["tables"] == report.tables == {"articles": len(expected), "rejections": 0,
+                                                 "outlets": len({v[3] for v in expected.values()})}
+    assert marker["columns"]["outlets"] == ["outlet", "count"]
+    assert marker["columns"]["articles"] == [*ARTICLE_COLUMNS, "chars"] and not (out / "threads").exists()
