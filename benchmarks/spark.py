@@ -1,23 +1,28 @@
-"""The pipeline's first steps on Apache Spark: articles per second of `newsprism.spark.run_articles`.
+"""The pipeline's first steps on Apache Spark: articles per second of `newsprism.spark.run_articles`, per stage.
 
-    .venv/bin/python benchmarks/spark.py [--shared ../shared] [--corpus NAME] [--files 8] [--quick] [--json]
+    .venv/bin/python benchmarks/spark.py [--shared ../shared] [--corpus NAME] [--files 8] [--lsh-tables 5]
+                                         [--quick] [--json]
 
 Corpora: the ECB+ documents (772 full articles, text rebuilt from the tokens) and the 11,109 Google News
 headlines, each written as JSON Lines split into --files files (so Spark has tasks to spread). On the same
 files, in the same run, each in its own process (a fresh JVM and SparkSession per master):
 
 - ingest: the single-process `newsprism.ingest` into a scratch store (the baseline);
-- local[1] and local[2]: `run_articles` (read -> normalize -> identify in tasks, same-id and same-hash
-  shuffles, the near-copy shuffle on LSH bands, Parquet out). Timed apart: the session start-up; a read job
-  (every file through `ingest.input_articles` in a task, counted: read, normalize and identify, the first
-  job, so it also pays the Python workers' start); then the whole `run_articles` (which reads again). The
-  difference of the two is what follows reading (the shuffles and the Parquet write), an estimate.
+- local[1] and local[2]: first the stages of `article_tables` one after the other, each forced by a count
+  and timed, with the shuffle bytes Spark's status store reports for it: read (every file through
+  `ingest.input_articles` in a task: read, normalize, identify; the first job, so it also pays the Python
+  workers' start), identity (the same-id and same-hash shuffles), bands (the band-key shuffle alone) and
+  near-copies (bands again, verification, best original, roots); then the whole `run_articles` (which
+  reads again and writes Parquet). articles/s = articles read / seconds of the whole `run_articles`
+  (session start-up left out, as a long job pays it once).
+- on the last master, the near-copy pairs of the settled articles found by the library's banding (bands x
+  rows of its MinHash signature, pairs verified on the signatures) and by Spark ML's `MinHashLSH`
+  (--lsh-tables OR-ed tables over the same word shingles hashed into sparse vectors, approxSimilarityJoin
+  at Jaccard distance 1 - threshold): time, distinct candidate pairs, pairs found, pairs found by both.
 
-articles/s = articles read / seconds of the whole `run_articles` (session start-up left out, as a long job
-pays it once). Peak memory is not reported: most of it is the JVM and the Python workers, not this process.
-
---quick: the first QUICK_DOCUMENTS ECB+ documents in 2 files, local[2] only, ingest in this process, Spark
-in one child process (its own JVM); about 20 s, most of it Spark's start-up: what tests/test_benchmarks.py runs.
+--quick: the first QUICK_DOCUMENTS ECB+ documents in 2 files, local[2] only, no MinHashLSH comparison,
+ingest in this process, Spark in one child process (its own JVM); about 25 s on a quiet machine, most of
+it Spark's start-up: what tests/test_benchmarks.py runs.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -41,6 +47,7 @@ sys.path.insert(0, str(ROOT / "src"))
 CORPORA = {"ecbplus": "ECB+ (full articles)", "headlines": "Google News headlines"}
 MASTERS = ("local[1]", "local[2]")
 QUICK_DOCUMENTS = 60
+LSH_TABLES = 5
 
 
 def log(message: str) -> None:
@@ -83,29 +90,46 @@ def run_ingest(paths: list[Path]) -> dict:
             "seconds": seconds}
 
 
-def run_spark(master: str, paths: list[Path]) -> dict:
+def run_spark(master: str, paths: list[Path], lsh_tables: int = 0) -> dict:
+    """The stages of `article_tables` one after the other, each counted (a Spark job) and timed with the
+    shuffle bytes Spark reports for it; then the whole `run_articles` (which reads again); then, with
+    `lsh_tables`, Spark ML's MinHashLSH against the library's banding on the settled articles."""
+    from pyspark import StorageLevel
+
     from newsprism.config import Settings
-    from newsprism.ingest import input_articles
-    from newsprism.model import Article, Hints
+    from newsprism.model import Article
+    from newsprism.read import Manifest
     from newsprism.spark import run_articles, spark_session
+    from newsprism.spark.articles import band_buckets, list_inputs, near_copy_roots, read_items, settle_duplicates
 
     settings = Settings()
+    parameters = (settings.near_duplicate_threshold, settings.minhash_permutations, settings.shingle_words)
     start = time.perf_counter()
     spark = spark_session(master, app_name="newsprism-benchmark")
     session_seconds = time.perf_counter() - start
+    stages = {}
     try:
         sc = spark.sparkContext
         parallelism = sc.defaultParallelism
+        files = [f for f in list_inputs(spark, paths, Manifest()) if hasattr(f, "number")]
 
-        def read(files):  # what run_articles' tasks do first, per input file
-            for path in files:
-                for item in input_articles(path, Hints(), settings):
-                    yield isinstance(item, Article)
+        def stage(name, job):
+            before, began = shuffle_bytes(sc), time.perf_counter()
+            result = job()
+            stages[name] = {"seconds": time.perf_counter() - began, "shuffle_bytes": shuffle_bytes(sc) - before}
+            return result
 
-        names = [str(path) for path in paths]
-        start = time.perf_counter()
-        read_count = sc.parallelize(names, len(names)).mapPartitions(read).filter(bool).count()
-        read_seconds = time.perf_counter() - start
+        items = read_items(spark, files, settings).persist(StorageLevel.MEMORY_AND_DISK)
+        read = items.filter(lambda item: isinstance(item[1], Article))
+        read_count = stage("read", read.count)  # read + normalize + identify in tasks (and the workers' start)
+        settled = settle_duplicates(read, parallelism, parameters).persist(StorageLevel.MEMORY_AND_DISK)
+        kept = settled.filter(lambda item: isinstance(item[1], Article))
+        kept_count = stage("identity", kept.count)  # the same-id and same-hash shuffles
+        stage("bands", lambda: band_buckets(kept, parameters, parallelism).count())  # the band-key shuffle alone
+        linked = stage("near_copies", lambda: near_copy_roots(kept, parameters, parallelism).count())
+        lsh = compare_lsh(spark, kept, parameters, lsh_tables) if lsh_tables else None
+        items.unpersist()
+        settled.unpersist()
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
             report = run_articles(spark, paths, Path(tmp) / "out", settings)
@@ -113,21 +137,82 @@ def run_spark(master: str, paths: list[Path]) -> dict:
             parquet_bytes = sum(f.stat().st_size for f in (Path(tmp) / "out").rglob("*.parquet"))
     finally:
         spark.stop()
-    return {"master": master, "parallelism": parallelism, "read": read_count,
-            "articles": report.articles, "linked": report.linked, "duplicate": report.duplicate,
-            "session_seconds": session_seconds, "read_job_seconds": read_seconds, "seconds": run_seconds,
-            "after_read_seconds": max(0.0, run_seconds - read_seconds), "parquet_mb": parquet_bytes / 2**20}
+    assert (read_count, kept_count, linked) == (report.articles + report.duplicate, report.articles, report.linked)
+    return {"master": master, "parallelism": parallelism, "read": read_count, "articles": report.articles,
+            "linked": report.linked, "duplicate": report.duplicate, "session_seconds": session_seconds,
+            "stages": stages, "seconds": run_seconds, "parquet_mb": parquet_bytes / 2**20, "lsh": lsh}
 
 
-def measured(kind: str, paths: list[Path]) -> dict:
-    return run_ingest(paths) if kind == "ingest" else run_spark(kind, paths)
+def shuffle_bytes(sc) -> int:
+    """The shuffle bytes written by every stage of the application so far, as Spark's status store counts them."""
+    gateway = sc._gateway
+    stages = sc._jsc.sc().statusStore().stageList(None, False, False, gateway.new_array(gateway.jvm.double, 0),
+                                                  gateway.jvm.java.util.List.of())
+    return sum(stages.apply(i).shuffleWriteBytes() for i in range(stages.size()))
 
 
-def measure(kind: str, paths: list[Path], in_process: bool = False) -> dict:
+def compare_lsh(spark, kept, parameters, tables: int) -> dict:
+    """Near-copy pairs of the settled articles found two ways at the same threshold: the library's banding
+    (its MinHash signatures, bands x rows, pairs verified on the signatures) and Spark ML's MinHashLSH
+    (`tables` OR-ed hash tables over the same word shingles hashed into a sparse vector, pairs verified on
+    the exact Jaccard distance by approxSimilarityJoin). Time, distinct candidate pairs, verified pairs, and
+    how many verified pairs both find."""
+    from pyspark.ml.feature import MinHashLSH
+    from pyspark.ml.linalg import Vectors
+    from pyspark.sql import functions as F
+
+    from newsprism.spark.articles import _index_from, _verified_pairs, band_buckets
+
+    threshold = parameters[0]
+    parallelism = spark.sparkContext.defaultParallelism
+    began = time.perf_counter()
+    buckets = band_buckets(kept, parameters, parallelism)
+    library = set(buckets.flatMap(lambda bucket: _verified_pairs(bucket, parameters))
+                  .map(lambda pair: tuple(sorted((pair[0], pair[1][1])))).distinct().collect())
+    library_seconds = time.perf_counter() - began
+    library_candidates = buckets.flatMap(bucket_pairs).distinct().count()
+
+    def features(item):
+        index = _index_from(parameters)
+        article = item[1]
+        positions = sorted({zlib.crc32(shingle) & (2**30 - 1)
+                            for shingle in index.shingles(f"{article.title or ''}\n{article.text}")})
+        return article.id, Vectors.sparse(2**30, positions, [1.0] * len(positions))
+
+    began = time.perf_counter()
+    frame = spark.createDataFrame(kept.map(features), ["id", "features"])
+    model = MinHashLSH(inputCol="features", outputCol="hashes", numHashTables=tables, seed=1).fit(frame)
+    hashed = model.transform(frame).persist()
+    joined = model.approxSimilarityJoin(hashed, hashed, 1 - threshold, distCol="distance")
+    ml = {tuple(sorted((row.a, row.b))) for row in joined.select(F.col("datasetA.id").alias("a"),
+                                                                 F.col("datasetB.id").alias("b"))
+          .where("a < b").collect()}
+    ml_seconds = time.perf_counter() - began
+    exploded = hashed.select("id", F.posexplode("hashes").alias("table", "hash"))
+    ml_candidates = (exploded.alias("x").join(exploded.alias("y"), ["table", "hash"])
+                     .where("x.id < y.id").select("x.id", "y.id").distinct().count())
+    hashed.unpersist()
+    return {"tables": tables, "bands": _index_from(parameters).bands, "rows": _index_from(parameters).rows,
+            "library_seconds": library_seconds, "ml_seconds": ml_seconds,
+            "library_candidates": library_candidates, "ml_candidates": ml_candidates,
+            "library_pairs": len(library), "ml_pairs": len(ml), "both": len(library & ml)}
+
+
+def bucket_pairs(bucket) -> list[tuple[str, str]]:
+    """Every pair of ids in one band bucket (the candidates the library verifies)."""
+    ids = sorted(row[1] for row in bucket[1])
+    return [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
+
+
+def measured(kind: str, paths: list[Path], lsh_tables: int = 0) -> dict:
+    return run_ingest(paths) if kind == "ingest" else run_spark(kind, paths, lsh_tables)
+
+
+def measure(kind: str, paths: list[Path], in_process: bool = False, lsh_tables: int = 0) -> dict:
     """One measurement in a child process (a fresh JVM for each Spark master), or in this one."""
     if in_process:
-        return measured(kind, paths)
-    command = [sys.executable, __file__, "--child", kind, *map(str, paths)]
+        return measured(kind, paths, lsh_tables)
+    command = [sys.executable, __file__, "--child", kind, str(lsh_tables), *map(str, paths)]
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
     if done.returncode != 0:
         raise SystemExit(f"{kind} failed (exit status {done.returncode}); see the messages above")
@@ -151,7 +236,8 @@ def benchmark(args: argparse.Namespace) -> dict:
             runs = {}
             for kind in ("ingest", *masters):
                 log(f"{CORPORA[name]}: {kind} ...")
-                runs[kind] = measure(kind, paths, in_process=args.quick and kind == "ingest")
+                lsh = args.lsh_tables if kind == masters[-1] and not args.quick else 0  # once per corpus
+                runs[kind] = measure(kind, paths, in_process=args.quick and kind == "ingest", lsh_tables=lsh)
                 runs[kind]["articles_per_second"] = runs[kind]["read"] / runs[kind]["seconds"]
             for master in masters:
                 runs[master]["vs_ingest"] = runs[master]["articles_per_second"] / runs["ingest"]["articles_per_second"]
@@ -164,17 +250,32 @@ def benchmark(args: argparse.Namespace) -> dict:
 def print_report(results: dict) -> None:
     quick = f"; quick: first {QUICK_DOCUMENTS} ECB+ documents, local[2] only" if results["quick"] else ""
     print(f"machine: {results['machine']}; date: {results['date']}; input files: {results['files']}{quick}")
-    print(f"{'corpus':<10} {'run':<9} {'read':>6} {'articles':>8} {'linked':>6} {'start s':>8} {'read job s':>10} "
-          f"{'after s':>8} {'total s':>8} {'art/s':>7} {'x ingest':>8}")
+    print(f"{'corpus':<10} {'run':<9} {'read':>6} {'articles':>8} {'linked':>6} {'start s':>8} {'read s':>7} "
+          f"{'ident s':>7} {'id MB':>6} {'bands s':>7} {'band MB':>7} {'near s':>7} {'near MB':>7} {'total s':>8} "
+          f"{'art/s':>7} {'x ingest':>8}")
     for name, corpus in results["corpora"].items():
         for kind, r in corpus["runs"].items():
-            spark = kind != "ingest"
-            start = f"{r['session_seconds']:>8.1f}" if spark else f"{'':>8}"
-            read_job = f"{r['read_job_seconds']:>10.1f}" if spark else f"{'':>10}"
-            after = f"{r['after_read_seconds']:>8.1f}" if spark else f"{'':>8}"
-            ratio = f"{r['vs_ingest']:>8.2f}" if spark else f"{1:>8.2f}"
-            print(f"{name:<10} {kind:<9} {r['read']:>6} {r['articles']:>8} {r['linked']:>6} {start} {read_job} "
-                  f"{after} {r['seconds']:>8.1f} {r['articles_per_second']:>7.0f} {ratio}")
+            if kind == "ingest":
+                middle = " ".join(f"{'':>{width}}" for width in (8, 7, 7, 6, 7, 7, 7, 7))
+                ratio = 1.0
+            else:
+                st = r["stages"]
+                middle = (f"{r['session_seconds']:>8.1f} {st['read']['seconds']:>7.1f} "
+                          f"{st['identity']['seconds']:>7.1f} {st['identity']['shuffle_bytes'] / 2**20:>6.2f} "
+                          f"{st['bands']['seconds']:>7.1f} {st['bands']['shuffle_bytes'] / 2**20:>7.2f} "
+                          f"{st['near_copies']['seconds']:>7.1f} {st['near_copies']['shuffle_bytes'] / 2**20:>7.2f}")
+                ratio = r["vs_ingest"]
+            print(f"{name:<10} {kind:<9} {r['read']:>6} {r['articles']:>8} {r['linked']:>6} {middle} "
+                  f"{r['seconds']:>8.1f} {r['articles_per_second']:>7.0f} {ratio:>8.2f}")
+    for name, corpus in results["corpora"].items():
+        for kind, r in corpus["runs"].items():
+            if r.get("lsh"):
+                x = r["lsh"]
+                print(f"near-copy pairs, {name} on {kind}: library banding ({x['bands']} bands x {x['rows']} rows) "
+                      f"{x['library_seconds']:.1f} s, {x['library_candidates']} candidates, "
+                      f"{x['library_pairs']} pairs; "
+                      f"Spark ML MinHashLSH ({x['tables']} tables) {x['ml_seconds']:.1f} s, {x['ml_candidates']} "
+                      f"candidates, {x['ml_pairs']} pairs; found by both {x['both']}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,12 +284,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", action="append", choices=list(CORPORA), help="only this corpus (repeatable)")
     parser.add_argument("--files", type=int, default=8, help="JSON Lines files each corpus is split into")
     parser.add_argument("--quick", action="store_true", help=f"the first {QUICK_DOCUMENTS} ECB+ documents, local[2]")
+    parser.add_argument("--lsh-tables", type=int, default=LSH_TABLES,
+                        help="hash tables of Spark ML's MinHashLSH in the comparison (0: no comparison)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        kind, *paths = args.child
-        print(json.dumps(measured(kind, [Path(p) for p in paths])))
+        kind, lsh_tables, *paths = args.child
+        print(json.dumps(measured(kind, [Path(p) for p in paths], int(lsh_tables))))
         return 0
     if not (Path(args.shared) / "data" / "ecbplus").is_dir():
         parser.error(f"{args.shared}/data: not found (the shared evaluation data; see --shared)")

@@ -827,9 +827,11 @@ def spark_group():
 
 @spark_group.command(name="run")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Folder for the Parquet tables (articles, rejections) and _SUCCESS; a previous result is replaced.")
-@click.option("--master", default="local[*]", show_default=True, help="Spark master URL (local[2], spark://HOST:7077...).")
+@click.option("--out", "out_dir", required=True,
+              help="Folder (a path or URL: hdfs://, s3a://...) for the Parquet tables (articles, rejections) and "
+              "_SUCCESS; a previous result is replaced.")
+@click.option("--master", help="Spark master URL (local[2], spark://HOST:7077, yarn...); default: spark-submit's, "
+              "else local[*]. A local master retries a failed task (local[N,4]).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=Settings.max_bytes, show_default=True,
               help="Largest document read (a file, a record, an archived page).")
 @click.option("--follow-links", is_flag=True,
@@ -837,16 +839,18 @@ def spark_group():
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on standard output.")
 @friendly_errors
 def spark_run(paths, out_dir, master, max_bytes, follow_links, as_json):
-    """Read files and folders (every format `ingest` reads) on Spark into Parquet: the same article ids,
-    texts and near-copy links as `ingest`. Rejected inputs are listed in DIR/rejections (the first 20 here).
-    Exit status 0 when at least one article was written, 1 when none, 2 when Spark cannot start."""
+    """Read files and folders (every format `ingest` reads; local paths, or URLs the Spark installation reads:
+    file://, hdfs://, s3a://, glob patterns too) on Spark into Parquet: the same article ids, texts and
+    near-copy links as `ingest`. Also runnable with spark-submit (newsprism/spark/submit.py). Rejected inputs
+    are listed in DIR/rejections (the first 20 here). Exit status 0 when at least one article was written,
+    1 when none, 2 when Spark cannot start."""
     try:
         from .spark import OutputError, run_articles, spark_session
     except ImportError as exc:
         _fail(f"Spark is not installed ({describe(exc)}): pip install 'newsprism[spark]'", 2)
     import shutil
 
-    if master.startswith("local") and shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+    if (master or "local").startswith("local") and shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         _fail("Spark needs Java 17 or newer, and no `java` was found (install a JRE, or set JAVA_HOME)", 2)
     from pyspark.sql import SparkSession
 

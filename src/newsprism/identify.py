@@ -121,10 +121,14 @@ class NearCopyIndex:
         self.bands, self.rows = lsh.b, lsh.r
         self._template = _template(num_perm)
 
-    def signature(self, text: str) -> np.ndarray:
+    def shingles(self, text: str) -> set[bytes]:
+        """The word shingles a signature is computed over (Spark ML's MinHashLSH is measured on the same)."""
         words = _WORD.findall(text.casefold())
         k = self.shingle_words
-        shingles = {" ".join(words[i : i + k]).encode("utf-8") for i in range(max(1, len(words) - k + 1))}
+        return {" ".join(words[i : i + k]).encode("utf-8") for i in range(max(1, len(words) - k + 1))}
+
+    def signature(self, text: str) -> np.ndarray:
+        shingles = self.shingles(text)
         minhash = MinHash(
             num_perm=self.num_perm, permutations=self._template.permutations, scheme=self._template.scheme,
             hashfunc=zlib.crc32,
