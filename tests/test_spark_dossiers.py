@@ -1,0 +1,291 @@
+"""Analyses and dossiers on Spark (`newsprism.spark.dossier_tables`, local[2]) equal what the store and
+`newsprism story ID --json` give for the same members; `newsprism import DIR` loads a result that `stories`,
+`story`, the web app and a later `ingest` then use.
+
+The inputs are stories `ingest` made (the example corpus, two dossier-gold stories), written as a Spark result's
+tables with pyarrow (tests/spark_tables.py). One SparkSession serves the module; the import tests need no Spark.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+
+import numpy as np
+import pytest
+
+import newsprism
+from newsprism.config import Settings
+from newsprism.spark.imports import ResultError, import_result
+
+from .conftest import EXAMPLES, SHARED, invoke_cli, needs_shared
+from .spark_tables import write_tables
+
+GOLD = SHARED / "data" / "dossier-gold"
+
+
+def _ingested(tmp_path, inputs, name="ingest.db"):
+    db = tmp_path / name
+    with newsprism.Store(db) as store:
+        newsprism.ingest(store, inputs)
+    return db
+
+
+def _rows(db, sql, params=()):
+    with sqlite3.connect(db) as connection:
+        return connection.execute(sql, params).fetchall()
+
+
+def _story_json(db, story_id) -> str:
+    result = invoke_cli("story", story_id, "--json", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def _memberships(db) -> dict[str, tuple]:
+    return {row[0]: row[1:] for row in _rows(db, "SELECT id, story_id, cluster_seq FROM articles")}
+
+
+# -- on Spark ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def spark():
+    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'newsprism[spark]')")
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip("Spark needs Java 17 or newer, and no `java` is on this machine")
+    from newsprism.spark import spark_session
+
+    session = spark_session("local[2]", app_name="newsprism-tests")
+    yield session
+    session.stop()
+
+
+def _spark_result(spark, db, out, min_outlets=2):
+    """`out` as `spark run` would write it for the store's stories, analyses and dossiers by dossier_tables."""
+    from newsprism.spark.dossiers import dossier_tables
+
+    write_tables(db, out)
+    read = spark.read.parquet
+    tables = dossier_tables(spark, read(str(out / "articles")), read(str(out / "members")), Settings(), min_outlets,
+                            stories=read(str(out / "stories")))
+    tables.analyses.write.parquet(str(out / "analyses"))
+    tables.dossiers.write.parquet(str(out / "dossiers"))
+    rejections = tables.rejections.collect()
+    tables.unpersist()
+    analyses = {row.article_id: row for row in read(str(out / "analyses")).collect()}
+    dossiers = {row.story_id: row for row in read(str(out / "dossiers")).collect()}
+    return analyses, dossiers, rejections
+
+
+def _assert_analyses_equal_the_stores(analyses, db):
+    """The stored JSON byte for byte; the sentence vectors to float16's last place (torch sums in another order
+    with the one thread a Spark task gives it than with a machine's cores)."""
+    stored = {row[0]: row[1:] for row in _rows(db, "SELECT article_id, version, data, vectors FROM analyses")}
+    assert set(analyses) == set(stored)
+    for article_id, row in analyses.items():
+        version, data, vectors = stored[article_id]
+        assert (row.version, row.analysis) == (version, data)
+        assert (row.vectors is None) == (vectors is None)
+        if vectors is not None:
+            mine, theirs = (np.frombuffer(v, dtype=np.float16).astype(np.float32) for v in (row.vectors, vectors))
+            assert mine.shape == theirs.shape and np.abs(mine - theirs).max() <= 2 ** -10
+
+
+@pytest.fixture(scope="module")
+def example(spark, tmp_path_factory):
+    base = tmp_path_factory.mktemp("example")
+    db = _ingested(base, [EXAMPLES])
+    return (db, base / "result", *_spark_result(spark, db, base / "result"))
+
+
+def test_example_dossiers_are_what_story_json_prints_and_analyses_what_the_store_keeps(example):
+    db, _, analyses, dossiers, rejections = example
+    listed = {row[0]: row[1:] for row in _rows(db, "SELECT story_id, outlet_count, article_count FROM story_listing")}
+    assert set(dossiers) == {story for story, (outlets, _) in listed.items() if outlets >= 2} and dossiers
+    for story_id, row in dossiers.items():
+        assert row.dossier == _story_json(db, story_id)
+        assert (row.outlets, row.articles) == listed[story_id]
+    _assert_analyses_equal_the_stores(analyses, db)  # `story` stored them just now
+    compared = {row[0] for row in _rows(db, "SELECT id FROM articles WHERE duplicate_of IS NULL")}
+    assert set(analyses) == compared and len(analyses) < len(_memberships(db))  # near-copies are not analysed
+    assert rejections == []
+
+
+def test_dossier_gold_stories_under_min_outlets_get_no_dossier_and_no_analysis(spark, tmp_path):
+    """ga01 (5 outlets) and gc01 (6): with min_outlets 6 only gc01 has a dossier, equal to `story --json`."""
+    gold = needs_shared(GOLD)
+    db = _ingested(tmp_path, [gold / "ga01" / "articles.jsonl", gold / "gc01" / "articles.jsonl"])
+    listed = dict(_rows(db, "SELECT story_id, outlet_count FROM story_listing"))
+    wide = {story for story, outlets in listed.items() if outlets >= 6}
+    assert wide and len(listed) > len(wide)  # the two events are separate stories
+    analyses, dossiers, _ = _spark_result(spark, db, tmp_path / "result", min_outlets=6)
+    assert set(dossiers) == wide
+    for story_id in wide:
+        assert dossiers[story_id].dossier == _story_json(db, story_id)
+    members = {row[0] for row in _rows(db, "SELECT id FROM articles WHERE duplicate_of IS NULL AND story_id IN "
+                                           f"({', '.join('?' * len(wide))})", sorted(wide))}
+    assert set(analyses) == members  # only the chosen stories' articles are analysed
+    _assert_analyses_equal_the_stores(analyses, db)
+
+
+def test_hostile_articles_give_an_analysis_or_a_rejection_and_the_job_goes_on(spark):
+    from newsprism.spark import ARTICLE_COLUMNS
+    from newsprism.spark.dossiers import dossier_tables
+
+    def article(article_id, text, outlet):
+        values = dict.fromkeys(ARTICLE_COLUMNS)
+        values.update(id=article_id, text=text, outlet=outlet, content_hash=article_id, language="en",
+                      input_file=0, input_record=len(article_id))
+        return tuple(values[name] for name in ARTICLE_COLUMNS)
+
+    plain = "The mayor said the bridge would reopen on Monday. \"It is safe,\" she said."
+    rows = [article("empty", "", "A"), article("huge", "x" * 250_000, "B"),
+            article("control", "\x00\x1b[31m\u202e The mayor said: \"fine\".\x7f", "C"),
+            article("null", None, "D"), article("plain1", plain, "E"), article("plain2", plain + " Yes.", "F")]
+    from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+    schema = StructType([StructField(name, LongType() if name.startswith("input_") else StringType())
+                         for name in ARTICLE_COLUMNS])
+    articles = spark.createDataFrame(rows, schema)
+    members = spark.createDataFrame(
+        [("empty", "s1", 1), ("huge", "s1", 2), ("control", "s1", 3), ("null", "s2", 4), ("plain1", "s2", 5),
+         ("plain2", "s3", 6), ], "article_id string, story_id string, cluster_seq long")
+    tables = dossier_tables(spark, articles, members, Settings(), 2)
+    analysed = {row.article_id for row in tables.analyses.collect()}
+    rejected = {row.source_path: row.reason for row in tables.rejections.collect()}
+    dossiers = {row.story_id: json.loads(row.dossier) for row in tables.dossiers.collect()}
+    tables.unpersist()
+    assert analysed == {"empty", "huge", "control", "plain1"}  # plain2: its story has one outlet
+    assert set(rejected) == {"null", "story s2"} and "analysis of article null failed" in rejected["null"]
+    assert set(dossiers) == {"s1"} and [a["id"] for a in dossiers["s1"]["articles"]] == ["control", "empty", "huge"]
+    assert dossiers["s1"]["not_analysed"]["huge"] == ["text after the first 200,000 characters"]
+
+
+def test_models_load_once_per_worker_process(spark):
+    """What the analysis tasks rely on: Spark reuses its Python workers from task to task, and `understand`
+    caches its models per process, so eight tasks load spaCy and the sentence model once per worker, not per task.
+    (Spark stops a worker idle for a minute; the next one loads them again.)"""
+    def loads(_):
+        from newsprism.understand import meaning
+        from newsprism.understand.pipeline import pipeline_for
+
+        pipeline_for("en")
+        meaning.encode(["The bridge reopened."], "en")
+        return [(os.getpid(), pipeline_for.cache_info().misses, meaning._model.cache_info().misses)]
+
+    seen = spark.sparkContext.parallelize(range(8), 8).mapPartitions(loads).collect()
+    assert len(seen) == 8 and len({pid for pid, _, _ in seen}) < 8  # workers served several tasks each
+    # once per worker: the sentence model; spaCy's English model once per language key a worker met ("en", None)
+    assert all(spacy_loads <= 2 and model_loads == 1 for _, spacy_loads, model_loads in seen)
+
+
+# -- newsprism import --------------------------------------------------------------------------------------
+
+
+def test_import_serves_the_same_stories_dossiers_and_analyses(example, tmp_path):
+    db, result, analyses, dossiers, _ = example
+    fresh = tmp_path / "imported.db"
+    done = invoke_cli("import", str(result), "--db", str(fresh), "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["articles"], report["analyses"], report["members_from"]) == (
+        len(_memberships(db)), len(analyses), "articles")
+    assert _memberships(fresh) == _memberships(db)
+    listing = ["stories", "--json", "--db"]
+    assert invoke_cli(*listing, str(fresh)).stdout == invoke_cli(*listing, str(db)).stdout
+    stored = _rows(fresh, "SELECT article_id, data, vectors FROM analyses ORDER BY article_id")
+    for story_id, row in dossiers.items():
+        assert _story_json(fresh, story_id) == row.dossier
+    assert _rows(fresh, "SELECT article_id, data, vectors FROM analyses ORDER BY article_id") == stored  # reused
+    assert {(r.article_id, r.analysis, r.vectors) for r in analyses.values()} == set(stored)
+    assert _rows(fresh, "SELECT id, title, state, thread_id FROM stories ORDER BY id") == \
+        _rows(db, "SELECT id, title, state, thread_id FROM stories ORDER BY id")
+    assert dict(_rows(fresh, "SELECT key, value FROM cluster_state WHERE key != 'generation'")) == \
+        dict(_rows(db, "SELECT key, value FROM cluster_state WHERE key != 'generation'"))
+
+    from fastapi.testclient import TestClient
+
+    from newsprism.web import create_app
+
+    story_id = max(dossiers, key=lambda s: dossiers[s].articles)
+    title = _rows(db, "SELECT title FROM stories WHERE id = ?", (story_id,))[0][0]
+    with TestClient(create_app(fresh, analyse=False)) as client:
+        page = client.get(f"/stories/{story_id}")
+        front = client.get("/.json")
+    assert page.status_code == 200 and story_id in page.text
+    assert title in {story["title"] for story in front.json()["stories"]}
+
+
+def _part(paths):
+    return [path for path in paths if path.exists()]
+
+
+def test_ingest_after_an_import_clusters_as_it_would_have_without_it(tmp_path):
+    """Half the corpus ingested, written as a result and imported; the other half ingested into the original and
+    into the imported store: the same stories (the clusterer's state, clock and arrivals carried over)."""
+    first = [EXAMPLES / "text", EXAMPLES / "web"]
+    second = _part([EXAMPLES / "feeds", EXAMPLES / "dumps", EXAMPLES / "archive"])
+    db = _ingested(tmp_path, first)
+    write_tables(db, tmp_path / "result", members_apart=True)
+    fresh = tmp_path / "imported.db"
+    with newsprism.Store(fresh) as store:
+        report = import_result(store, tmp_path / "result")
+    assert report.members_from == "members" and report.analyses == 0
+    for store_path in (db, fresh):
+        with newsprism.Store(store_path) as store:
+            newsprism.ingest(store, second)
+    assert _memberships(fresh) == _memberships(db) and len(set(_memberships(db).values())) > 3
+    assert _rows(fresh, "SELECT id, title, size, touched, state FROM stories ORDER BY id") == \
+        _rows(db, "SELECT id, title, size, touched, state FROM stories ORDER BY id")
+
+
+@pytest.fixture(scope="module")
+def small_result(tmp_path_factory):
+    base = tmp_path_factory.mktemp("small")
+    db = _ingested(base, [EXAMPLES / "text", EXAMPLES / "web"])
+    write_tables(db, base / "result", files=3)
+    return db, base / "result"
+
+
+def test_an_import_twice_skips_the_articles_the_store_has(small_result, tmp_path):
+    db, result = small_result
+    fresh = tmp_path / "imported.db"
+    assert invoke_cli("import", str(result), "--db", str(fresh)).returncode == 0
+    before = _memberships(fresh)
+    again = invoke_cli("import", str(result), "--db", str(fresh), "--json")
+    assert again.returncode == 0
+    report = json.loads(again.stdout)
+    assert (report["articles"], report["known_articles"], report["stories"]) == (0, len(before), 0)
+    assert f"({len(before)} already in the store, skipped)" in again.stderr
+    assert _memberships(fresh) == before == _memberships(db)
+
+
+def test_a_folder_that_is_not_a_finished_result_is_one_line(small_result, tmp_path):
+    _, result = small_result
+    unfinished = tmp_path / "unfinished"
+    shutil.copytree(result, unfinished)
+    (unfinished / "_SUCCESS").unlink()
+    for folder in (unfinished, tmp_path / "missing"):
+        failed = invoke_cli("import", str(folder), "--db", str(tmp_path / "x.db"))
+        assert failed.returncode == 1 and "Traceback" not in failed.stderr
+        assert failed.stderr.strip().count("\n") == 0 and "not a finished newsprism spark result" in failed.stderr
+
+
+def test_a_corrupt_parquet_file_is_one_line_and_the_store_stays_as_it_was(small_result, tmp_path):
+    db, result = small_result
+    damaged = tmp_path / "damaged"
+    shutil.copytree(result, damaged)
+    last = sorted((damaged / "articles").glob("*.parquet"))[-1]  # read after the first files were stored
+    last.write_bytes(last.read_bytes()[: last.stat().st_size // 2])
+    target = tmp_path / "target.db"
+    _ingested(tmp_path, [EXAMPLES / "feeds"], name="target.db")
+    before = _rows(target, "SELECT id, story_id, cluster_seq FROM articles ORDER BY id")
+    failed = invoke_cli("import", str(damaged), "--db", str(target))
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr
+    assert "not a readable Parquet file" in failed.stderr and failed.stderr.strip().count("\n") == 0
+    assert _rows(target, "SELECT id, story_id, cluster_seq FROM articles ORDER BY id") == before
+    with newsprism.Store(target) as store, pytest.raises(ResultError, match="part-00002"):
+        import_result(store, damaged)
