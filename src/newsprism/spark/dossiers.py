@@ -71,7 +71,8 @@ def dossier_tables(spark, articles, members, settings: Settings = Settings(), mi
 
     partitions = max(1, spark.sparkContext.defaultParallelism)
     placed = (articles.drop("story_id", "cluster_seq")
-              .join(members.select(members.article_id.alias("id"), "story_id"), "id"))
+              .join(members.where(members.story_id.isNotNull()).select(members.article_id.alias("id"), "story_id"),
+                    "id"))
     chosen = _stories_with_outlets(placed, min_outlets, partitions)
     grouped = (placed.join(chosen, "story_id", "left_semi").rdd
                .map(lambda row: (row["story_id"], _article(row))).groupByKey(partitions).mapValues(list))

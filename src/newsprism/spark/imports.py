@@ -110,13 +110,20 @@ def _import_articles(store: Store, root: Path, settings: Settings, report: Impor
         store.add_article(article, signature, index.band_keys(signature))
         report.articles += 1
         if own and row["story_id"] is not None:
-            store.set_story(article.id, row["story_id"], row["cluster_seq"] + seq_offset)
+            _join(store, root / "articles", article.id, row, seq_offset)
     if report.members_from == "members":
         for row in _rows(root / "members", ["article_id", *_MEMBER_COLUMNS], required=("article_id", "story_id")):
-            if row["article_id"] not in skipped:
-                store.set_story(row["article_id"], row["story_id"], row["cluster_seq"] + seq_offset)
+            if row["article_id"] not in skipped and row["story_id"] is not None:
+                _join(store, root / "members", row["article_id"], row, seq_offset)
     report.known_articles = len(skipped)
     return skipped
+
+
+def _join(store: Store, table: Path, article_id: str, row: dict, seq_offset: int) -> None:
+    """The article joins its story at its place in the assignment order (after the store's own articles)."""
+    if row.get("cluster_seq") is None:
+        raise ResultError(f"{table}: article {article_id} has a story but no cluster_seq")
+    store.set_story(article_id, row["story_id"], row["cluster_seq"] + seq_offset)
 
 
 def _import_stories(store: Store, root: Path, report: ImportReport) -> None:
