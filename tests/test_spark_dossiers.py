@@ -289,3 +289,54 @@ def test_a_corrupt_parquet_file_is_one_line_and_the_store_stays_as_it_was(small_
     assert _rows(target, "SELECT id, story_id, cluster_seq FROM articles ORDER BY id") == before
     with newsprism.Store(target) as store, pytest.raises(ResultError, match="part-00002"):
         import_result(store, damaged)
+
+
+def test_an_import_killed_mid_transaction_leaves_the_store_as_it_was(tmp_path):
+    """A real process (the kill is the point), SIGKILLed while it holds the store's write lock: the store keeps
+    what it had; the same import run again completes."""
+    import hashlib
+    import random
+    import signal
+    import subprocess
+    import sys
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from newsprism.spark import ARTICLE_COLUMNS
+
+    from .conftest import process_env
+    from .test_kill_ingest import _sentence, wait_for, writing
+
+    rng, rows = random.Random(15), []
+    for number in range(3000):
+        text = "\n\n".join(" ".join(_sentence(rng) for _ in range(4)) for _ in range(3))
+        rows.append({"id": f"killed{number:05d}", "text": text, "outlet": f"Outlet {number % 7}",
+                     "content_hash": hashlib.sha256(text.encode()).hexdigest(), "input_file": 0,
+                     "input_record": number})
+    result = tmp_path / "result"
+    (result / "articles").mkdir(parents=True)
+    schema = pa.schema([pa.field(name, pa.int64() if name.startswith("input_") else pa.string())
+                        for name in ARTICLE_COLUMNS])
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), result / "articles" / "part-00000.parquet")
+    (result / "_SUCCESS").write_text("{}\n", encoding="utf-8")
+    target = _ingested(tmp_path, [EXAMPLES / "feeds"], name="target.db")
+    before = _rows(target, "SELECT id, story_id, cluster_seq FROM articles ORDER BY id")
+    command = [sys.executable, "-m", "newsprism.cli", "import", str(result), "--db", str(target)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=process_env())
+    probe = sqlite3.connect(target, timeout=0, isolation_level=None)
+    try:
+        wait_for(lambda: writing(probe), process, "it was seen writing")
+        process.send_signal(signal.SIGKILL)
+        assert process.wait(timeout=60) == -signal.SIGKILL
+    finally:
+        probe.close()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert _rows(target, "SELECT id, story_id, cluster_seq FROM articles ORDER BY id") == before
+    assert _rows(target, "PRAGMA integrity_check") == [("ok",)]
+    again = invoke_cli("import", str(result), "--db", str(target))
+    assert again.returncode == 0, again.stderr
+    assert _rows(target, "SELECT count(*) FROM articles")[0][0] == len(before) + len(rows)
+    assert _rows(target, "SELECT count(*) FROM near_copy_signatures")[0][0] == len(before) + len(rows)
