@@ -11,12 +11,15 @@ tests/spark_tables.py does). In the same run:
 - single: in this process, the spaCy pipeline and sentence model loaded first (timed apart), then
   `understand.analyses_for` over every chosen story's compared articles (the analysis stage), then
   `compare.story_dossier` per story, the analyses now stored (the dossier stage);
+- single (1 thr): the same on a copy of the store with torch on one thread, as in a Spark task (on a machine
+  whose cores other work also uses, torch's own threads wait for each other);
 - local[1], local[2]: a fresh SparkSession each (start-up timed apart), `dossier_tables` run twice: cold (the
   Python workers load the models inside the stage, as the first tasks of a job do) and warm (workers reused);
   the analysis stage timed as `analyses.count()` (grouping by story, analysing, persisted), then the dossier
   stage as `dossiers.count()` (analyses joined back to their stories, `compare.dossier`, the JSON).
 
-Also checked: the Spark dossiers equal `story ID --json` of the single-process store, text for text.
+Also checked: the Spark dossiers equal `story ID --json` of the single-process store, text for text. Last,
+`newsprism import` of the result into a fresh store (articles, stories, near-copy signatures): articles/s.
 """
 
 from __future__ import annotations
@@ -112,6 +115,17 @@ def on_spark(master: str, result: Path, min_outlets: int, expected: dict[str, st
     return rows
 
 
+def imported(result: Path, work: Path) -> dict:
+    """`newsprism import` of the result (articles, members, stories) into a fresh store: articles per second."""
+    import newsprism
+    from newsprism.spark.imports import import_result
+
+    started = time.perf_counter()
+    with newsprism.Store(work / "imported.db") as store:
+        report = import_result(store, result)
+    return {"articles": report.articles, "stories": report.stories, "seconds": time.perf_counter() - started}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -124,16 +138,26 @@ def main(argv: list[str] | None = None) -> int:
     try:
         db = prepare(args.shared, work)
         write_tables(db, work / "result")
+        shutil.copy(db, work / "single-one-thread.db")
         log("single process ...")
         baseline, expected = single(db, args.min_outlets)
-        rows = [baseline]
+        log("single process, torch on one thread ...")
+        import torch
+
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # as in a Spark task (pyspark sets OMP_NUM_THREADS to the task's cores)
+        one_thread, _ = single(work / "single-one-thread.db", args.min_outlets)
+        torch.set_num_threads(threads)
+        baseline["runner"], one_thread["runner"] = f"single ({threads} thr)", "single (1 thr)"
+        rows = [baseline, one_thread]
         for master in MASTERS:
             log(f"{master} ...")
             rows += on_spark(master, work / "result", args.min_outlets, expected)
+        loaded = imported(work / "result", work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if args.json:
-        print(json.dumps(rows, indent=2))
+        print(json.dumps({"stages": rows, "import": loaded}, indent=2))
         return 0
     print(f"# {date.today()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
           f"stories with >= {args.min_outlets} outlets")
@@ -144,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{row['runner']:<16} {start:>8.1f} {row['articles']:>8} {row['analysis']:>10.1f} "
               f"{row['articles'] / row['analysis']:>10.2f} {row['dossiers']:>8} {row['dossier']:>9.1f} "
               f"{row['dossiers'] / row['dossier']:>10.2f} {row.get('equal', '-'):>6}")
+    print(f"import: {loaded['articles']} articles, {loaded['stories']} stories in {loaded['seconds']:.1f} s "
+          f"({loaded['articles'] / loaded['seconds']:.0f} articles/s)")
     return 0
 
 
