@@ -49,6 +49,19 @@ def _memberships(db) -> dict[str, tuple]:
 
 
 # -- on Spark ---------------------------------------------------------------------------------------------
+# One job serves every Spark test (the models load in each worker once): the example corpus and two dossier-gold
+# stories ingested into a store and written as a result's tables, plus hostile articles added to the job's input
+# only (ingest would reject them), with MIN_OUTLETS 3: the example's story of 10 outlets, ga01 (5 outlets) and
+# gc01 (6) get a dossier, the example's stories of 2 outlets do not.
+
+MIN_OUTLETS = 3
+PLAIN = "The mayor said the bridge would reopen on Monday. \"It is safe,\" she said."
+# (id, text, outlet, story): s1 has 3 outlets and hostile texts, s2 an article that cannot be analysed (no text),
+# s3 only 2 outlets
+HOSTILE = [("empty", "", "A", "s1"), ("huge", "x" * 250_000, "B", "s1"),
+           ("control", "\x00\x1b[31m\u202e The mayor said: \"fine\".\x7f", "C", "s1"),
+           ("null", None, "D", "s2"), ("plain1", PLAIN, "E", "s2"), ("plain2", PLAIN + " Yes.", "F", "s2"),
+           ("plain3", PLAIN + " No.", "G", "s3"), ("plain4", PLAIN + " Maybe.", "H", "s3")]
 
 
 @pytest.fixture(scope="module")
@@ -63,21 +76,47 @@ def spark():
     session.stop()
 
 
-def _spark_result(spark, db, out, min_outlets=2):
-    """`out` as `spark run` would write it for the store's stories, analyses and dossiers by dossier_tables."""
+def _with_hostile(spark, articles, members):
+    from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+    from newsprism.spark import ARTICLE_COLUMNS
+
+    rows = []
+    for number, (article_id, text, outlet, _) in enumerate(HOSTILE):
+        values = dict.fromkeys(ARTICLE_COLUMNS)
+        values.update(id=article_id, text=text, outlet=outlet, content_hash=article_id, language="en",
+                      input_file=1, input_record=number)
+        rows.append(tuple(values[name] for name in ARTICLE_COLUMNS))
+    schema = StructType([StructField(name, LongType() if name.startswith("input_") else StringType())
+                         for name in ARTICLE_COLUMNS])
+    hostile_members = spark.createDataFrame([(article_id, story, 10_000 + number) for number, (article_id, _, _, story)
+                                             in enumerate(HOSTILE)], members.schema)
+    return (articles.select(*ARTICLE_COLUMNS).unionByName(spark.createDataFrame(rows, schema)),
+            members.unionByName(hostile_members))
+
+
+@pytest.fixture(scope="module")
+def job(spark, tmp_path_factory):
+    """(store, result folder, analyses, dossiers, rejections): the store's stories as a result, `dossier_tables`
+    of them (and of the hostile articles) on Spark, the analyses and dossiers written into the result."""
     from newsprism.spark.dossiers import dossier_tables
 
+    base = tmp_path_factory.mktemp("job")
+    gold = [GOLD / story / "articles.jsonl" for story in ("ga01", "gc01")] if GOLD.exists() else []
+    db = _ingested(base, [EXAMPLES, *gold])
+    out = base / "result"
     write_tables(db, out)
     read = spark.read.parquet
-    tables = dossier_tables(spark, read(str(out / "articles")), read(str(out / "members")), Settings(), min_outlets,
-                            stories=read(str(out / "stories")))
-    tables.analyses.write.parquet(str(out / "analyses"))
-    tables.dossiers.write.parquet(str(out / "dossiers"))
-    rejections = tables.rejections.collect()
+    articles, members = _with_hostile(spark, read(str(out / "articles")), read(str(out / "members")))
+    tables = dossier_tables(spark, articles, members, Settings(), MIN_OUTLETS, stories=read(str(out / "stories")))
+    hostile = {article_id for article_id, *_ in HOSTILE}
+    tables.analyses.where(~tables.analyses.article_id.isin(*hostile)).write.parquet(str(out / "analyses"))
+    tables.dossiers.where(~tables.dossiers.story_id.isin("s1", "s2", "s3")).write.parquet(str(out / "dossiers"))
+    analyses = {row.article_id: row for row in tables.analyses.collect()}
+    dossiers = {row.story_id: row for row in tables.dossiers.collect()}
+    rejections = {row.source_path: row.reason for row in tables.rejections.collect()}
     tables.unpersist()
-    analyses = {row.article_id: row for row in read(str(out / "analyses")).collect()}
-    dossiers = {row.story_id: row for row in read(str(out / "dossiers")).collect()}
-    return analyses, dossiers, rejections
+    return db, out, analyses, dossiers, rejections
 
 
 def _assert_analyses_equal_the_stores(analyses, db):
@@ -94,80 +133,10 @@ def _assert_analyses_equal_the_stores(analyses, db):
             assert mine.shape == theirs.shape and np.abs(mine - theirs).max() <= 2 ** -10
 
 
-@pytest.fixture(scope="module")
-def example(spark, tmp_path_factory):
-    base = tmp_path_factory.mktemp("example")
-    db = _ingested(base, [EXAMPLES])
-    return (db, base / "result", *_spark_result(spark, db, base / "result"))
-
-
-def test_example_dossiers_are_what_story_json_prints_and_analyses_what_the_store_keeps(example):
-    db, _, analyses, dossiers, rejections = example
-    listed = {row[0]: row[1:] for row in _rows(db, "SELECT story_id, outlet_count, article_count FROM story_listing")}
-    assert set(dossiers) == {story for story, (outlets, _) in listed.items() if outlets >= 2} and dossiers
-    for story_id, row in dossiers.items():
-        assert row.dossier == _story_json(db, story_id)
-        assert (row.outlets, row.articles) == listed[story_id]
-    _assert_analyses_equal_the_stores(analyses, db)  # `story` stored them just now
-    compared = {row[0] for row in _rows(db, "SELECT id FROM articles WHERE duplicate_of IS NULL")}
-    assert set(analyses) == compared and len(analyses) < len(_memberships(db))  # near-copies are not analysed
-    assert rejections == []
-
-
-def test_dossier_gold_stories_under_min_outlets_get_no_dossier_and_no_analysis(spark, tmp_path):
-    """ga01 (5 outlets) and gc01 (6): with min_outlets 6 only gc01 has a dossier, equal to `story --json`."""
-    gold = needs_shared(GOLD)
-    db = _ingested(tmp_path, [gold / "ga01" / "articles.jsonl", gold / "gc01" / "articles.jsonl"])
-    listed = dict(_rows(db, "SELECT story_id, outlet_count FROM story_listing"))
-    wide = {story for story, outlets in listed.items() if outlets >= 6}
-    assert wide and len(listed) > len(wide)  # the two events are separate stories
-    analyses, dossiers, _ = _spark_result(spark, db, tmp_path / "result", min_outlets=6)
-    assert set(dossiers) == wide
-    for story_id in wide:
-        assert dossiers[story_id].dossier == _story_json(db, story_id)
-    members = {row[0] for row in _rows(db, "SELECT id FROM articles WHERE duplicate_of IS NULL AND story_id IN "
-                                           f"({', '.join('?' * len(wide))})", sorted(wide))}
-    assert set(analyses) == members  # only the chosen stories' articles are analysed
-    _assert_analyses_equal_the_stores(analyses, db)
-
-
-def test_hostile_articles_give_an_analysis_or_a_rejection_and_the_job_goes_on(spark):
-    from newsprism.spark import ARTICLE_COLUMNS
-    from newsprism.spark.dossiers import dossier_tables
-
-    def article(article_id, text, outlet):
-        values = dict.fromkeys(ARTICLE_COLUMNS)
-        values.update(id=article_id, text=text, outlet=outlet, content_hash=article_id, language="en",
-                      input_file=0, input_record=len(article_id))
-        return tuple(values[name] for name in ARTICLE_COLUMNS)
-
-    plain = "The mayor said the bridge would reopen on Monday. \"It is safe,\" she said."
-    rows = [article("empty", "", "A"), article("huge", "x" * 250_000, "B"),
-            article("control", "\x00\x1b[31m\u202e The mayor said: \"fine\".\x7f", "C"),
-            article("null", None, "D"), article("plain1", plain, "E"), article("plain2", plain + " Yes.", "F")]
-    from pyspark.sql.types import LongType, StringType, StructField, StructType
-
-    schema = StructType([StructField(name, LongType() if name.startswith("input_") else StringType())
-                         for name in ARTICLE_COLUMNS])
-    articles = spark.createDataFrame(rows, schema)
-    members = spark.createDataFrame(
-        [("empty", "s1", 1), ("huge", "s1", 2), ("control", "s1", 3), ("null", "s2", 4), ("plain1", "s2", 5),
-         ("plain2", "s3", 6), ], "article_id string, story_id string, cluster_seq long")
-    tables = dossier_tables(spark, articles, members, Settings(), 2)
-    analysed = {row.article_id for row in tables.analyses.collect()}
-    rejected = {row.source_path: row.reason for row in tables.rejections.collect()}
-    dossiers = {row.story_id: json.loads(row.dossier) for row in tables.dossiers.collect()}
-    tables.unpersist()
-    assert analysed == {"empty", "huge", "control", "plain1"}  # plain2: its story has one outlet
-    assert set(rejected) == {"null", "story s2"} and "analysis of article null failed" in rejected["null"]
-    assert set(dossiers) == {"s1"} and [a["id"] for a in dossiers["s1"]["articles"]] == ["control", "empty", "huge"]
-    assert dossiers["s1"]["not_analysed"]["huge"] == ["text after the first 200,000 characters"]
-
-
-def test_models_load_once_per_worker_process(spark):
-    """What the analysis tasks rely on: Spark reuses its Python workers from task to task, and `understand`
-    caches its models per process, so eight tasks load spaCy and the sentence model once per worker, not per task.
-    (Spark stops a worker idle for a minute; the next one loads them again.)"""
+def test_models_load_once_per_worker_process(spark, job):
+    """The analyses ran in Spark's reused Python workers, and `understand` caches its models per process: eight
+    more tasks find them loaded once per worker, not once per task. (Spark stops a worker idle for a minute; the
+    next one loads them again.)"""
     def loads(_):
         from newsprism.understand import meaning
         from newsprism.understand.pipeline import pipeline_for
@@ -182,11 +151,54 @@ def test_models_load_once_per_worker_process(spark):
     assert all(spacy_loads <= 2 and model_loads == 1 for _, spacy_loads, model_loads in seen)
 
 
+def test_dossiers_are_what_story_json_prints_and_analyses_what_the_store_keeps(job):
+    db, _, analyses, dossiers, _ = job
+    listed = {row[0]: row[1:] for row in _rows(db, "SELECT story_id, outlet_count, article_count FROM story_listing")}
+    wide = {story for story, (outlets, _) in listed.items() if outlets >= MIN_OUTLETS}
+    assert len(wide) < len(listed)  # the example's stories of two outlets are left out
+    assert set(dossiers) - {"s1"} == wide
+    for story_id in wide:
+        assert dossiers[story_id].dossier == _story_json(db, story_id)
+        assert (dossiers[story_id].outlets, dossiers[story_id].articles) == listed[story_id]
+    hostile = {article_id for article_id, *_ in HOSTILE}
+    _assert_analyses_equal_the_stores({i: row for i, row in analyses.items() if i not in hostile}, db)  # by `story`
+    compared = {row[0] for row in _rows(db, f"""SELECT id FROM articles WHERE duplicate_of IS NULL AND story_id IN
+                                                ({', '.join('?' * len(wide))})""", sorted(wide))}
+    assert set(analyses) - {article_id for article_id, *_ in HOSTILE} == compared  # no other article analysed
+    assert _rows(db, "SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL AND story_id IN "
+                     f"({', '.join('?' * len(wide))})", sorted(wide))[0][0] > 0  # near-copies: listed, not analysed
+
+
+def test_dossier_gold_stories_get_dossiers_equal_to_story_json(job):
+    needs_shared(GOLD)
+    db, _, _, dossiers, _ = job
+    for story, outlets in (("ga01", 5), ("gc01", 6)):
+        rows = _rows(db, "SELECT story_id, count(*) FROM articles WHERE source_path LIKE ? GROUP BY story_id",
+                     (f"%{story}{os.sep}articles.jsonl%",))
+        assert len(rows) == 1 and rows[0][1] == outlets  # the event is one story ...
+        found = json.loads(dossiers[rows[0][0]].dossier)  # ... with its dossier
+        assert len(found["articles"]) == found["outlet_count"] == outlets
+
+
+def test_hostile_articles_give_an_analysis_or_a_rejection_and_the_job_goes_on(job):
+    _, _, analyses, dossiers, rejections = job
+    assert {"empty", "huge", "control", "plain1", "plain2"} <= set(analyses)  # s3 (2 outlets): not analysed
+    assert not {"null", "plain3", "plain4"} & set(analyses)
+    assert set(rejections) == {"null", "story s2"} and "analysis of article null failed" in rejections["null"]
+    found = json.loads(dossiers["s1"].dossier)
+    assert "s2" not in dossiers and "s3" not in dossiers
+    assert [a["id"] for a in found["articles"]] == ["control", "empty", "huge"]
+    assert found["not_analysed"]["huge"] == ["text after the first 200,000 characters"]
+
+
 # -- newsprism import --------------------------------------------------------------------------------------
 
 
-def test_import_serves_the_same_stories_dossiers_and_analyses(example, tmp_path):
-    db, result, analyses, dossiers, _ = example
+def test_import_serves_the_same_stories_dossiers_and_analyses(job, tmp_path):
+    db, result, analyses, dossiers, _ = job
+    hostile = {article_id for article_id, *_ in HOSTILE}
+    analyses = {i: row for i, row in analyses.items() if i not in hostile}
+    dossiers = {i: row for i, row in dossiers.items() if i not in ("s1", "s2", "s3")}
     fresh = tmp_path / "imported.db"
     done = invoke_cli("import", str(result), "--db", str(fresh), "--json")
     assert done.returncode == 0, done.stderr
