@@ -2,7 +2,8 @@
 
 `dossier_tables(spark, articles, members, settings, min_outlets, stories=...)` takes the `articles/` table, the
 `members` table (article_id, story_id, cluster_seq) and, when there is one, the `stories` table (whose titles
-and threads the dossier shows), and gives three DataFrames (nothing is written):
+and threads the dossier shows; without it the listing's title is null, the dossier's title its first compared
+article's, and each story its own thread), and gives three DataFrames (nothing is written):
 
 - `analyses`: article_id, version (long: understand.ANALYSIS_VERSION), analysis (the JSON `Store.save_analysis`
   stores: `store.analysis_json`), vectors (binary: the sentence vectors the store keeps beside that JSON, null
