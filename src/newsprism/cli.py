@@ -873,6 +873,32 @@ def spark_run(paths, out_dir, master, max_bytes, follow_links, as_json):
     sys.exit(0 if report.articles else 1)
 
 
+@main.command(name="import")
+@click.argument("folder", type=click.Path(), metavar="DIR")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on standard output.")
+@friendly_errors
+def import_result(folder, db, as_json):
+    """Load a finished `spark run` result (DIR with _SUCCESS) into the store: articles, stories, threads and
+    analyses, in one transaction (nothing is stored when a file is damaged). Articles the store has are
+    skipped and counted. Needs pyarrow (pip install 'newsprism[spark]'), not Spark or Java."""
+    try:
+        import pyarrow  # noqa: F401 - missing: say what to install before the store is touched
+
+        from .spark.imports import ResultError
+        from .spark.imports import import_result as run_import
+    except ImportError as exc:
+        _fail(f"pyarrow is not installed ({describe(exc)}): pip install 'newsprism[spark]'", 2)
+    with open_store(db) as store:
+        try:
+            report = run_import(store, folder)
+        except ResultError as exc:
+            _fail(str(exc), 1)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    _err.print(f"newsprism: imported {_shown(report.summary())} from {_shown(folder)}")
+
+
 @main.group(name="eval")
 def eval_group():
     """Score newsprism against labelled data."""

@@ -963,13 +963,40 @@ class Store(FeedStore, HistoryStore, ThreadStore):
             [version, *skip, limit])
         return [_article(row) for row in rows]
 
-    def save_analysis(self, analysis: Analysis) -> None:
+    # --- a bulk load (`newsprism import`) ----------------------------------------------
+
+    @contextmanager
+    def importing(self) -> Iterator[None]:
+        """One transaction for a bulk load, whose rows may name others that come later in it (a near-copy before
+        its original, an analysis before its article): such references are checked at the commit; one that
+        names nothing rolls the whole load back (StoreError)."""
+        try:
+            with self.write():
+                self._db.execute("PRAGMA defer_foreign_keys = ON")
+                yield
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"{self.path}: nothing imported: a row breaks the store's rules ({exc}; a near-copy "
+                             "or an analysis must name an article of the import or the store)") from None
+
+    def record_arrivals(self, after_seq: int, at: str) -> None:
+        """The history of the stories the articles stored after arrival `after_seq` joined, as streamed: each
+        created its story or joined it, in assignment order (migration 10's rule for stories without history)."""
         with self._writer() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO analyses (article_id, version, data, vectors) VALUES (?, ?, ?, ?)",
-                (analysis.article_id, analysis.version,
-                 json.dumps(analysis.to_dict(), ensure_ascii=False, separators=(",", ":")), analysis.vectors),
-            )
+            db.execute("""INSERT INTO story_history (story_id, at, kind, articles, reason)
+                          SELECT story_id, ?, CASE WHEN id = story_id THEN 'created' ELSE 'joined' END,
+                                 json_array(id), 'stream'
+                          FROM articles WHERE seq > ? AND story_id IS NOT NULL ORDER BY cluster_seq, seq""",
+                       (at, after_seq))
+
+    def save_analysis(self, analysis: Analysis) -> None:
+        self.save_analysis_row(analysis.article_id, analysis.version, analysis_json(analysis), analysis.vectors)
+
+    def save_analysis_row(self, article_id: str, version: int, data: str, vectors: bytes | None) -> None:
+        """An analysis in its stored form (`analysis_json`, the vectors' bytes): as `newsprism import` keeps
+        the analyses a Spark job made."""
+        with self._writer() as db:
+            db.execute("INSERT OR REPLACE INTO analyses (article_id, version, data, vectors) VALUES (?, ?, ?, ?)",
+                       (article_id, version, data, vectors))
 
 
 
@@ -984,6 +1011,11 @@ class StoryGrowth:
     total: int
     hours: float
     newest: str
+
+
+def analysis_json(analysis: Analysis) -> str:
+    """The JSON an analysis is stored as (its vectors apart, as a blob)."""
+    return json.dumps(analysis.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
 def marked_pieces(marked: str, start: str, end: str) -> list[dict[str, object]]:
