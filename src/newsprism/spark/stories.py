@@ -1,0 +1,435 @@
+"""Stories and threads on Spark: the library's own online assignment, run in parallel over time buckets.
+
+`story_tables(spark, articles, settings)` takes the `articles/` table (as `run_articles` writes it) and
+returns the `members`, `stories` and `threads` tables (docs/ and SPARK_CONTRACT: column names fixed).
+
+How (issue 15, "Stories at scale"):
+1. The global assignment order is `ingest`'s: the input in batches of `Settings.batch_size` records per
+   file (by `input_record`), each batch's originals in `time_order` (an undated article right after the
+   dated one before it), then its near-copies. `cluster_seq` is the place in that order (1, 2, ...). An input
+   sorted by time gives time order.
+2. Every original gets a time: its own (published, else captured), else - the undated rule, the one
+   `time_order` uses - the time of the dated original before it in that order (before any: the first dated
+   one's). A time falls in a bucket of `bucket` length (default 4 story windows). Partition = (language, bucket)
+   (`by_language`); an article within `overlap` (default one story window) before the end of its bucket is
+   also given to the next bucket's partition, as its overlap. An input with no date at all is one bucket per
+   language.
+3. Inside each partition, in the global order, the articles go through a `StoryAssigner` on a throwaway store
+   (SQLite in the task's temporary folder) in batches, as `ingest` assigns them: the same stories, revisions,
+   titles and threads as streaming that partition's articles on one machine.
+4. Linking: an article seen in two partitions (the overlap) links the story holding it in the next
+   partition (when that story holds an article of its own bucket) to its story in its own bucket's partition;
+   stories of partitions with no language in common are linked when one, taken as an article (its centroid,
+   keys, years), would join the other by the clusterer's own rule (`OnlineClusterer.best_story`, names' keys
+   and dates across languages, with the story threshold). Linked stories are one story: states merged by
+   `merge_story` (as a revision merges two), the id of the one whose first article came first.
+5. Near-copies join their original's story (ingest's rule). Threads: stories that shared a thread in any
+   partition share one; its id is its earliest story's.
+
+Story ids are those the library gives (a story is named after its first article), so they do not depend on
+the partitioning except where two partitions' stories are linked (the earlier one's id is kept).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import partial
+from pathlib import Path
+
+from ..cluster import StoryAssigner, cluster_settings, story_from_row, story_state_json, thread_state_json, time_order
+from ..cluster.features import Features, _normalized
+from ..cluster.online import OnlineClusterer, StoryState, merge_story
+from ..cluster.threads import ThreadState, added
+from ..config import Settings
+from ..dates import as_utc
+from ..model import Article
+from ..store import Store, utc_key
+
+log = logging.getLogger(__name__)
+
+MEMBER_COLUMNS = ("article_id", "story_id", "cluster_seq")
+STORY_COLUMNS = ("id", "title", "title_score", "first_time", "last_time", "size", "touched", "thread_id", "state",
+                 "outlets", "languages")
+THREAD_COLUMNS = ("id", "first_time", "last_time", "stories", "touched", "state")
+BUCKET_WINDOWS = 4  # a bucket is this many story windows long: fewer edges, more work per partition
+# What a partition needs of an article (the columns of `articles/`).
+_FIELDS = ("id", "text", "url", "outlet", "title", "byline", "dateline", "credit", "published", "captured",
+           "language", "source_path", "content_hash", "duplicate_of", "input_file", "input_record")
+_UNDATED = None  # the bucket of an input with no date at all
+
+
+@dataclass
+class StoryTables:
+    members: object  # DataFrames: see MEMBER_COLUMNS, STORY_COLUMNS, THREAD_COLUMNS
+    stories: object
+    threads: object
+
+
+def story_tables(spark, articles, settings: Settings = Settings(), *, bucket: timedelta | None = None,
+                 overlap: timedelta | None = None, by_language: bool = True) -> StoryTables:
+    """The members, stories and threads of `articles` (an `articles/` DataFrame); computes, writes nothing."""
+    bucket = bucket or settings.story_window * BUCKET_WINDOWS
+    overlap = settings.story_window if overlap is None else overlap
+    parallelism = max(1, spark.sparkContext.defaultParallelism)
+    rows = articles.select(*_FIELDS).rdd.map(lambda row: tuple(row))
+    ordered = _global_order(rows, settings.batch_size, parallelism)  # (seq, fields), seq from 0
+    ordered.persist()  # both stay cached: the tables are computed from them when written
+    timed = _with_times(ordered)  # (seq, fields, time or None)
+    placed = timed.flatMap(partial(_placements, bucket=bucket.total_seconds(), overlap=overlap,
+                                   by_language=by_language))
+    records = placed.groupByKey(parallelism).flatMap(partial(_assign_partition, settings=settings))
+    records.persist()
+    return _assemble(spark, ordered, records, settings, parallelism)
+
+
+# -- 1. the global order ------------------------------------------------------------------------------
+
+
+def _global_order(rows, batch_size: int, partitions: int):
+    """(seq, fields) in ingest's assignment order: per file and batch, originals in time order, then copies."""
+    file_at, record_at = _FIELDS.index("input_file"), _FIELDS.index("input_record")
+    batches = rows.map(lambda f: ((f[file_at], f[record_at] // batch_size), f)).groupByKey(partitions)
+    keyed = batches.flatMap(_batch_order).sortByKey(True, partitions)
+    return keyed.zipWithIndex().map(lambda pair: (pair[1], pair[0][1]))
+
+
+def _batch_order(batch) -> Iterator[tuple[tuple, tuple]]:
+    (file_number, batch_number), members = batch
+    members = sorted(members, key=lambda f: f[_FIELDS.index("input_record")])
+    copy_at = _FIELDS.index("duplicate_of")
+    by_object, articles = {}, []
+    for fields in members:
+        if fields[copy_at] is None:
+            article = _article(fields)
+            by_object[id(article)] = fields
+            articles.append(article)
+    for position, article in enumerate(time_order(articles)):
+        yield (file_number, batch_number, 0, position), by_object[id(article)]
+    for position, fields in enumerate(f for f in members if f[copy_at] is not None):
+        yield (file_number, batch_number, 1, position), fields
+
+
+def _article(fields: tuple) -> Article:
+    values = dict(zip(_FIELDS, fields, strict=True))
+    return Article(**{name: values[name] for name in _FIELDS[:-2]})
+
+
+# -- 2. times and partitions --------------------------------------------------------------------------
+
+
+def _when(fields: tuple) -> datetime | None:
+    return as_utc(fields[_FIELDS.index("published")] or fields[_FIELDS.index("captured")])
+
+
+def _with_times(ordered):
+    """(seq, fields, time) of every original; an undated one takes the time of the dated original before it
+    in the global order (before any: the first dated one's)."""
+    copy_at = _FIELDS.index("duplicate_of")
+    originals = ordered.filter(lambda pair: pair[1][copy_at] is None)
+    ends = originals.mapPartitionsWithIndex(_dated_ends).collect()  # (partition, first, last) dated times
+    carried, last = {}, None
+    first = next((end[1] for end in sorted(ends) if end[1] is not None), None)
+    for number, _, partition_last in sorted(ends):
+        carried[number] = last if last is not None else first
+        last = partition_last or last
+    return originals.mapPartitionsWithIndex(partial(_timed, carried=carried))
+
+
+def _dated_ends(number: int, pairs) -> Iterator[tuple[int, datetime | None, datetime | None]]:
+    first = last = None
+    for _, fields in sorted(pairs, key=lambda pair: pair[0]):
+        when = _when(fields)
+        if when is not None:
+            first, last = first or when, when
+    yield number, first, last
+
+
+def _timed(number: int, pairs, carried: dict) -> Iterator[tuple[int, tuple, datetime | None]]:
+    last = carried.get(number)
+    for seq, fields in sorted(pairs, key=lambda pair: pair[0]):
+        last = _when(fields) or last
+        yield seq, fields, last
+
+
+def _placements(item, bucket: float, overlap: timedelta, by_language: bool):
+    """((language, bucket), (seq, core, fields)): an article in its own bucket's partition, and in the next
+    one's too (not core) when it lies within `overlap` of its bucket's end."""
+    seq, fields, when = item
+    language = (fields[_FIELDS.index("language")] or "") if by_language else ""
+    if when is None:
+        yield (language, _UNDATED), (seq, True, fields)
+        return
+    number = math.floor(when.timestamp() / bucket)
+    yield (language, number), (seq, True, fields)
+    next_start = datetime.fromtimestamp((number + 1) * bucket, tz=timezone.utc)
+    if when >= next_start - overlap:
+        yield (language, number + 1), (seq, False, fields)
+
+
+# -- 3. the library's assignment inside a partition ----------------------------------------------------
+
+
+def _assign_partition(group, settings: Settings) -> Iterator[tuple]:
+    """The partition's articles through a StoryAssigner on a throwaway store, in the global order; yields
+    ("m", article id, node, seq, core, node's first seq, node holds a core article) per article and
+    ("s", node, row, node's first seq, its core articles, local thread node) per story holding a core article.
+    A node is (partition key, local story id)."""
+    key, members = group
+    members = sorted(members, key=lambda item: item[0])
+    seq_of = {fields[0]: seq for seq, _, fields in members}
+    core = {fields[0] for _, is_core, fields in members if is_core}
+    with tempfile.TemporaryDirectory(prefix="newsprism-stories-") as scratch, \
+            Store(Path(scratch) / "partition.db") as store:
+        assigner = StoryAssigner(store, settings, reason="spark")
+        for start in range(0, len(members), settings.batch_size):
+            batch = [_article(fields) for _, _, fields in members[start:start + settings.batch_size]]
+            with store.write():
+                for article in batch:
+                    store.add_article(article)
+                assigner.assign(batch, replay=True)  # already in the global order
+        story_of = {article_id: store.story_of(article_id) for article_id in seq_of}
+        rows = {row["id"]: row for row in store.story_rows(sorted(set(story_of.values())))}
+    by_story = defaultdict(list)
+    for article_id, story_id in story_of.items():
+        by_story[story_id].append(article_id)
+    summary = {}
+    for story_id, article_ids in by_story.items():
+        seqs = [seq_of[a] for a in article_ids]
+        summary[story_id] = (min(seqs), sum(a in core for a in article_ids))
+    for article_id, story_id in story_of.items():
+        first, held = summary[story_id]
+        yield "m", article_id, (key, story_id), seq_of[article_id], article_id in core, first, held > 0
+    for story_id, (first, held) in summary.items():
+        if held:
+            row = rows[story_id]
+            last = max(seq_of[a] for a in by_story[story_id])
+            yield "s", (key, story_id), _global_row(row, first, last), first, held, (key, row["thread_id"])
+
+
+def _global_row(row, first: int, last: int) -> dict:
+    """The story's row with its arrival numbers made global (the assignment order's, from 1)."""
+    story = story_from_row(row)
+    story.first_arrival, story.touched = first + 1, last + 1
+    return {"id": row["id"], "title": row["title"], "title_score": row["title_score"],
+            "first_time": row["first_time"], "last_time": row["last_time"], "size": row["size"],
+            "touched": last + 1, "state": story_state_json(story)}
+
+
+# -- 4. linking and the tables -------------------------------------------------------------------------
+
+
+def _assemble(spark, ordered, records, settings: Settings, partitions: int) -> StoryTables:
+    members = records.filter(lambda r: r[0] == "m")
+    stories = records.filter(lambda r: r[0] == "s")
+    edges = _overlap_edges(members, partitions) + _language_edges(stories, settings, partitions)
+    final_of = _components(edges)  # node -> final story id, for linked nodes
+    final = spark.sparkContext.broadcast(final_of)
+    copy_at = _FIELDS.index("duplicate_of")
+    assigned = (members.filter(lambda r: r[4])
+                .map(lambda r: (r[1], (final.value.get(r[2], r[2][1]), r[3]))))  # id -> (story, seq)
+    assigned.persist()
+    copies = (ordered.filter(lambda pair: pair[1][copy_at] is not None)
+              .map(lambda pair: (pair[1][copy_at], (pair[1][0], pair[0]))))
+    copy_rows = copies.leftOuterJoin(assigned, partitions).map(
+        lambda pair: (pair[1][0][0], (pair[1][1][0] if pair[1][1] else pair[0], pair[1][0][1])))
+    member_rows = assigned.union(copy_rows).map(lambda pair: (pair[0], pair[1][0], pair[1][1] + 1))
+    facts = _story_facts(ordered, member_rows, partitions)  # story -> (size, outlets, languages)
+    merged = (stories.map(lambda r: (final.value.get(r[1], r[1][1]), r))
+              .groupByKey(partitions).map(_merged_story))
+    merged.persist()
+    thread_of, threads = _threads(merged)
+    thread_map = spark.sparkContext.broadcast(thread_of)
+    story_rows = merged.join(facts, partitions).map(partial(_story_row, threads=thread_map))
+    tables = StoryTables(
+        members=spark.createDataFrame(member_rows, _schema("members")),
+        stories=spark.createDataFrame(story_rows, _schema("stories")),
+        threads=spark.createDataFrame(spark.sparkContext.parallelize(threads, 1), _schema("threads")))
+    return tables
+
+
+def _overlap_edges(members, partitions: int) -> list[tuple]:
+    """(node, first seq) pairs to link: an article's story in its own partition and its story in the next
+    partition's overlap, when that one holds an article of its own bucket."""
+    own = members.filter(lambda r: r[4]).map(lambda r: (r[1], (r[2], r[5])))
+    seen = members.filter(lambda r: not r[4] and r[6]).map(lambda r: (r[1], (r[2], r[5])))
+    return seen.join(own, partitions).map(lambda pair: pair[1]).distinct().collect()
+
+
+def _language_edges(stories, settings: Settings, partitions: int) -> list[tuple]:
+    """Stories of partitions without a language in common that the clusterer would put together, found
+    through the name keys they share."""
+    keyed = stories.flatMap(lambda r: [(term, (r[1], r[3], r[2]["state"], r[2]))
+                                       for term in _key_terms(r[2])])
+    return (keyed.groupByKey(partitions).flatMap(partial(_linked_pairs, settings=settings))
+            .distinct().collect())
+
+
+def _key_terms(row: dict) -> list[str]:
+    return [term for term in story_from_row(_row_view(row)).index_terms() if term[0] == "~"]
+
+
+def _row_view(row: dict) -> dict:
+    """A story row as `story_from_row` reads it."""
+    return {**row, "thread_id": row.get("thread_id")}
+
+
+def _linked_pairs(bucket, settings: Settings) -> Iterator[tuple]:
+    term, entries = bucket
+    entries = sorted(entries, key=lambda e: e[0])
+    states = [story_from_row(_row_view(e[3])) for e in entries]
+    for i in range(len(entries)):
+        for j in range(i + 1, len(entries)):
+            one, other = states[i], states[j]
+            if entries[i][0][0] == entries[j][0][0] or one.languages & other.languages:
+                continue
+            shared = set(_key_terms(entries[i][3])) & set(_key_terms(entries[j][3]))
+            if min(shared) != term:  # each pair is judged once, in the bucket of its smallest shared key
+                continue
+            if max(_joins(one, other, settings), _joins(other, one, settings)) >= settings.story_threshold:
+                yield (entries[i][0], entries[i][1]), (entries[j][0], entries[j][1])
+
+
+def _joins(story: StoryState, other: StoryState, settings: Settings) -> float:
+    """How similar `story`, taken as one article (its centroid, keys and years), is to `other`, by the
+    clusterer's own rule for an arriving article (best_story: words, and names' keys and dates across
+    languages, times closeness in time and years)."""
+    clusterer = OnlineClusterer(cluster_settings(settings))
+    clusterer.restore(other)
+    features = Features(_normalized(story.centroid), story.years, frozenset(story.names), _normalized(story.keys),
+                        min(story.languages) if story.languages else "en")
+    found, score = clusterer.best_story(features, _nearest(story, other))
+    return score if found is other else 0.0
+
+
+def _nearest(story: StoryState, other: StoryState) -> datetime | None:
+    """The moment of `story`'s time span nearest to `other`'s (None when either is undated)."""
+    if story.first_time is None or other.first_time is None:
+        return None
+    return min(max(other.first_time, story.first_time), story.last_time)
+
+
+def _components(edges: list[tuple]) -> dict:
+    """node -> final story id for every linked node: the local id of its component's earliest story."""
+    parent: dict = {}
+    first: dict = {}
+
+    def root(node):
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for pair in edges:
+        for node, seq in pair:
+            parent.setdefault(node, node)
+            first[node] = seq
+        a, b = root(pair[0][0]), root(pair[1][0])
+        if a != b:
+            keep, join = sorted((a, b), key=lambda n: (first[n], n[1]))
+            parent[join] = keep
+    return {node: root(node)[1] for node in parent}
+
+
+def _merged_story(group) -> tuple[str, dict]:
+    """One story from the partitions' stories that were linked into it (`merge_story`, as a revision merges)."""
+    story_id, parts = group
+    parts = sorted(parts, key=lambda r: (r[3], r[1][1]))
+    states = [story_from_row(_row_view(r[2])) for r in parts]
+    survivor = states[0]
+    for other in states[1:]:
+        merge_story(survivor, other)
+    survivor.id = story_id
+    base = parts[0][2]
+    return story_id, {
+        "title": survivor.title, "title_score": survivor.title_score,
+        "first_time": utc_key(survivor.first_time.isoformat()) if survivor.first_time else None,
+        "last_time": utc_key(survivor.last_time.isoformat()) if survivor.last_time else None,
+        "touched": max(r[2]["touched"] for r in parts), "state": base["state"] if len(parts) == 1 else None,
+        "story": survivor, "first": parts[0][3], "local_threads": [r[5] for r in parts],
+        "centroid": survivor.centroid,
+    }
+
+
+def _threads(merged) -> tuple[dict, list[tuple]]:
+    """(story id -> thread id for stories sharing a thread, rows of the threads of two stories or more)."""
+    pairs = merged.flatMap(lambda pair: [(thread, (pair[0], pair[1]["first"])) for thread in
+                                         pair[1]["local_threads"]]).groupByKey().collect()
+    edges = []
+    for _, stories in pairs:
+        stories = sorted(set(stories))
+        edges += [(((None, stories[0][0]), stories[0][1]), ((None, s[0]), s[1])) for s in stories[1:]]
+    linked = _components(edges)
+    groups = defaultdict(list)
+    for node, thread_id in linked.items():
+        groups[thread_id].append(node[1])
+    thread_of = {story_id: thread_id for thread_id, ids in groups.items() for story_id in ids}
+    if not thread_of:
+        return {}, []
+    details = _details(merged, set(thread_of))
+    rows = []
+    for thread_id, ids in sorted(groups.items()):
+        if len(ids) < 2:
+            continue
+        parts = [details[i] for i in sorted(ids)]
+        firsts = [p[0] for p in parts if p[0]]
+        lasts = [p[1] for p in parts if p[1]]
+        centroid: dict = {}
+        for part in parts:
+            centroid = added(centroid, part[3])
+        state = thread_state_json(ThreadState(thread_id, centroid, len(ids)))
+        rows.append((thread_id, min(firsts) if firsts else None, max(lasts) if lasts else None, len(ids),
+                     max(p[2] for p in parts), state))
+    return thread_of, rows
+
+
+def _details(merged, wanted: set) -> dict:
+    return dict(merged.filter(lambda pair: pair[0] in wanted).map(
+        lambda pair: (pair[0], (pair[1]["first_time"], pair[1]["last_time"], pair[1]["touched"],
+                                pair[1]["centroid"]))).collect())
+
+
+def _story_facts(ordered, member_rows, partitions: int):
+    """story id -> (size: its originals, outlets: distinct outlets of its articles, languages: sorted)."""
+    copy_at, outlet_at, language_at = (_FIELDS.index(n) for n in ("duplicate_of", "outlet", "language"))
+    about = ordered.map(lambda pair: (pair[1][0], (pair[1][copy_at] is None, pair[1][outlet_at],
+                                                    pair[1][language_at])))
+    joined = member_rows.map(lambda row: (row[0], row[1])).join(about, partitions)
+    return joined.map(lambda pair: (pair[1][0], pair[1][1])).groupByKey(partitions).mapValues(
+        lambda items: (sum(1 for i in items if i[0]), len({i[1] for i in items if i[1]}),
+                       sorted({i[2] for i in items if i[2]})))
+
+
+def _story_row(pair, threads) -> tuple:
+    story_id, (story, (size, outlets, languages)) = pair
+    state = story["state"]
+    if state is None:
+        merged: StoryState = story["story"]
+        merged.size = size
+        state = story_state_json(merged)
+    thread_id = threads.value.get(story_id, story_id)
+    return (story_id, story["title"], float(story["title_score"] or 0.0), story["first_time"], story["last_time"],
+            size, story["touched"], thread_id, state, outlets, languages)
+
+
+def _schema(table: str):
+    from pyspark.sql.types import ArrayType, DoubleType, LongType, StringType, StructField, StructType
+
+    def field(name: str, kind=None, nullable: bool = True) -> StructField:
+        return StructField(name, kind or StringType(), nullable)
+
+    if table == "members":
+        return StructType([field("article_id", nullable=False), field("story_id", nullable=False),
+                           field("cluster_seq", LongType(), False)])
+    if table == "stories":
+        return StructType([field("id", nullable=False), field("title"), field("title_score", DoubleType()),
+                           field("first_time"), field("last_time"), field("size", LongType()),
+                           field("touched", LongType()), field("thread_id"), field("state"),
+                           field("outlets", LongType()), field("languages", ArrayType(StringType()))])
+    return StructType([field("id", nullable=False), field("first_time"), field("last_time"),
+                       field("stories", LongType()), field("touched", LongType()), field("state")])
