@@ -61,7 +61,8 @@ BUCKET_WINDOWS = 4  # a bucket is this many story windows long: fewer edges, mor
 # What a partition needs of an article (the columns of `articles/`).
 _FIELDS = ("id", "text", "url", "outlet", "title", "byline", "dateline", "credit", "published", "captured",
            "language", "source_path", "content_hash", "duplicate_of", "input_file", "input_record")
-_UNDATED = None  # the bucket of an input with no date at all
+_UNDATED = None  # the bucket of undated articles
+UNDATED_RULES = ("own", "follow")
 
 
 @dataclass
@@ -72,8 +73,13 @@ class StoryTables:
 
 
 def story_tables(spark, articles, settings: Settings = Settings(), *, bucket: timedelta | None = None,
-                 overlap: timedelta | None = None, by_language: bool = True) -> StoryTables:
-    """The members, stories and threads of `articles` (an `articles/` DataFrame); computes, writes nothing."""
+                 overlap: timedelta | None = None, by_language: bool = True, undated: str = "own") -> StoryTables:
+    """The members, stories and threads of `articles` (an `articles/` DataFrame); computes, writes nothing.
+
+    `undated`: "own" puts undated articles in a partition of their own per language, "follow" in the bucket
+    of the dated article before them (module docstring)."""
+    if undated not in UNDATED_RULES:
+        raise ValueError(f"unknown rule for undated articles {undated!r} (expected one of {UNDATED_RULES})")
     bucket = bucket or settings.story_window * BUCKET_WINDOWS
     overlap = settings.story_window if overlap is None else overlap
     parallelism = max(1, spark.sparkContext.defaultParallelism)
@@ -82,7 +88,7 @@ def story_tables(spark, articles, settings: Settings = Settings(), *, bucket: ti
     ordered.persist()  # both stay cached: the tables are computed from them when written
     timed = _with_times(ordered)  # (seq, fields, time or None)
     placed = timed.flatMap(partial(_placements, bucket=bucket.total_seconds(), overlap=overlap,
-                                   by_language=by_language))
+                                   by_language=by_language, follow=undated == "follow"))
     records = placed.groupByKey(parallelism).flatMap(partial(_assign_partition, settings=settings))
     records.persist()
     return _assemble(spark, ordered, records, settings, parallelism)
@@ -150,17 +156,20 @@ def _dated_ends(number: int, pairs) -> Iterator[tuple[int, datetime | None, date
     yield number, first, last
 
 
-def _timed(number: int, pairs, carried: dict) -> Iterator[tuple[int, tuple, datetime | None]]:
+def _timed(number: int, pairs, carried: dict) -> Iterator[tuple[int, tuple, datetime | None, datetime | None]]:
+    """(seq, fields, its own time, the time it follows)."""
     last = carried.get(number)
     for seq, fields in sorted(pairs, key=lambda pair: pair[0]):
-        last = _when(fields) or last
-        yield seq, fields, last
+        own = _when(fields)
+        last = own or last
+        yield seq, fields, own, last
 
 
-def _placements(item, bucket: float, overlap: timedelta, by_language: bool):
+def _placements(item, bucket: float, overlap: timedelta, by_language: bool, follow: bool):
     """((language, bucket), (seq, core, fields)): an article in its own bucket's partition, and in the next
     one's too (not core) when it lies within `overlap` of its bucket's end."""
-    seq, fields, when = item
+    seq, fields, own, followed = item
+    when = followed if follow else own
     language = (fields[_FIELDS.index("language")] or "") if by_language else ""
     if when is None:
         yield (language, _UNDATED), (seq, True, fields)
@@ -227,7 +236,8 @@ def _global_row(row, first: int, last: int) -> dict:
 def _assemble(spark, ordered, records, settings: Settings, partitions: int) -> StoryTables:
     members = records.filter(lambda r: r[0] == "m")
     stories = records.filter(lambda r: r[0] == "s")
-    edges = _overlap_edges(members, partitions) + _language_edges(stories, settings, partitions)
+    edges = (_overlap_edges(members, partitions) + _language_edges(stories, settings, partitions)
+             + _undated_edges(stories, settings, partitions))
     final_of = _components(edges)  # node -> final story id, for linked nodes
     final = spark.sparkContext.broadcast(final_of)
     copy_at = _FIELDS.index("duplicate_of")
@@ -270,6 +280,40 @@ def _language_edges(stories, settings: Settings, partitions: int) -> list[tuple]
             .distinct().collect())
 
 
+def _undated_edges(stories, settings: Settings, partitions: int) -> list[tuple]:
+    """Each story of an undated partition linked to the one dated story it would join best (the clusterer's
+    rule for an arriving article, `_joins`), found through a shared index term: the best only, so that one
+    undated story never chains two dated ones."""
+    keyed = stories.flatMap(lambda r: [(term, (r[1], r[3], r[2])) for term in _index_terms(r[2])])
+    best = (keyed.groupByKey(partitions).flatMap(partial(_undated_candidates, settings=settings))
+            .reduceByKey(max, partitions))
+    return best.map(lambda pair: ((pair[0], pair[1][2]), (pair[1][1], pair[1][3]))).collect()
+
+
+def _index_terms(row: dict) -> list[str]:
+    return story_from_row(_row_view(row)).index_terms()
+
+
+def _undated_candidates(bucket, settings: Settings) -> Iterator[tuple]:
+    """(undated node, (score, dated node, undated first seq, dated first seq)) for each pair at or over the
+    story threshold, judged once: in the bucket of the smallest index term the two share."""
+    term, entries = bucket
+    undated = [e for e in entries if e[0][0][1] is _UNDATED]
+    dated = [e for e in entries if e[0][0][1] is not _UNDATED]
+    if not undated or not dated:
+        return
+    states = {e[0]: story_from_row(_row_view(e[2])) for e in [*undated, *dated]}
+    for one in undated:
+        terms = set(states[one[0]].index_terms())
+        for other in dated:
+            if min(terms.intersection(states[other[0]].index_terms())) != term:
+                continue
+            score = max(_joins(states[one[0]], states[other[0]], settings),
+                        _joins(states[other[0]], states[one[0]], settings))
+            if score >= settings.story_threshold:
+                yield one[0], (score, other[0], one[1], other[1])
+
+
 def _key_terms(row: dict) -> list[str]:
     return [term for term in story_from_row(_row_view(row)).index_terms() if term[0] == "~"]
 
@@ -281,7 +325,7 @@ def _row_view(row: dict) -> dict:
 
 def _linked_pairs(bucket, settings: Settings) -> Iterator[tuple]:
     term, entries = bucket
-    entries = sorted(entries, key=lambda e: e[0])
+    entries = sorted(entries, key=lambda e: (e[1], e[0][1]))  # by first seq, then story id
     states = [story_from_row(_row_view(e[3])) for e in entries]
     for i in range(len(entries)):
         for j in range(i + 1, len(entries)):
