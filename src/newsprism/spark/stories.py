@@ -73,7 +73,7 @@ class StoryTables:
 
 
 def story_tables(spark, articles, settings: Settings = Settings(), *, bucket: timedelta | None = None,
-                 overlap: timedelta | None = None, by_language: bool = True, undated: str = "own") -> StoryTables:
+                 overlap: timedelta | None = None, by_language: bool = False, undated: str = "own") -> StoryTables:
     """The members, stories and threads of `articles` (an `articles/` DataFrame); computes, writes nothing.
 
     `undated`: "own" puts undated articles in a partition of their own per language, "follow" in the bucket
@@ -272,46 +272,56 @@ def _overlap_edges(members, partitions: int) -> list[tuple]:
 
 
 def _language_edges(stories, settings: Settings, partitions: int) -> list[tuple]:
-    """Stories of partitions without a language in common that the clusterer would put together, found
-    through the name keys they share."""
-    keyed = stories.flatMap(lambda r: [(term, (r[1], r[3], r[2]["state"], r[2]))
-                                       for term in _key_terms(r[2])])
-    return (keyed.groupByKey(partitions).flatMap(partial(_linked_pairs, settings=settings))
-            .distinct().collect())
+    """Dated stories of partitions without a language in common: each is linked to the earlier one (by first
+    article) it would best join, found through the name keys they share."""
+    return _best_links(stories, settings, partitions, _key_terms, _across_languages)
 
 
 def _undated_edges(stories, settings: Settings, partitions: int) -> list[tuple]:
-    """Each story of an undated partition linked to the one dated story it would join best (the clusterer's
-    rule for an arriving article, `_joins`), found through a shared index term: the best only, so that one
-    undated story never chains two dated ones."""
-    keyed = stories.flatMap(lambda r: [(term, (r[1], r[3], r[2])) for term in _index_terms(r[2])])
-    best = (keyed.groupByKey(partitions).flatMap(partial(_undated_candidates, settings=settings))
+    """Each story of an undated partition linked to the dated story it would best join, found through a
+    shared index term."""
+    return _best_links(stories, settings, partitions, _index_terms, _undated_and_dated)
+
+
+def _across_languages(one: tuple, other: tuple) -> bool:
+    """Whether two (node, first seq, state) entries are dated stories of two partitions with no language in
+    common, `one` the later."""
+    return one[0][0] != other[0][0] and _UNDATED not in (one[0][0][1], other[0][0][1]) \
+        and (one[1], one[0][1]) > (other[1], other[0][1]) and not one[2].languages & other[2].languages
+
+
+def _undated_and_dated(one: tuple, other: tuple) -> bool:
+    return one[0][0][1] is _UNDATED and other[0][0][1] is not _UNDATED
+
+
+def _best_links(stories, settings: Settings, partitions: int, terms_of, eligible) -> list[tuple]:
+    """((node, first seq), (node, first seq)) edges: each story linked to the one story it would best join
+    among those `eligible` for it and sharing one of `terms_of` (the clusterer's rule for an arriving
+    article, `_joins`, at the story threshold). The best only, as an article joins one story: a story never
+    links two others by itself."""
+    keyed = stories.flatMap(lambda r: [(term, (r[1], r[3], r[2])) for term in terms_of(r[2])])
+    best = (keyed.groupByKey(partitions)
+            .flatMap(partial(_candidates, settings=settings, terms_of=terms_of, eligible=eligible))
             .reduceByKey(max, partitions))
     return best.map(lambda pair: ((pair[0], pair[1][2]), (pair[1][1], pair[1][3]))).collect()
 
 
-def _index_terms(row: dict) -> list[str]:
-    return story_from_row(_row_view(row)).index_terms()
-
-
-def _undated_candidates(bucket, settings: Settings) -> Iterator[tuple]:
-    """(undated node, (score, dated node, undated first seq, dated first seq)) for each pair at or over the
-    story threshold, judged once: in the bucket of the smallest index term the two share."""
+def _candidates(bucket, settings: Settings, terms_of, eligible) -> Iterator[tuple]:
+    """(node, (score, other node, node's first seq, other's first seq)) for each eligible pair at or over the
+    story threshold, judged once: in the bucket of the smallest term the two share."""
     term, entries = bucket
-    undated = [e for e in entries if e[0][0][1] is _UNDATED]
-    dated = [e for e in entries if e[0][0][1] is not _UNDATED]
-    if not undated or not dated:
-        return
-    states = {e[0]: story_from_row(_row_view(e[2])) for e in [*undated, *dated]}
-    for one in undated:
-        terms = set(states[one[0]].index_terms())
-        for other in dated:
-            if min(terms.intersection(states[other[0]].index_terms())) != term:
+    entries = [(node, first, story_from_row(_row_view(row)), set(terms_of(row))) for node, first, row in entries]
+    for one in entries:
+        for other in entries:
+            if one is other or not eligible(one, other) or min(one[3] & other[3]) != term:
                 continue
-            score = max(_joins(states[one[0]], states[other[0]], settings),
-                        _joins(states[other[0]], states[one[0]], settings))
+            score = _link(one[2], other[2], settings)
             if score >= settings.story_threshold:
                 yield one[0], (score, other[0], one[1], other[1])
+
+
+def _index_terms(row: dict) -> list[str]:
+    return story_from_row(_row_view(row)).index_terms()
 
 
 def _key_terms(row: dict) -> list[str]:
@@ -323,20 +333,17 @@ def _row_view(row: dict) -> dict:
     return {**row, "thread_id": row.get("thread_id")}
 
 
-def _linked_pairs(bucket, settings: Settings) -> Iterator[tuple]:
-    term, entries = bucket
-    entries = sorted(entries, key=lambda e: (e[1], e[0][1]))  # by first seq, then story id
-    states = [story_from_row(_row_view(e[3])) for e in entries]
-    for i in range(len(entries)):
-        for j in range(i + 1, len(entries)):
-            one, other = states[i], states[j]
-            if entries[i][0][0] == entries[j][0][0] or one.languages & other.languages:
-                continue
-            shared = set(_key_terms(entries[i][3])) & set(_key_terms(entries[j][3]))
-            if min(shared) != term:  # each pair is judged once, in the bucket of its smallest shared key
-                continue
-            if max(_joins(one, other, settings), _joins(other, one, settings)) >= settings.story_threshold:
-                yield (entries[i][0], entries[i][1]), (entries[j][0], entries[j][1])
+def _link(story: StoryState, other: StoryState, settings: Settings) -> float:
+    """How alike two stories are by the clusterer's own rules: sharing a language, the average linkage of
+    their members a revision merges at (`story_link`, against the merge threshold); else, one taken as an
+    article would join the other (`_joins`), against the story threshold; either as a share of its threshold
+    times the story threshold, so one scale ranks both."""
+    if story.languages & other.languages:
+        clusterer = OnlineClusterer(cluster_settings(settings))
+        link = clusterer.story_link(story, other)
+        return link / settings.story_merge_threshold * settings.story_threshold \
+            if settings.story_merge_threshold else 0.0
+    return max(_joins(story, other, settings), _joins(other, story, settings))
 
 
 def _joins(story: StoryState, other: StoryState, settings: Settings) -> float:
