@@ -334,16 +334,15 @@ def _row_view(row: dict) -> dict:
 
 
 def _link(story: StoryState, other: StoryState, settings: Settings) -> float:
-    """How alike two stories are by the clusterer's own rules: sharing a language, the average linkage of
-    their members a revision merges at (`story_link`, against the merge threshold); else, one taken as an
-    article would join the other (`_joins`), against the story threshold; either as a share of its threshold
-    times the story threshold, so one scale ranks both."""
-    if story.languages & other.languages:
-        clusterer = OnlineClusterer(cluster_settings(settings))
-        link = clusterer.story_link(story, other)
-        return link / settings.story_merge_threshold * settings.story_threshold \
-            if settings.story_merge_threshold else 0.0
-    return max(_joins(story, other, settings), _joins(other, story, settings))
+    """How alike two stories are by the clusterer's own rules: the average linkage of their members a revision
+    merges at (`story_link`, against the merge threshold); when they are not of one and the same language,
+    also whether one, taken as an article, would join the other (`_joins`: names' keys and dates across
+    languages), against the story threshold. Scaled to the story threshold, so one scale ranks both."""
+    link = OnlineClusterer(cluster_settings(settings)).story_link(story, other)
+    link = link / settings.story_merge_threshold * settings.story_threshold if settings.story_merge_threshold else 0.0
+    if story.languages == other.languages and len(story.languages) == 1:
+        return link
+    return max(link, _joins(story, other, settings), _joins(other, story, settings))
 
 
 def _joins(story: StoryState, other: StoryState, settings: Settings) -> float:
