@@ -236,8 +236,7 @@ def _global_row(row, first: int, last: int) -> dict:
 def _assemble(spark, ordered, records, settings: Settings, partitions: int) -> StoryTables:
     members = records.filter(lambda r: r[0] == "m")
     stories = records.filter(lambda r: r[0] == "s")
-    edges = (_overlap_edges(members, partitions) + _language_edges(stories, settings, partitions)
-             + _undated_edges(stories, settings, partitions))
+    edges = _overlap_edges(members, partitions) + _story_edges(stories, settings, partitions)
     final_of = _components(edges)  # node -> final story id, for linked nodes
     final = spark.sparkContext.broadcast(final_of)
     copy_at = _FIELDS.index("duplicate_of")
@@ -271,16 +270,12 @@ def _overlap_edges(members, partitions: int) -> list[tuple]:
     return seen.join(own, partitions).map(lambda pair: pair[1]).distinct().collect()
 
 
-def _language_edges(stories, settings: Settings, partitions: int) -> list[tuple]:
-    """Dated stories of partitions without a language in common: each is linked to the earlier one (by first
-    article) it would best join, found through the name keys they share."""
-    return _best_links(stories, settings, partitions, _key_terms, _across_languages)
-
-
-def _undated_edges(stories, settings: Settings, partitions: int) -> list[tuple]:
-    """Each story of an undated partition linked to the dated story it would best join, found through a
-    shared index term."""
-    return _best_links(stories, settings, partitions, _index_terms, _undated_and_dated)
+def _story_edges(stories, settings: Settings, partitions: int) -> list[tuple]:
+    """Stories the partitions could not put together: a dated story linked to the earlier dated story (by
+    first article) of a partition with none of its languages it would best join (names' keys and dates
+    across languages); a story of an undated partition to the dated story it would best join."""
+    return _best_links(stories, settings, partitions, _index_terms,
+                       lambda one, other: _across_languages(one, other) or _undated_and_dated(one, other))
 
 
 def _across_languages(one: tuple, other: tuple) -> bool:
@@ -322,10 +317,6 @@ def _candidates(bucket, settings: Settings, terms_of, eligible) -> Iterator[tupl
 
 def _index_terms(row: dict) -> list[str]:
     return story_from_row(_row_view(row)).index_terms()
-
-
-def _key_terms(row: dict) -> list[str]:
-    return [term for term in story_from_row(_row_view(row)).index_terms() if term[0] == "~"]
 
 
 def _row_view(row: dict) -> dict:
@@ -407,41 +398,36 @@ def _merged_story(group) -> tuple[str, dict]:
 
 
 def _threads(merged) -> tuple[dict, list[tuple]]:
-    """(story id -> thread id for stories sharing a thread, rows of the threads of two stories or more)."""
-    pairs = merged.flatMap(lambda pair: [(thread, (pair[0], pair[1]["first"])) for thread in
-                                         pair[1]["local_threads"]]).groupByKey().collect()
-    edges = []
-    for _, stories in pairs:
-        stories = sorted(set(stories))
-        edges += [(((None, stories[0][0]), stories[0][1]), ((None, s[0]), s[1])) for s in stories[1:]]
-    linked = _components(edges)
+    """(story id -> thread id for stories sharing a thread, rows of the threads of two stories or more).
+    Only the partitions' threads of two final stories or more reach the driver."""
+    shared = (merged.flatMap(lambda pair: [(thread, _thread_part(pair)) for thread in set(pair[1]["local_threads"])])
+              .groupByKey().map(lambda group: {part[0]: part for part in group[1]})
+              .filter(lambda parts: len(parts) > 1).collect())
+    details, edges = {}, []
+    for parts in shared:
+        details.update(parts)
+        ordered = sorted(parts.values(), key=lambda part: (part[1], part[0]))
+        edges += [(((None, ordered[0][0]), ordered[0][1]), ((None, part[0]), part[1])) for part in ordered[1:]]
     groups = defaultdict(list)
-    for node, thread_id in linked.items():
+    for node, thread_id in _components(edges).items():
         groups[thread_id].append(node[1])
-    thread_of = {story_id: thread_id for thread_id, ids in groups.items() for story_id in ids}
-    if not thread_of:
-        return {}, []
-    details = _details(merged, set(thread_of))
     rows = []
     for thread_id, ids in sorted(groups.items()):
-        if len(ids) < 2:
-            continue
         parts = [details[i] for i in sorted(ids)]
-        firsts = [p[0] for p in parts if p[0]]
-        lasts = [p[1] for p in parts if p[1]]
+        firsts, lasts = [p[2] for p in parts if p[2]], [p[3] for p in parts if p[3]]
         centroid: dict = {}
         for part in parts:
-            centroid = added(centroid, part[3])
+            centroid = added(centroid, part[5])
         state = thread_state_json(ThreadState(thread_id, centroid, len(ids)))
         rows.append((thread_id, min(firsts) if firsts else None, max(lasts) if lasts else None, len(ids),
-                     max(p[2] for p in parts), state))
-    return thread_of, rows
+                     max(p[4] for p in parts), state))
+    return {story_id: thread_id for thread_id, ids in groups.items() for story_id in ids}, rows
 
 
-def _details(merged, wanted: set) -> dict:
-    return dict(merged.filter(lambda pair: pair[0] in wanted).map(
-        lambda pair: (pair[0], (pair[1]["first_time"], pair[1]["last_time"], pair[1]["touched"],
-                                pair[1]["centroid"]))).collect())
+def _thread_part(pair) -> tuple:
+    """(story id, first seq, first time, last time, touched, centroid) of a final story."""
+    story_id, story = pair
+    return story_id, story["first"], story["first_time"], story["last_time"], story["touched"], story["centroid"]
 
 
 def _story_facts(ordered, member_rows, partitions: int):
