@@ -37,7 +37,7 @@ import math
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
@@ -67,9 +67,18 @@ UNDATED_RULES = ("own", "follow")
 
 @dataclass
 class StoryTables:
-    members: object  # DataFrames: see MEMBER_COLUMNS, STORY_COLUMNS, THREAD_COLUMNS
+    """The three tables (DataFrames: MEMBER_COLUMNS, STORY_COLUMNS, THREAD_COLUMNS). They are computed from
+    intermediate results kept cached until `release()` (call it once the tables are written)."""
+
+    members: object
     stories: object
     threads: object
+    cached: list = field(default_factory=list, repr=False)
+
+    def release(self) -> None:
+        for rdd in self.cached:
+            rdd.unpersist()
+        self.cached.clear()
 
 
 def story_tables(spark, articles, settings: Settings = Settings(), *, bucket: timedelta | None = None,
@@ -91,7 +100,9 @@ def story_tables(spark, articles, settings: Settings = Settings(), *, bucket: ti
                                    by_language=by_language, follow=undated == "follow"))
     records = placed.groupByKey(parallelism).flatMap(partial(_assign_partition, settings=settings))
     records.persist()
-    return _assemble(spark, ordered, records, settings, parallelism)
+    tables = _assemble(spark, ordered, records, settings, parallelism)
+    tables.cached += [ordered, records]
+    return tables
 
 
 # -- 1. the global order ------------------------------------------------------------------------------
@@ -258,7 +269,8 @@ def _assemble(spark, ordered, records, settings: Settings, partitions: int) -> S
     tables = StoryTables(
         members=spark.createDataFrame(member_rows, _schema("members")),
         stories=spark.createDataFrame(story_rows, _schema("stories")),
-        threads=spark.createDataFrame(spark.sparkContext.parallelize(threads, 1), _schema("threads")))
+        threads=spark.createDataFrame(spark.sparkContext.parallelize(threads, 1), _schema("threads")),
+        cached=[assigned, merged])
     return tables
 
 
@@ -456,16 +468,16 @@ def _story_row(pair, threads) -> tuple:
 def _schema(table: str):
     from pyspark.sql.types import ArrayType, DoubleType, LongType, StringType, StructField, StructType
 
-    def field(name: str, kind=None, nullable: bool = True) -> StructField:
+    def column(name: str, kind=None, nullable: bool = True) -> StructField:
         return StructField(name, kind or StringType(), nullable)
 
     if table == "members":
-        return StructType([field("article_id", nullable=False), field("story_id", nullable=False),
-                           field("cluster_seq", LongType(), False)])
+        return StructType([column("article_id", nullable=False), column("story_id", nullable=False),
+                           column("cluster_seq", LongType(), False)])
     if table == "stories":
-        return StructType([field("id", nullable=False), field("title"), field("title_score", DoubleType()),
-                           field("first_time"), field("last_time"), field("size", LongType()),
-                           field("touched", LongType()), field("thread_id"), field("state"),
-                           field("outlets", LongType()), field("languages", ArrayType(StringType()))])
-    return StructType([field("id", nullable=False), field("first_time"), field("last_time"),
-                       field("stories", LongType()), field("touched", LongType()), field("state")])
+        return StructType([column("id", nullable=False), column("title"), column("title_score", DoubleType()),
+                           column("first_time"), column("last_time"), column("size", LongType()),
+                           column("touched", LongType()), column("thread_id"), column("state"),
+                           column("outlets", LongType()), column("languages", ArrayType(StringType()))])
+    return StructType([column("id", nullable=False), column("first_time"), column("last_time"),
+                       column("stories", LongType()), column("touched", LongType()), column("state")])
