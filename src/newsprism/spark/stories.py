@@ -1,37 +1,50 @@
 """Stories and threads on Spark: the library's own online assignment, run in parallel over time buckets.
 
 `story_tables(spark, articles, settings)` takes the `articles/` table (as `run_articles` writes it) and
-returns the `members`, `stories` and `threads` tables (docs/ and SPARK_CONTRACT: column names fixed).
+returns the `members`, `stories` and `threads` tables (columns: MEMBER_COLUMNS, STORY_COLUMNS, THREAD_COLUMNS;
+the rows the store's `stories` and `threads` tables would hold, `state` as `story_state_json` and
+`thread_state_json` write it, so an import can go on clustering).
 
 How (issue 15, "Stories at scale"):
-1. The global assignment order is `ingest`'s: the input in batches of `Settings.batch_size` records per
-   file (by `input_record`), each batch's originals in `time_order` (an undated article right after the
-   dated one before it), then its near-copies. `cluster_seq` is the place in that order (1, 2, ...). An input
-   sorted by time gives time order.
-2. Every original gets a time: its own (published, else captured), else - the undated rule, the one
-   `time_order` uses - the time of the dated original before it in that order (before any: the first dated
-   one's). A time falls in a bucket of `bucket` length (default 4 story windows). Partition = (language, bucket)
-   (`by_language`); an article within `overlap` (default one story window) before the end of its bucket is
-   also given to the next bucket's partition, as its overlap. An input with no date at all is one bucket per
-   language.
-3. Inside each partition, in the global order, the articles go through a `StoryAssigner` on a throwaway store
-   (SQLite in the task's temporary folder) in batches, as `ingest` assigns them: the same stories, revisions,
-   titles and threads as streaming that partition's articles on one machine.
-4. Linking: an article seen in two partitions (the overlap) links the story holding it in the next
-   partition (when that story holds an article of its own bucket) to its story in its own bucket's partition;
-   stories of partitions with no language in common are linked when one, taken as an article (its centroid,
-   keys, years), would join the other by the clusterer's own rule (`OnlineClusterer.best_story`, names' keys
-   and dates across languages, with the story threshold). Linked stories are one story: states merged by
-   `merge_story` (as a revision merges two), the id of the one whose first article came first.
+1. Order. The global assignment order is `ingest`'s: each input file in batches of `Settings.batch_size`
+   records (by `input_record`), each batch's originals in `time_order`, then its near-copies. `cluster_seq` is
+   the place in that order (1, 2, ...). An input sorted by time is assigned in time order.
+2. Partitions. A dated original (published, else captured) falls in a time bucket of `bucket` length (default
+   BUCKET_WINDOWS story windows); one within `overlap` (default one story window) of its bucket's end is given
+   to the next bucket's partition too, as that partition's overlap. Undated originals (`undated="own"`, the
+   default) are a partition of their own; `undated="follow"` puts each in the bucket of the dated original
+   before it in the global order, `time_order`'s rule (far worse on ECB+, where 76 % are undated and dates
+   span years: BENCHMARKS.md). `by_language=True` splits every partition by language too; off by default:
+   the clusterer's cross-language evidence is an article's against a story, and linking per-language stories
+   afterwards lost recall on multilingual-stories (BENCHMARKS.md).
+3. Assignment. Inside each partition, in the global order, the articles go through a `StoryAssigner` on a
+   throwaway store (SQLite in the task's temporary folder) in `ingest`'s batches (those of step 1): the stories,
+   revisions, titles and threads that streaming the partition's articles on one machine gives. Its arrival
+   numbers (`touched`, `first_arrival`) are made global (the article's `cluster_seq`).
+4. Linking (the second pass). An article of an overlap links its story there (when that story holds an
+   article of the partition's own bucket) to its story in its own bucket's partition. Besides, each story
+   links to the one story it would best join (through a shared index term; by `story_link`, the rule a
+   revision merges two stories by, and - for stories not of one and the same language - also by
+   `best_story`, the rule an arriving article joins by, with its names' keys and dates across languages):
+   a story of the undated partition to a dated one; a dated story to an earlier one of another partition
+   with none of its languages. Linked stories are one: their states merged by `merge_story` (as a revision
+   merges two), the id of the one whose first article came first.
 5. Near-copies join their original's story (ingest's rule). Threads: stories that shared a thread in any
-   partition share one; its id is its earliest story's.
+   partition share one; its id is that of its story whose first article came first.
 
-Story ids are those the library gives (a story is named after its first article), so they do not depend on
-the partitioning except where two partitions' stories are linked (the earlier one's id is kept).
+Story ids are the library's own (a story is named after its first article, a split-off story after the first
+of its articles no story is named after), so they do not depend on the partitioning except where stories of
+two partitions are linked (the earlier one's id is kept). A single partition gives `ingest`'s stories (the
+same ids), except that an article whose metadata a later reading filled in is ordered by what `ingest`
+knew when it assigned it.
+
+Scale: the partition of undated articles is one task, so an archive of undated articles is clustered on one
+core (WARC records always carry a capture time); links and threads are united on the driver (edges only).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import tempfile
@@ -207,8 +220,8 @@ def _assign_partition(group, settings: Settings) -> Iterator[tuple]:
     with tempfile.TemporaryDirectory(prefix="newsprism-stories-") as scratch, \
             Store(Path(scratch) / "partition.db") as store:
         assigner = StoryAssigner(store, settings, reason="spark")
-        for start in range(0, len(members), settings.batch_size):
-            batch = [_article(fields) for _, _, fields in members[start:start + settings.batch_size]]
+        for _, batch in itertools.groupby(members, key=partial(_ingest_batch, size=settings.batch_size)):
+            batch = [_article(fields) for _, _, fields in batch]
             with store.write():
                 for article in batch:
                     store.add_article(article)
@@ -230,6 +243,12 @@ def _assign_partition(group, settings: Settings) -> Iterator[tuple]:
             row = rows[story_id]
             last = max(seq_of[a] for a in by_story[story_id])
             yield "s", (key, story_id), _global_row(row, first, last), first, held, (key, row["thread_id"])
+
+
+def _ingest_batch(member: tuple, size: int) -> tuple[int, int]:
+    """The batch `ingest` assigns an article in: (input file, record // batch size)."""
+    fields = member[2]
+    return fields[_FIELDS.index("input_file")], fields[_FIELDS.index("input_record")] // size
 
 
 def _global_row(row, first: int, last: int) -> dict:
