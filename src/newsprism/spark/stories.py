@@ -325,23 +325,40 @@ def _best_links(stories, settings: Settings, partitions: int, terms_of, eligible
     among those `eligible` for it and sharing one of `terms_of` (the clusterer's rule for an arriving
     article, `_joins`, at the story threshold). The best only, as an article joins one story: a story never
     links two others by itself."""
-    keyed = stories.flatMap(lambda r: [(term, (r[1], r[3], r[2])) for term in terms_of(r[2])])
+    keyed = stories.flatMap(partial(_by_terms, terms_of=terms_of))
     best = (keyed.groupByKey(partitions)
-            .flatMap(partial(_candidates, settings=settings, terms_of=terms_of, eligible=eligible))
+            .flatMap(partial(_candidates, settings=settings, eligible=eligible))
             .reduceByKey(max, partitions))
     return best.map(lambda pair: ((pair[0], pair[1][2]), (pair[1][1], pair[1][3]))).collect()
 
 
-def _candidates(bucket, settings: Settings, terms_of, eligible) -> Iterator[tuple]:
+def _by_terms(record: tuple, terms_of) -> list[tuple]:
+    """(term, (node, first seq, row, the story's terms)) for each of a story's terms."""
+    terms = frozenset(terms_of(record[2]))
+    return [(term, (record[1], record[3], record[2], terms)) for term in terms]
+
+
+def _candidates(bucket, settings: Settings, eligible) -> Iterator[tuple]:
     """(node, (score, other node, node's first seq, other's first seq)) for each eligible pair at or over the
-    story threshold, judged once: in the bucket of the smallest term the two share."""
+    story threshold, judged once: in the bucket of the smallest term the two share. Only stories of two
+    partitions can be eligible; a story's state is decoded only when one pair of it is."""
     term, entries = bucket
-    entries = [(node, first, story_from_row(_row_view(row)), set(terms_of(row))) for node, first, row in entries]
+    entries = list(entries)
+    if len({entry[0][0] for entry in entries}) < 2:
+        return
+    states: dict = {}
+
+    def state(entry) -> StoryState:
+        if entry[0] not in states:
+            states[entry[0]] = story_from_row(_row_view(entry[2]))
+        return states[entry[0]]
+
     for one in entries:
         for other in entries:
-            if one is other or not eligible(one, other) or min(one[3] & other[3]) != term:
+            if one[0][0] == other[0][0] or min(one[3] & other[3]) != term \
+                    or not eligible((one[0], one[1], state(one)), (other[0], other[1], state(other))):
                 continue
-            score = _link(one[2], other[2], settings)
+            score = _link(state(one), state(other), settings)
             if score >= settings.story_threshold:
                 yield one[0], (score, other[0], one[1], other[1])
 
