@@ -247,3 +247,32 @@ def test_eval_reports_and_skips_bad_records(run_cli, tmp_path):
     for number in (2, 3, 4, 5):
         assert f"line {number}:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_move_into_a_story_the_same_arrival_then_merges_away_ends_in_the_survivor(tmp_path):
+    """An arrival's revisions: an article moved into story C, then C merged into the older A (the order
+    `_revise` makes them in). The move's target is gone by the time the batch is written: its articles end
+    in A, and nothing fails (a KeyError once failed the batch, which ingest then redid article by article)."""
+    from newsprism.cluster import StoryAssigner
+    from newsprism.cluster.online import Revision
+    from newsprism.model import Article
+
+    texts = ["The Varnholm bridge collapsed into the river on Tuesday.",
+             "Orrefjord voters elected a new mayor in a close count.",
+             "A cargo ship ran aground near the Tessby lighthouse."]
+    articles = [Article(id=f"a{n}", text=text, published=f"2025-10-1{n}T08:00:00") for n, text in enumerate(texts)]
+    with newsprism.Store(tmp_path / "s.db") as store:
+        assigner = StoryAssigner(store)
+        with store.write():
+            for article in articles:
+                store.add_article(article)
+            assigner.assign(articles)
+        assert [store.story_of(a.id) for a in articles] == ["a0", "a1", "a2"]
+        clusterer = assigner.clusterer
+        with store.write():
+            survivor = clusterer._merge(clusterer.stories["a0"], clusterer.stories["a2"], 0.5)
+            clusterer.revisions.insert(0, Revision("moved", "a2", "a1", 0.4, articles=["a1"]))
+            changed = {}
+            events = assigner._revised(changed, "2025-10-13T00:00:00", [])
+        assert survivor.id == "a0" and [e.kind for e in events] == ["moved", "merged"]
+        assert [store.story_of(a.id) for a in articles] == ["a0", "a0", "a0"] and "a2" not in changed

@@ -118,6 +118,23 @@ def test_linker_links_by_rare_names_and_keeps_ids_stable():
     assert linker.resolve("b") == "a" and linker.resolve("f") == "f"
 
 
+def test_a_thread_a_merge_leaves_with_one_story_is_indexed_by_its_new_terms():
+    """Two stories of one thread merged: the thread, one story again, takes the survivor's centroid and must be
+    found by its terms, not by its old ones (a term left behind led to a thread no longer active: KeyError)."""
+    linker = ThreadLinker(ThreadSettings(threshold=0.3))
+    first = StoryState("a", {"crimea": 0.6, "putin": 0.5, "kremlin": 0.3, "referendum": 0.4, "simferopol": 0.4})
+    second = StoryState("b", {"crimea": 0.6, "putin": 0.4, "kremlin": 0.3, "sanctions": 0.5, "rossiya": 0.4})
+    linker.observe(first, first.centroid, 1, None)
+    linker.observe(second, second.centroid, 2, None)
+    assert linker.threads["a"].stories == 2
+    first.centroid = {"sevastopol": 0.7, "fleet": 0.5, "crimea": 0.4}  # the merged story, as merge_story makes it
+    linker.stories_merged(first, "b", "a", 3)
+    thread = linker.threads["a"]
+    assert thread.stories == 1
+    indexed = sorted(term for term, holders in linker.active.index.items() if "a" in holders)
+    assert indexed == thread.index_terms() == ["crimea", "fleet", "sevastopol"]
+
+
 def test_thread_ids_are_the_same_streamed_in_pieces_or_rebuilt(tmp_path):
     items = CRIMEA + BRIDGE
     whole = write_articles(tmp_path / "all.jsonl", items, "news")

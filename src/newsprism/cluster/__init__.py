@@ -180,8 +180,10 @@ class StoryAssigner:
                 self.store.move_to_story(moved, target)
                 self.store.drop_redirect(target)  # a split may give back an id a merge had taken
                 for story_id in (source, target):
-                    changed[story_id] = clusterer.stories.get(story_id) or self.archive.pending[story_id]
-                if revision.kind == "split":
+                    story = clusterer.stories.get(story_id) or self.archive.pending.get(story_id)
+                    if story is not None:  # None: a later revision of this arrival merged it away (saved there)
+                        changed[story_id] = story
+                if revision.kind == "split" and source in changed and target in changed:
                     self._title_split_off(changed[target], moved[0])
                     self.threads.story_split(changed[source], changed[target], clusterer.arrivals)
             for article in assigned:

@@ -192,8 +192,11 @@ class ThreadLinker:
             kept = self._join(kept, other, arrivals)
             kept.stories -= 1
         if kept.stories == 1:
+            old_terms = kept.index_terms() if kept.id in self.threads else ()
             kept.centroid = survivor.centroid
             kept.changed()
+            if kept.id in self.threads:  # indexed by its new terms, or its old ones would lead to it once it left
+                self.active.reindex(kept, old_terms)
         survivor.thread_id = self.resolve(kept.id)
 
     def story_split(self, story: StoryState, new_story: StoryState, arrivals: int) -> None:
