@@ -231,6 +231,36 @@ def test_import_serves_the_same_stories_dossiers_and_analyses(job, tmp_path):
     assert title in {story["title"] for story in front.json()["stories"]}
 
 
+def test_spark_run_writes_every_table_and_an_import_serves_its_dossiers(spark, job, tmp_path):
+    """The whole job (`newsprism spark run`, articles -> stories -> dossiers) on the example corpus, which fits
+    one partition: ingest's stories, and after `newsprism import` the store prints Spark's dossier byte for byte."""
+    from click.testing import CliRunner
+
+    from newsprism.cli import main
+
+    out = tmp_path / "result"
+    done = CliRunner().invoke(main, ["spark", "run", str(EXAMPLES), "--out", str(out), "--master", "local[2]",
+                                     "--min-outlets", str(MIN_OUTLETS), "--json"])
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.stdout)
+    ingested = _ingested(tmp_path, [EXAMPLES])
+    stories = _rows(ingested, "SELECT id, size FROM stories ORDER BY id")
+    assert report["tables"]["articles"] == report["articles"] == len(_memberships(ingested))
+    assert report["tables"]["stories"] == len(stories) and report["tables"]["dossiers"] == 1
+    articles = spark.read.parquet(str(out / "articles"))
+    assert articles.columns[-2:] == ["story_id", "cluster_seq"]
+    assert {row.id: row.story_id for row in articles.collect()} == \
+        {article_id: story for article_id, (story, _) in _memberships(ingested).items()}
+    (dossier,) = spark.read.parquet(str(out / "dossiers")).collect()
+
+    fresh = tmp_path / "imported.db"
+    imported = CliRunner().invoke(main, ["import", str(out), "--db", str(fresh)])
+    assert imported.exit_code == 0, imported.output
+    assert _rows(fresh, "SELECT id, size FROM stories ORDER BY id") == stories
+    printed = CliRunner().invoke(main, ["story", dossier.story_id, "--json", "--db", str(fresh)])
+    assert printed.exit_code == 0 and printed.stdout == dossier.dossier
+
+
 def _part(paths):
     return [path for path in paths if path.exists()]
 

@@ -828,24 +828,30 @@ def spark_group():
 @spark_group.command(name="run")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--out", "out_dir", required=True,
-              help="Folder (a path or URL: hdfs://, s3a://...) for the Parquet tables (articles, rejections) and "
-              "_SUCCESS; a previous result is replaced.")
+              help="Folder (a path or URL: hdfs://, s3a://...) for the Parquet tables (articles, rejections, "
+              "stories, threads, analyses, dossiers) and _SUCCESS; a previous result is replaced.")
 @click.option("--master", help="Spark master URL (local[2], spark://HOST:7077, yarn...); default: spark-submit's, "
               "else local[*]. A local master retries a failed task (local[N,4]).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=Settings.max_bytes, show_default=True,
               help="Largest document read (a file, a record, an archived page).")
 @click.option("--follow-links", is_flag=True,
               help="In folders, also read symbolic links that lead outside the folder (loops are still skipped).")
+@click.option("--until", type=click.Choice(["articles", "stories", "dossiers"]), default="dossiers",
+              show_default=True, help="The last stage: articles only; also stories and threads; also analyses and "
+              "dossiers.")
+@click.option("--min-outlets", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Only stories with at least this many outlets get a dossier (and their articles an analysis).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on standard output.")
 @friendly_errors
-def spark_run(paths, out_dir, master, max_bytes, follow_links, as_json):
+def spark_run(paths, out_dir, master, max_bytes, follow_links, until, min_outlets, as_json):
     """Read files and folders (every format `ingest` reads; local paths, or URLs the Spark installation reads:
-    file://, hdfs://, s3a://, glob patterns too) on Spark into Parquet: the same article ids, texts and
-    near-copy links as `ingest`. Also runnable with spark-submit (newsprism/spark/submit.py). Rejected inputs
-    are listed in DIR/rejections (the first 20 here). Exit status 0 when at least one article was written,
-    1 when none, 2 when Spark cannot start."""
+    file://, hdfs://, s3a://, glob patterns too) on Spark into Parquet tables under DIR: articles (the same
+    ids, texts and near-copy links as `ingest`, with their story), stories, threads, analyses and dossiers
+    (`newsprism import DIR` loads them into a store). Also runnable with spark-submit
+    (newsprism/spark/submit.py). Rejected inputs are listed in DIR/rejections (the first 20 here). Exit
+    status 0 when at least one article was written, 1 when none, 2 when Spark cannot start."""
     try:
-        from .spark import OutputError, run_articles, spark_session
+        from .spark import OutputError, pipeline, run, spark_session
     except ImportError as exc:
         _fail(f"Spark is not installed ({describe(exc)}): pip install 'newsprism[spark]'", 2)
     import shutil
@@ -857,7 +863,8 @@ def spark_run(paths, out_dir, master, max_bytes, follow_links, as_json):
     already_running = SparkSession.getActiveSession()  # a caller's session (in-process use) is left running
     spark = spark_session(master)
     try:
-        report = run_articles(spark, paths, out_dir, Settings(max_bytes=max_bytes), follow_links=follow_links)
+        report = run(spark, paths, out_dir, Settings(max_bytes=max_bytes), follow_links=follow_links,
+                     stages=pipeline(until, min_outlets))
     except OutputError as exc:
         _fail(str(exc), 2)
     finally:

@@ -77,6 +77,22 @@ from .articles import (
     write_result,
 )
 
-__all__ = ["run", "run_articles", "article_tables", "write_result", "ResultFolder", "ArticleTables", "spark_session",
-           "with_retries", "is_url", "SparkReport", "OutputError", "ARTICLE_COLUMNS", "REJECTION_COLUMNS",
-           "CRASH_PROPERTY"]
+STAGES = ("articles", "stories", "dossiers")
+
+
+def pipeline(until: str = "dossiers", min_outlets: int = 2) -> list:
+    """The stages `run` runs after the articles, up to `until` (one of STAGES): the stories stage
+    (spark/stories.py), then the analyses-and-dossiers stage for stories of at least `min_outlets` outlets
+    (spark/dossiers.py, which loads spaCy and the sentence model in each worker)."""
+    if until not in STAGES:
+        raise ValueError(f"unknown stage {until!r} (expected one of {', '.join(STAGES)})")
+    from .dossiers import DossiersStage
+    from .stories import StoriesStage
+
+    stages = [StoriesStage(), DossiersStage(min_outlets)]
+    return stages[:STAGES.index(until)]
+
+
+__all__ = ["run", "run_articles", "pipeline", "STAGES", "article_tables", "write_result", "ResultFolder",
+           "ArticleTables", "spark_session", "with_retries", "is_url", "SparkReport", "OutputError", "ARTICLE_COLUMNS",
+           "REJECTION_COLUMNS", "CRASH_PROPERTY"]

@@ -72,7 +72,9 @@ class SparkReport:
         return data
 
     def summary(self) -> str:
-        return (f"{self.articles} articles ({self.linked} near-copies), {self.duplicate} duplicate, "
+        later = "".join(f", {self.tables[name]} {name}" for name in ("stories", "threads", "dossiers")
+                        if name in self.tables)
+        return (f"{self.articles} articles ({self.linked} near-copies){later}, {self.duplicate} duplicate, "
                 f"{self.rejected} rejected, from {self.inputs} inputs")
 
 
@@ -133,6 +135,8 @@ def run(spark, inputs: Iterable[str | os.PathLike], out_dir: str | os.PathLike, 
         write_result(spark, folder, {name: frame for name, frame in tables.items() if frame is not None}, report,
                      read=found.read, shown_rejections=shown_rejections)
     finally:
+        for stage in stages:  # a stage may keep intermediate results cached until the tables are written
+            getattr(stage, "release", lambda: None)()
         found.release()
     return report
 

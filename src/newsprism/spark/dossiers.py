@@ -64,6 +64,29 @@ class DossierTables:
             kept.unpersist()
 
 
+class DossiersStage:
+    """`run`'s analyses-and-dossiers stage, after the stories stage (it reads `articles/`' story_id): `analyses/`,
+    `dossiers/` for the stories at least `min_outlets` outlets cover, and its failures added to `rejections/`."""
+
+    def __init__(self, min_outlets: int = 2):
+        self.min_outlets = min_outlets
+        self.found: DossierTables | None = None
+
+    def __call__(self, spark, tables: dict, settings: Settings) -> dict:
+        articles = tables["articles"]
+        if "story_id" not in articles.columns:
+            raise ValueError("the dossiers stage needs the stories stage before it (articles have no story_id)")
+        members = articles.select(articles.id.alias("article_id"), "story_id", "cluster_seq")
+        self.found = found = dossier_tables(spark, articles, members, settings, self.min_outlets,
+                                            stories=tables.get("stories"))
+        return {"analyses": found.analyses, "dossiers": found.dossiers,
+                "rejections": tables["rejections"].unionByName(found.rejections)}
+
+    def release(self) -> None:
+        if self.found is not None:
+            self.found.unpersist()
+
+
 def dossier_tables(spark, articles, members, settings: Settings = Settings(), min_outlets: int = 2, *,
                    stories=None) -> DossierTables:
     """The analyses and dossiers of the stories at least `min_outlets` outlets cover (see the module docstring);

@@ -118,6 +118,33 @@ def story_tables(spark, articles, settings: Settings = Settings(), *, bucket: ti
     return tables
 
 
+class StoriesStage:
+    """`run`'s stories stage: `stories/`, `threads/` (only when a thread holds two stories or more) and each
+    article's `story_id` and `cluster_seq` as two more columns of `articles/` (still in input order)."""
+
+    def __init__(self, **options):
+        self.options = options  # story_tables' keywords
+        self.found: StoryTables | None = None
+        self._articles = None
+
+    def __call__(self, spark, tables: dict, settings: Settings) -> dict:
+        from pyspark import StorageLevel
+
+        articles = tables["articles"]
+        self.found = found = story_tables(spark, articles, settings, **self.options)
+        members = found.members.withColumnRenamed("article_id", "id")
+        self._articles = (articles.join(members, "id", "left").select(*articles.columns, "story_id", "cluster_seq")
+                          .orderBy("input_file", "input_record").persist(StorageLevel.MEMORY_AND_DISK))
+        return {"articles": self._articles, "stories": found.stories,
+                "threads": None if found.threads.isEmpty() else found.threads}
+
+    def release(self) -> None:
+        if self.found is not None:
+            self.found.release()
+        if self._articles is not None:
+            self._articles.unpersist()
+
+
 # -- 1. the global order ------------------------------------------------------------------------------
 
 
