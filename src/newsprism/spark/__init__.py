@@ -1,4 +1,5 @@
-"""newsprism on Apache Spark: the library's own read, normalize and identify steps over an archive.
+"""newsprism on Apache Spark: the library's own pipeline over an archive (read, normalize, identify, stories,
+analyses, dossiers).
 
 `run(spark, inputs, out_dir, settings, stages=...)` (and `newsprism spark run PATH... --out DIR`, also
 under spark-submit: `newsprism/spark/submit.py`) lists the inputs on the driver, gives each input file to
@@ -56,8 +57,12 @@ Output (Parquet, under `out_dir`, a local path or a URL; `write_result`):
   not a previous result (no `_SUCCESS`, not empty) is never replaced. On S3 a rename is a copy, as for
   every Spark job there.
 
-Not built here: stories, threads, analyses, dossiers (spark/stories.py, spark/dossiers.py plug into
-`run` as stages), manifests in URL folders.
+The stages after the articles (`pipeline(until, min_outlets)` gives them to `run`): `StoriesStage`
+(spark/stories.py: `stories/`, `threads/`, and `story_id`, `cluster_seq` added to `articles/`), then
+`DossiersStage` (spark/dossiers.py: `analyses/`, `dossiers/`, its failures added to `rejections/`).
+`newsprism import DIR` (spark/imports.py, pyarrow only) loads a result into a store.
+
+Not built here: manifests in URL folders.
 """
 
 from .articles import (
@@ -76,6 +81,9 @@ from .articles import (
     with_retries,
     write_result,
 )
+from .dossiers import DossiersStage, DossierTables, dossier_tables
+from .imports import ImportReport, ResultError, import_result
+from .stories import StoriesStage, StoryTables, story_tables
 
 STAGES = ("articles", "stories", "dossiers")
 
@@ -86,13 +94,11 @@ def pipeline(until: str = "dossiers", min_outlets: int = 2) -> list:
     (spark/dossiers.py, which loads spaCy and the sentence model in each worker)."""
     if until not in STAGES:
         raise ValueError(f"unknown stage {until!r} (expected one of {', '.join(STAGES)})")
-    from .dossiers import DossiersStage
-    from .stories import StoriesStage
-
     stages = [StoriesStage(), DossiersStage(min_outlets)]
     return stages[:STAGES.index(until)]
 
 
-__all__ = ["run", "run_articles", "pipeline", "STAGES", "article_tables", "write_result", "ResultFolder",
-           "ArticleTables", "spark_session", "with_retries", "is_url", "SparkReport", "OutputError", "ARTICLE_COLUMNS",
-           "REJECTION_COLUMNS", "CRASH_PROPERTY"]
+__all__ = ["run", "run_articles", "pipeline", "STAGES", "article_tables", "story_tables", "dossier_tables",
+           "import_result", "write_result", "ResultFolder", "ArticleTables", "StoryTables", "DossierTables",
+           "StoriesStage", "DossiersStage", "ImportReport", "ResultError", "spark_session", "with_retries", "is_url",
+           "SparkReport", "OutputError", "ARTICLE_COLUMNS", "REJECTION_COLUMNS", "CRASH_PROPERTY"]
