@@ -156,15 +156,18 @@ def test_hostile_inputs_are_rejections_and_the_job_goes_on(spark, tmp_path):
 
 def test_the_command_writes_the_tables_and_says_so_in_one_line(spark, run_cli, tmp_path):
     inputs = [EXAMPLES / "text", EXAMPLES / "dumps"]
-    result = run_cli("spark", "run", *inputs, "--out", tmp_path / "r", "--master", "local[2]")
+    result = run_cli("spark", "run", *inputs, "--out", tmp_path / "r", "--master", "local[2]", "--until", "stories")
     assert result.returncode == 0, result.stderr
     files = sum(1 for folder in inputs for path in folder.iterdir() if path.name != "manifest.json")
     table = spark.read.parquet(str(tmp_path / "r" / "articles"))
     written, linked = table.count(), table.filter("duplicate_of IS NOT NULL").count()
     assert written >= files and linked == 1  # the Lakeside Observer copying an Estmark News report
+    stories = spark.read.parquet(str(tmp_path / "r" / "stories")).count()
+    assert table.filter("story_id IS NULL").count() == 0 and 1 < stories < written
     assert result.stderr.strip().splitlines() == [
-        f"newsprism: {written} articles ({linked} near-copies), 0 duplicate, 0 rejected, from {files} inputs "
-        f"-> {tmp_path / 'r'}"]
+        f"newsprism: {written} articles ({linked} near-copies), {stories} stories, 0 duplicate, 0 rejected, "
+        f"from {files} inputs -> {tmp_path / 'r'}"]
+    assert not (tmp_path / "r" / "dossiers").exists()  # --until stories
     assert (tmp_path / "r" / "_SUCCESS").is_file()
     assert not spark.sparkContext._jsc.sc().isStopped()  # the caller's session is left running
 
