@@ -30,8 +30,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -43,15 +41,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from harness import add_shared_option, emit, log, machine, require  # noqa: E402
 
 CORPORA = {"ecbplus": "ECB+ (full articles)", "headlines": "Google News headlines"}
 MASTERS = ("local[1]", "local[2]")
 QUICK_DOCUMENTS = 60
 LSH_TABLES = 5
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def write_corpus(shared: Path, name: str, folder: Path, files: int, limit: int | None = None) -> list[Path]:
@@ -226,7 +222,7 @@ def benchmark(args: argparse.Namespace) -> dict:
     names = ["ecbplus"] if args.quick else (args.corpus or list(CORPORA))
     masters = ("local[2]",) if args.quick else MASTERS
     files = 2 if args.quick else args.files
-    results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+    results = {"machine": machine(),
                "date": date.today().isoformat(), "command": ("benchmarks/spark.py " + " ".join(sys.argv[1:])).strip(),
                "quick": args.quick, "files": files, "corpora": {}}
     tmp = Path(tempfile.mkdtemp(prefix="newsprism-spark-bench-"))
@@ -280,7 +276,7 @@ def print_report(results: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    add_shared_option(parser)
     parser.add_argument("--corpus", action="append", choices=list(CORPORA), help="only this corpus (repeatable)")
     parser.add_argument("--files", type=int, default=8, help="JSON Lines files each corpus is split into")
     parser.add_argument("--quick", action="store_true", help=f"the first {QUICK_DOCUMENTS} ECB+ documents, local[2]")
@@ -293,14 +289,8 @@ def main(argv: list[str] | None = None) -> int:
         kind, lsh_tables, *paths = args.child
         print(json.dumps(measured(kind, [Path(p) for p in paths], int(lsh_tables))))
         return 0
-    if not (Path(args.shared) / "data" / "ecbplus").is_dir():
-        parser.error(f"{args.shared}/data: not found (the shared evaluation data; see --shared)")
-    results = benchmark(args)
-    if args.json:
-        print(json.dumps(results, indent=2))
-    else:
-        print_report(results)
-    return 0
+    require(parser, Path(args.shared) / "data" / "ecbplus", "the shared evaluation data")
+    return emit(benchmark(args), args.json, print_report)
 
 
 if __name__ == "__main__":

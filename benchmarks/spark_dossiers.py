@@ -26,25 +26,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import shutil
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from harness import log, machine, today  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "tests"))  # spark_tables: the result's tables from a store
 
 MASTERS = ("local[1]", "local[2]")
 GOLD_STORIES = ("ga01", "ga02", "gb01", "gb02", "gc01", "gc02")
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def prepare(shared: Path, work: Path) -> Path:
@@ -159,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({"stages": rows, "import": loaded}, indent=2))
         return 0
-    print(f"# {date.today()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+    print(f"# {today()} {machine()}; "
           f"stories with >= {args.min_outlets} outlets")
     print(f"{'runner':<16} {'start s':>8} {'articles':>8} {'analysis s':>10} {'articles/s':>10} "
           f"{'dossiers':>8} {'dossier s':>9} {'dossiers/s':>10} {'equal':>6}")

@@ -29,8 +29,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -40,6 +38,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from harness import add_shared_option, emit, log, machine, require  # noqa: E402
 
 CORPORA = {"ecbplus": "ECB+ (full articles)", "headlines": "Google News headlines",
            "multilingual": "multilingual-stories"}
@@ -47,10 +47,6 @@ QUICK_DOCUMENTS = 120
 # Variants of story_tables measured besides the default, per corpus (name -> keyword arguments).
 VARIANTS = {"ecbplus": {"undated=follow": {"undated": "follow"}},
             "multilingual": {"by_language": {"by_language": True}}}
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def write_inputs(shared: Path, folder: Path, names: list[str], seeds: list[int], headline_seeds: list[int],
@@ -182,7 +178,7 @@ def benchmark(args: argparse.Namespace) -> dict:
     names = ["ecbplus"] if args.quick else (args.corpus or list(CORPORA))
     masters = ["local[2]"] if args.quick else args.masters.split(",")
     command = "benchmarks/spark_stories.py " + " ".join(sys.argv[1:])
-    results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+    results = {"machine": machine(),
                "date": date.today().isoformat(), "command": command.strip(), "rows": []}
     with tempfile.TemporaryDirectory(prefix="newsprism-bench-") as tmp:
         inputs = write_inputs(Path(args.shared), Path(tmp), names, seeds, list(range(args.headline_seeds)),
@@ -232,7 +228,7 @@ def print_report(results: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    add_shared_option(parser)
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--headline-seeds", type=int, default=1)
     parser.add_argument("--corpus", action="append", choices=list(CORPORA))
@@ -244,11 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         child(*args.child)
         return 0
-    results = benchmark(args)
-    print(json.dumps(results, indent=2) if args.json else "", end="")
-    if not args.json:
-        print_report(results)
-    return 0
+    require(parser, Path(args.shared) / "data" / "ecbplus", "the shared evaluation data")
+    return emit(benchmark(args), args.json, print_report)
 
 
 if __name__ == "__main__":

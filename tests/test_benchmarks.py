@@ -212,3 +212,20 @@ def test_spark(monkeypatch, capsys):
     assert min(start, read, identity, bands, near, total, per_second) > 0
     assert 0 < identity_mb and 0 < bands_mb <= near_mb  # the shuffles Spark reports; the bands' is in near-copies'
     assert not any(line.startswith("near-copy pairs") for line in lines)  # the MinHashLSH comparison: not in --quick
+
+
+def test_spark_stories(monkeypatch, capsys):
+    """benchmarks/spark_stories.py --quick: story_tables on local[2] (in a child process) against ingest and gold
+    on 120 ECB+ documents; the default rule agrees with ingest far more than undated=follow. About a minute."""
+    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'newsprism[spark]')")
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip("Spark needs Java 17 or newer, and no `java` is on this machine")
+    lines = run("spark_stories", monkeypatch, capsys)
+    found = {}
+    for variant in ("default", "undated=follow"):
+        [row] = rows(lines, rf"ecbplus \| local\[2\] \| {re.escape(variant)} \| 1 \| 120 \| ({NUMBER}) \(({NUMBER})\) "
+                            rf"\| ({NUMBER}) \| ({NUMBER}) \|.*")
+        found[variant] = [float(row.group(i)) for i in (1, 3, 4)]
+    agreement, spark_gold, ingest_gold = found["default"]
+    assert agreement >= 0.9 and spark_gold > 0.8 and ingest_gold > 0.8
+    assert found["undated=follow"][0] < agreement
