@@ -117,8 +117,8 @@ def text_features(title: str, text: str, language: str = "en", published: str | 
                 keys[term] = weights[term]
     for key in _date_keys(title + "\n" + text, language, published):
         keys[key] = DATE_WEIGHT
-    return Features(_normalized(_top(weights, MAX_TERMS)), years, frozenset(names),
-                    _normalized(_top(keys, MAX_KEYS)) if any(k[0] == "~" for k in keys) else {}, language)
+    return Features(unit_length(_top(weights, MAX_TERMS)), years, frozenset(names),
+                    unit_length(_top(keys, MAX_KEYS)) if any(k[0] == "~" for k in keys) else {}, language)
 
 
 def _date_keys(text: str, language: str, published: str | None = None) -> list[str]:
@@ -338,6 +338,6 @@ def _top(weights: dict[str, float], limit: int) -> dict[str, float]:
     return dict(ranked[:limit])
 
 
-def _normalized(weights: dict[str, float]) -> dict[str, float]:
+def unit_length(weights: dict[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(w * w for w in weights.values()))
     return {t: w / norm for t, w in weights.items()} if norm else {}

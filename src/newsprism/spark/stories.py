@@ -56,7 +56,7 @@ from functools import partial
 from pathlib import Path
 
 from ..cluster import StoryAssigner, cluster_settings, story_from_row, story_state_json, thread_state_json, time_order
-from ..cluster.features import Features, _normalized
+from ..cluster.features import Features, unit_length
 from ..cluster.online import OnlineClusterer, StoryState, merge_story
 from ..cluster.threads import ThreadState, added
 from ..config import Settings
@@ -417,7 +417,7 @@ def _joins(story: StoryState, other: StoryState, settings: Settings) -> float:
     languages, times closeness in time and years)."""
     clusterer = OnlineClusterer(cluster_settings(settings))
     clusterer.restore(other)
-    features = Features(_normalized(story.centroid), story.years, frozenset(story.names), _normalized(story.keys),
+    features = Features(unit_length(story.centroid), story.years, frozenset(story.names), unit_length(story.keys),
                         min(story.languages) if story.languages else "en")
     found, score = clusterer.best_story(features, _nearest(story, other))
     return score if found is other else 0.0
