@@ -236,17 +236,25 @@ def test_multilingual_stories_compare():
                for a in articles)
 
 
+def test_english_under_any_code_is_one_pipeline_loaded_once():
+    """No language, "en" and "en-GB" are English: one spaCy pipeline in the process, not one per code."""
+    from newsprism.understand import pipeline
+
+    english = pipeline.pipeline_for("en")
+    assert pipeline.pipeline_for(None) is english and pipeline.pipeline_for("en-GB") is english and english.parses
+
+
 def test_english_model_that_fails_to_load_is_an_error(monkeypatch):
     from newsprism.understand import pipeline
 
-    pipeline.pipeline_for.cache_clear()
+    pipeline._pipeline.cache_clear()
     monkeypatch.setattr(pipeline, "ENGLISH_MODELS", ("no_such_model_sm",))
     try:
         with pytest.raises(pipeline.ModelError, match="no_such_model_sm"):
             pipeline.pipeline_for("en")
         assert not pipeline.pipeline_for("fi").parses  # another language without a model: sentences only
     finally:
-        pipeline.pipeline_for.cache_clear()
+        pipeline._pipeline.cache_clear()
 
 
 def test_public_names():

@@ -138,16 +138,15 @@ def test_models_load_once_per_worker_process(spark, job):
     more tasks find them loaded once per worker, not once per task. (Spark stops a worker idle for a minute; the
     next one loads them again.)"""
     def loads(_):
-        from newsprism.understand import meaning
-        from newsprism.understand.pipeline import pipeline_for
+        from newsprism.understand import meaning, pipeline
 
-        pipeline_for("en")
+        pipeline.pipeline_for("en")
         meaning.encode(["The bridge reopened."], "en")
-        return [(os.getpid(), pipeline_for.cache_info().misses, meaning._model.cache_info().misses)]
+        return [(os.getpid(), pipeline._pipeline.cache_info().misses, meaning._model.cache_info().misses)]
 
     seen = spark.sparkContext.parallelize(range(8), 8).mapPartitions(loads).collect()
     assert len(seen) == 8 and len({pid for pid, _, _ in seen}) < 8  # workers served several tasks each
-    # once per worker: the sentence model; spaCy's English model once per language key a worker met ("en", None)
+    # once per worker: the sentence model; spaCy once per language a worker met (English under any code, German)
     assert all(spacy_loads <= 2 and model_loads == 1 for _, spacy_loads, model_loads in seen)
 
 

@@ -42,9 +42,13 @@ class Pipeline:
                 "sentences by punctuation only)"]
 
 
-@lru_cache(maxsize=8)
 def pipeline_for(language: str | None) -> Pipeline:
-    language = (language or "en").split("-")[0].lower()
+    """The spaCy pipeline for a language code (None, "en", "en-GB" all mean English), loaded once per process."""
+    return _pipeline((language or "en").split("-")[0].lower())
+
+
+@lru_cache(maxsize=8)
+def _pipeline(language: str) -> Pipeline:
     candidates = ENGLISH_MODELS if language == "en" else (f"{language}_core_news_sm", f"{language}_core_web_sm")
     failures = []
     for name in candidates:
