@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from harness import machine, today  # noqa: E402
+from harness import add_shared_option, machine, require, today  # noqa: E402
 
 QUICK_DOCUMENTS = 200
 
@@ -98,7 +98,7 @@ def child(kind: str, path: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    add_shared_option(parser)
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the fastest is reported")
     parser.add_argument("--quick", action="store_true",
                         help=f"the first {QUICK_DOCUMENTS} records of each corpus, one run each, in this process")
@@ -108,8 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         child(*args.child)
         return 0
-    if not (Path(args.shared) / "data" / "ecbplus").is_dir():
-        parser.error(f"{args.shared}/data: not found (the shared evaluation data; see --shared)")
+    require(parser, Path(args.shared) / "data" / "ecbplus", "the shared evaluation data")
     repeat = 1 if args.quick else args.repeat
     results = {"machine": machine(),
                "date": today(), "quick": args.quick, "corpora": {}}

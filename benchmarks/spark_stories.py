@@ -229,11 +229,12 @@ def print_report(results: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_shared_option(parser)
-    parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--headline-seeds", type=int, default=1)
-    parser.add_argument("--corpus", action="append", choices=list(CORPORA))
-    parser.add_argument("--masters", default="local[1],local[2]")
-    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--seeds", type=int, default=5, help="ECB+ shuffled orders 0..N-1 (default 5)")
+    parser.add_argument("--headline-seeds", type=int, default=1, help="headline set orders (default 1)")
+    parser.add_argument("--corpus", action="append", choices=list(CORPORA), help="only this corpus (repeatable)")
+    parser.add_argument("--masters", default="local[1],local[2]", help="Spark masters, comma-separated")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"seed 0 on the first {QUICK_DOCUMENTS} ECB+ documents, local[2] only")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -313,6 +313,7 @@ def test_a_folder_that_is_not_a_finished_result_is_one_line(small_result, tmp_pa
         failed = invoke_cli("import", str(folder), "--db", str(tmp_path / "x.db"))
         assert failed.returncode == 1 and "Traceback" not in failed.stderr
         assert failed.stderr.strip().count("\n") == 0 and "not a finished newsprism spark result" in failed.stderr
+    assert not (tmp_path / "x.db").exists()  # a mistyped folder leaves no empty store behind
 
 
 def test_a_corrupt_parquet_file_is_one_line_and_the_store_stays_as_it_was(small_result, tmp_path):

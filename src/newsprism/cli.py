@@ -849,7 +849,8 @@ def spark_run(paths, out_dir, master, max_bytes, follow_links, until, min_outlet
     ids, texts and near-copy links as `ingest`, with their story), stories, threads, analyses and dossiers
     (`newsprism import DIR` loads them into a store). Also runnable with spark-submit
     (newsprism/spark/submit.py). Rejected inputs are listed in DIR/rejections (the first 20 here). Exit
-    status 0 when at least one article was written, 1 when none, 2 when Spark cannot start."""
+    status 0 when at least one article was written, 1 when none, 2 when Spark cannot start or DIR is a folder that
+    is not a previous result (never replaced)."""
     try:
         from .spark import OutputError, pipeline, run, spark_session
     except ImportError as exc:
@@ -892,10 +893,14 @@ def import_result(folder, db, as_json):
     try:
         import pyarrow  # noqa: F401 - missing: say what to install before the store is touched
 
-        from .spark.imports import ResultError
+        from .spark.imports import ResultError, checked_result
         from .spark.imports import import_result as run_import
     except ImportError as exc:
         _fail(f"pyarrow is not installed ({describe(exc)}): pip install 'newsprism[spark]'", 2)
+    try:
+        checked_result(folder)  # before the store is opened: a mistyped DIR leaves no empty store
+    except ResultError as exc:
+        _fail(str(exc), 1)
     with open_store(db) as store:
         try:
             report = run_import(store, folder)

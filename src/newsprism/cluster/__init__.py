@@ -146,7 +146,7 @@ class StoryAssigner:
                 started += story.size == 1
                 kind = "created" if story.size == 1 else "joined"
                 self._retitle(story, article, clusterer.last_word_score)
-                self.threads.observe(story, features.terms, clusterer.arrivals, clusterer.clock)
+                self.threads.observe(story, features.terms, clusterer.arrivals, clusterer.active.clock)
             seq += 1
             self.store.set_story(article.id, article.story_id, seq)
             history.append(StoryEvent(article.story_id, at, kind, [article.id], reason=self.reason))
@@ -158,7 +158,8 @@ class StoryAssigner:
         self._save_threads()
         self.store.record_history(history)
         self.generation += 1
-        self.store.save_cluster_state({"clock": clusterer.clock.isoformat() if clusterer.clock else "",
+        clock = clusterer.active.clock
+        self.store.save_cluster_state({"clock": clock.isoformat() if clock else "",
                                        "arrivals": str(clusterer.arrivals), "generation": str(self.generation)})
         return started
 
@@ -274,16 +275,17 @@ class StoryAssigner:
         self.generation = int(state.get("generation", 0))
         self.archive = StoreArchive(self.store)
         self.clusterer = clusterer = OnlineClusterer(self.settings, self.archive)
-        clusterer.clock = datetime.fromisoformat(state["clock"]) if state.get("clock") else None
+        clock = datetime.fromisoformat(state["clock"]) if state.get("clock") else None
+        clusterer.active.clock = clock
         clusterer.arrivals = int(state.get("arrivals", 0))
-        horizon = clusterer.clock - clusterer.settings.window if clusterer.clock else None
+        horizon = clock - clusterer.settings.window if clock else None
         rows = self.store.active_story_rows(utc_key(horizon.isoformat()) if horizon else None,
                                             clusterer.settings.max_active)
         for row in rows:
             clusterer.restore(story_from_row(row))
         self.threads = threads = ThreadLinker(thread_settings(self.full_settings), StoreThreads(self.store))
-        threads.clock = clusterer.clock
-        horizon = threads.clock - threads.settings.window if threads.clock else None
+        threads.active.clock = clock
+        horizon = clock - threads.settings.window if clock else None
         shared, alone = self.store.active_thread_rows(_key(horizon), threads.settings.max_active)
         for row in shared:
             threads.restore(thread_from_row(row))

@@ -228,15 +228,6 @@ class OnlineClusterer:
         self.may_separate = None  # (article ids, the story they would leave)
         self._rivals: list[StoryState] = []  # the latest article's closest other candidates
 
-    @property
-    def clock(self) -> datetime | None:
-        """The latest time seen: stories whose last time is a window older leave the active set."""
-        return self.active.clock
-
-    @clock.setter
-    def clock(self, value: datetime | None) -> None:
-        self.active.clock = value
-
     def restore(self, story: StoryState) -> None:
         """Put a saved story back into the active set."""
         self.active.restore(story)

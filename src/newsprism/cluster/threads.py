@@ -115,14 +115,6 @@ class ThreadLinker:
         self.changed: dict[str, ThreadState] = {}
         self.merges: list[tuple[str, str]] = []
 
-    @property
-    def clock(self) -> datetime | None:
-        return self.active.clock
-
-    @clock.setter
-    def clock(self, value: datetime | None) -> None:
-        self.active.clock = value
-
     def restore(self, thread: ThreadState) -> None:
         self.active.restore(thread)
 

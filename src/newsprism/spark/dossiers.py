@@ -39,6 +39,7 @@ from operator import add
 
 from ..config import Settings
 from ..model import Analysis, Article, Story
+from ..oneline import describe
 from ..store import analysis_json, outlet_key, utc_key
 from .articles import REJECTION_COLUMNS
 
@@ -162,7 +163,7 @@ def _analysed(items: Iterable[tuple[Article, str]]) -> Iterator[tuple[str, tuple
         except Exception as exc:  # noqa: BLE001 - one article's failure is reported, the job goes on
             log.warning("%s: no analysis (%s)", article.id, exc)
             yield "rejection", (article.source_path or article.id, f"analysis of article {article.id} failed: "
-                                f"{_described(exc)}")
+                                f"{describe(exc, 200)}")
             continue
         yield "analysis", (analysis.article_id, analysis.version, analysis_json(analysis), analysis.vectors,
                            story_id)
@@ -179,7 +180,7 @@ def _built(group, settings: Settings) -> Iterator[tuple[str, tuple]]:
         yield "dossier", _dossier_row(story_id, members, analysis_rows, title, thread_id, settings)
     except Exception as exc:  # noqa: BLE001 - one story's failure is reported, the job goes on
         log.warning("story %s: no dossier (%s)", story_id, exc)
-        yield "rejection", (f"story {story_id}", f"dossier of story {story_id} failed: {_described(exc)}")
+        yield "rejection", (f"story {story_id}", f"dossier of story {story_id} failed: {describe(exc, 200)}")
 
 
 def _dossier_row(story_id: str, members: list[Article], analysis_rows, title: str | None, thread_id: str | None,
@@ -204,12 +205,6 @@ def listed_story(story_id: str, members: list[Article], title: str | None, threa
                  outlet_count=len({outlet_key(a.outlet) for a in members if a.outlet is not None}),
                  outlets=sorted({a.outlet for a in members if a.outlet}, key=str.casefold),
                  languages=sorted({a.language for a in members if a.language}), thread_id=thread_id or story_id)
-
-
-def _described(exc: Exception) -> str:
-    from ..oneline import describe
-
-    return describe(exc, 200)
 
 
 def _schemas():

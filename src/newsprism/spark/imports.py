@@ -70,11 +70,7 @@ class ImportReport:
 
 def import_result(store: Store, folder: str | os.PathLike, settings: Settings = Settings()) -> ImportReport:
     """Load the Spark result in `folder` into `store` in one transaction (see the module docstring)."""
-    root = Path(folder)
-    if not (root / MARKER).is_file():
-        raise ResultError(f"{root}: not a finished newsprism spark result (no {MARKER})")
-    if not _parquet_files(root / "articles"):
-        raise ResultError(f"{root}: no articles/ table")
+    root = checked_result(folder)
     report = ImportReport()
     with store.importing():
         first_seq, last_cluster_seq = store.latest_arrival()
@@ -87,6 +83,17 @@ def import_result(store: Store, folder: str | os.PathLike, settings: Settings = 
             _continue_clock(store, root, state, skipped)
         _import_analyses(store, root, report, skipped)
     return report
+
+
+def checked_result(folder: str | os.PathLike) -> Path:
+    """`folder` when it holds a finished result with an articles table; else ResultError (before a store is
+    opened, so that a mistyped folder never leaves an empty store behind)."""
+    root = Path(folder)
+    if not (root / MARKER).is_file():
+        raise ResultError(f"{root}: not a finished newsprism spark result (no {MARKER})")
+    if not _parquet_files(root / "articles"):
+        raise ResultError(f"{root}: no articles/ table")
+    return root
 
 
 # -- articles and their stories -----------------------------------------------------------------------
@@ -216,7 +223,5 @@ def _rows(folder: Path, columns: list[str], required: tuple[str, ...] = ()) -> I
             reader = pq.ParquetFile(path)
             for batch in reader.iter_batches(batch_size=BATCH, columns=[c for c in columns if c in present]):
                 yield from batch.to_pylist()
-        except ResultError:
-            raise
         except Exception as exc:  # noqa: BLE001 - a damaged file, whatever pyarrow calls it
             raise ResultError(f"{path}: not a readable Parquet file ({describe(exc, 160)})") from None

@@ -74,6 +74,7 @@ BUCKET_WINDOWS = 4  # a bucket is this many story windows long: fewer edges, mor
 # What a partition needs of an article (the columns of `articles/`).
 _FIELDS = ("id", "text", "url", "outlet", "title", "byline", "dateline", "credit", "published", "captured",
            "language", "source_path", "content_hash", "duplicate_of", "input_file", "input_record")
+_AT = {name: position for position, name in enumerate(_FIELDS)}  # a field's place in a row
 _UNDATED = None  # the bucket of undated articles
 UNDATED_RULES = ("own", "follow")
 
@@ -150,7 +151,7 @@ class StoriesStage:
 
 def _global_order(rows, batch_size: int, partitions: int):
     """(seq, fields) in ingest's assignment order: per file and batch, originals in time order, then copies."""
-    file_at, record_at = _FIELDS.index("input_file"), _FIELDS.index("input_record")
+    file_at, record_at = _AT["input_file"], _AT["input_record"]
     batches = rows.map(lambda f: ((f[file_at], f[record_at] // batch_size), f)).groupByKey(partitions)
     keyed = batches.flatMap(_batch_order).sortByKey(True, partitions)
     return keyed.zipWithIndex().map(lambda pair: (pair[1], pair[0][1]))
@@ -158,8 +159,8 @@ def _global_order(rows, batch_size: int, partitions: int):
 
 def _batch_order(batch) -> Iterator[tuple[tuple, tuple]]:
     (file_number, batch_number), members = batch
-    members = sorted(members, key=lambda f: f[_FIELDS.index("input_record")])
-    copy_at = _FIELDS.index("duplicate_of")
+    members = sorted(members, key=lambda f: f[_AT["input_record"]])
+    copy_at = _AT["duplicate_of"]
     by_object, articles = {}, []
     for fields in members:
         if fields[copy_at] is None:
@@ -181,13 +182,13 @@ def _article(fields: tuple) -> Article:
 
 
 def _when(fields: tuple) -> datetime | None:
-    return as_utc(fields[_FIELDS.index("published")] or fields[_FIELDS.index("captured")])
+    return as_utc(fields[_AT["published"]] or fields[_AT["captured"]])
 
 
 def _with_times(ordered):
     """(seq, fields, time) of every original; an undated one takes the time of the dated original before it
     in the global order (before any: the first dated one's)."""
-    copy_at = _FIELDS.index("duplicate_of")
+    copy_at = _AT["duplicate_of"]
     originals = ordered.filter(lambda pair: pair[1][copy_at] is None)
     ends = originals.mapPartitionsWithIndex(_dated_ends).collect()  # (partition, first, last) dated times
     carried, last = {}, None
@@ -221,7 +222,7 @@ def _placements(item, bucket: float, overlap: timedelta, by_language: bool, foll
     one's too (not core) when it lies within `overlap` of its bucket's end."""
     seq, fields, own, followed = item
     when = followed if follow else own
-    language = (fields[_FIELDS.index("language")] or "") if by_language else ""
+    language = (fields[_AT["language"]] or "") if by_language else ""
     if when is None:
         yield (language, _UNDATED), (seq, True, fields)
         return
@@ -275,7 +276,7 @@ def _assign_partition(group, settings: Settings) -> Iterator[tuple]:
 def _ingest_batch(member: tuple, size: int) -> tuple[int, int]:
     """The batch `ingest` assigns an article in: (input file, record // batch size)."""
     fields = member[2]
-    return fields[_FIELDS.index("input_file")], fields[_FIELDS.index("input_record")] // size
+    return fields[_AT["input_file"]], fields[_AT["input_record"]] // size
 
 
 def _global_row(row, first: int, last: int) -> dict:
@@ -296,7 +297,7 @@ def _assemble(spark, ordered, records, settings: Settings, partitions: int) -> S
     edges = _overlap_edges(members, partitions) + _story_edges(stories, settings, partitions)
     final_of = _components(edges)  # node -> final story id, for linked nodes
     final = spark.sparkContext.broadcast(final_of)
-    copy_at = _FIELDS.index("duplicate_of")
+    copy_at = _AT["duplicate_of"]
     assigned = (members.filter(lambda r: r[4])
                 .map(lambda r: (r[1], (final.value.get(r[2], r[2][1]), r[3]))))  # id -> (story, seq)
     assigned.persist()
@@ -507,7 +508,7 @@ def _thread_part(pair) -> tuple:
 
 def _story_facts(ordered, member_rows, partitions: int):
     """story id -> (size: its originals, outlets: distinct outlets of its articles, languages: sorted)."""
-    copy_at, outlet_at, language_at = (_FIELDS.index(n) for n in ("duplicate_of", "outlet", "language"))
+    copy_at, outlet_at, language_at = _AT["duplicate_of"], _AT["outlet"], _AT["language"]
     about = ordered.map(lambda pair: (pair[1][0], (pair[1][copy_at] is None, pair[1][outlet_at],
                                                     pair[1][language_at])))
     joined = member_rows.map(lambda row: (row[0], row[1])).join(about, partitions)
